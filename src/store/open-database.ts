@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { createPool as createMysqlPool } from 'mysql2';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+}
+
+// int8 (COUNT, bigint columns) arrives as a string by default; our values (ids, epoch ms,
+// token counts, micro-credits) stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+
+export function dialectOf(url: string): DialectName {
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
+  if (/^(mysql|mariadb):\/\//i.test(url)) return 'mysql';
+  return 'sqlite';
+}
+
+/** `sqlite:path`, `sqlite://path`, `file:path` or a bare path; `:memory:` for a throwaway database. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^(sqlite|file):(\/\/)?/i, '') || ':memory:';
+}
+
+export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
+  const dialect = dialectOf(url);
+  const poolSize = options.poolSize ?? 10;
+  switch (dialect) {
+    case 'sqlite': {
+      const path = sqlitePath(url);
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const database = new BetterSqlite3(path);
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      database.pragma('busy_timeout = 5000');
+      database.pragma('foreign_keys = ON');
+      return { dialect, db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+    }
+    case 'postgres':
+      return {
+        dialect,
+        db: new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
+        }),
+      };
+    case 'mysql': {
+      const pool = createMysqlPool({ uri: url.replace(/^mariadb:/i, 'mysql:'), connectionLimit: poolSize });
+      return { dialect, db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }) };
+    }
+    default: {
+      const unreachable: never = dialect;
+      throw new Error(`unknown dialect ${String(unreachable)}`);
+    }
+  }
+}

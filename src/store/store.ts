@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import { ApiKeysRepository } from './api-keys-repository.ts';
+import { ChannelsRepository } from './channels-repository.ts';
+import { migrateToLatest } from './migrate.ts';
+import { openDatabase, type DialectName } from './open-database.ts';
+import { RequestLogsRepository } from './request-logs-repository.ts';
+import type { Database } from './schema.ts';
+import { SessionsRepository } from './sessions-repository.ts';
+import { UsersRepository } from './users-repository.ts';
+
+/** The database and one repository per aggregate. */
+export class Store {
+  readonly users: UsersRepository;
+  readonly sessions: SessionsRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly channels: ChannelsRepository;
+  readonly requestLogs: RequestLogsRepository;
+
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+  ) {
+    this.users = new UsersRepository(db, dialect);
+    this.sessions = new SessionsRepository(db);
+    this.apiKeys = new ApiKeysRepository(db, dialect);
+    this.channels = new ChannelsRepository(db, dialect);
+    this.requestLogs = new RequestLogsRepository(db);
+  }
+
+  /** Opens the database at `url` and migrates it to the latest schema. */
+  static async open(url: string): Promise<Store> {
+    const { db, dialect } = openDatabase(url);
+    try {
+      await migrateToLatest(db, dialect);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    return new Store(db, dialect);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
