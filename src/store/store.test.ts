@@ -26,7 +26,9 @@ for (const backend of testBackends) {
       const id = await store.users.create({ username: 'alice', passwordHash: 'h', role: 'user' });
       expect(id).toBeGreaterThan(0);
       expect((await store.users.findByUsername('alice'))?.id).toBe(id);
-      await expect(store.users.create({ username: 'alice', passwordHash: 'h', role: 'user' })).rejects.toThrow();
+      await expect(
+        store.users.create({ username: 'alice', passwordHash: 'h', role: 'user' }),
+      ).rejects.toThrow();
     });
 
     it('keeps sessions until they expire', async () => {

@@ -9,7 +9,12 @@ export class UsersRepository {
     private readonly dialect: DialectName,
   ) {}
 
-  create(input: { username: string; passwordHash: string; role: UserRole; groupName?: string }): Promise<number> {
+  create(input: {
+    username: string;
+    passwordHash: string;
+    role: UserRole;
+    groupName?: string;
+  }): Promise<number> {
     const now = Date.now();
     return insertReturningId(
       this.dialect,

@@ -27,7 +27,10 @@ const freshName = () => `sb_test_${randomBase62(10).toLowerCase()}`;
 
 async function createSqlite(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-db-'));
-  return { url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    url: `sqlite:${join(dir, 'test.db')}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function postgresFactory(adminUrl: string) {

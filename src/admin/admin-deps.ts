@@ -1,0 +1,15 @@
+import type { Config } from '../config.ts';
+import type { ApiKeyCache } from '../relay/api-key-cache.ts';
+import type { ChannelRegistry } from '../relay/channel-registry.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { Store } from '../store/store.ts';
+
+export interface AdminDeps {
+  config: Config;
+  store: Store;
+  secretBox: SecretBox;
+  keyCache: ApiKeyCache;
+  registry: ChannelRegistry;
+  startedAt: number;
+  version: string;
+}

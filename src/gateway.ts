@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { bootstrapRootUser } from './bootstrap-root-user.ts';
+import type { Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { RequestLogWriter } from './observability/request-log-writer.ts';
+import { ApiKeyCache } from './relay/api-key-cache.ts';
+import { ChannelRegistry } from './relay/channel-registry.ts';
+import { UpstreamClient } from './relay/upstream-client.ts';
+import { SecretBox } from './security/secret-box.ts';
+import { resolveSecretKey } from './security/secret-key.ts';
+import { Store } from './store/store.ts';
+
+export const version = '0.1.0';
+
+export interface Gateway {
+  app: FastifyInstance;
+  store: Store;
+  logger: Logger;
+  logWriter: RequestLogWriter;
+  /** Listens on config.HOST:config.PORT and returns the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, writes every queued log row, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Assembles the gateway from its configuration: store, caches, upstream pool, HTTP app. */
+export async function createGateway(
+  config: Config,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+): Promise<Gateway> {
+  const store = await Store.open(config.DATABASE_URL);
+  await bootstrapRootUser(store, config, logger);
+  const secretBox = new SecretBox(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+  const registry = new ChannelRegistry(store.channels, secretBox, logger);
+  await registry.reload();
+  const keyCache = new ApiKeyCache(store.apiKeys, {
+    ttlMs: 30_000,
+    negativeTtlMs: 5_000,
+    maxEntries: 100_000,
+  });
+  const upstream = new UpstreamClient({
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    firstByteTimeoutMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+    idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+    connections: config.UPSTREAM_POOL_CONNECTIONS,
+  });
+  const logWriter = new RequestLogWriter(store.requestLogs, logger, {
+    batchSize: config.LOG_BATCH_SIZE,
+    flushIntervalMs: config.LOG_FLUSH_INTERVAL_MS,
+  });
+  const app = await buildApp({
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    logger,
+    relay: { keyCache, registry, upstream, logWriter, logger, maxAttempts: 3 },
+    admin: { config, store, secretBox, keyCache, registry, startedAt: Date.now(), version },
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    logger,
+    logWriter,
+    async listen() {
+      const address = await app.listen({ port: config.PORT, host: config.HOST });
+      return address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await upstream.close();
+        await logWriter.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Logger } from 'pino';
+import type { AdminDeps } from '../admin/admin-deps.ts';
+import { registerChannelRoutes } from '../admin/channel-routes.ts';
+import { registerLogRoutes } from '../admin/log-routes.ts';
+import { registerStatusRoute } from '../admin/status-route.ts';
+import { registerTokenRoutes } from '../admin/token-routes.ts';
+import { registerUserRoutes } from '../admin/user-routes.ts';
+import { GatewayError } from '../core/gateway-error.ts';
+import { registerChatCompletionsRoute } from '../relay/chat-completions-route.ts';
+import { registerModelsRoutes } from '../relay/models-route.ts';
+import type { RelayDeps } from '../relay/relay-deps.ts';
+import { renderError } from './render-error.ts';
+import { requestIdFor } from './request-id.ts';
+import type { Surface } from './surface.ts';
+import { toGatewayError } from './to-gateway-error.ts';
+
+export interface AppOptions {
+  bodyLimitBytes: number;
+  logger: Logger;
+  relay: RelayDeps;
+  admin: AdminDeps;
+}
+
+/** One error handler per surface, so every error reaches the client in its own format. */
+function errorHandlerFor(surface: Surface, logger: Logger) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const { error: gatewayError, internal } = toGatewayError(error);
+    if (internal) logger.error({ err: error, requestId: request.id }, 'unhandled error');
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply
+      .code(gatewayError.status)
+      .headers(gatewayError.headers)
+      .send(renderError(surface, gatewayError, request.id));
+  };
+}
+
+function notFoundFor(surface: Surface) {
+  return (request: FastifyRequest, reply: FastifyReply) => {
+    const error = new GatewayError(
+      404,
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0]}`,
+    );
+    void reply.code(404).send(renderError(surface, error, request.id));
+  };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  // Hijacked replies (streams) set this themselves; this covers everything Fastify sends.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (!reply.hasHeader('x-switchboard-overhead-ms')) {
+      reply.header('x-switchboard-overhead-ms', reply.elapsedTime.toFixed(2));
+    }
+    done(null, payload);
+  });
+
+  app.setErrorHandler(errorHandlerFor('management', options.logger));
+  app.setNotFoundHandler(notFoundFor('management'));
+
+  // Relay surfaces take the raw body: it is parsed once by the protocol module, and reused
+  // byte for byte on the same-format path.
+  await app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      scope.setErrorHandler(errorHandlerFor('openai', options.logger));
+      scope.setNotFoundHandler(notFoundFor('openai'));
+      registerChatCompletionsRoute(scope, options.relay);
+      registerModelsRoutes(scope, options.relay);
+    },
+    { prefix: '/v1' },
+  );
+
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(errorHandlerFor('management', options.logger));
+      scope.setNotFoundHandler(notFoundFor('management'));
+      registerStatusRoute(scope, options.admin);
+      registerUserRoutes(scope, options.admin);
+      registerTokenRoutes(scope, options.admin);
+      registerChannelRoutes(scope, options.admin);
+      registerLogRoutes(scope, options.admin);
+    },
+    { prefix: '/api' },
+  );
+
+  return app;
+}

@@ -1,0 +1,72 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { NewRequestLog } from '../store/schema.ts';
+import { RequestLogWriter, type RequestLogSink } from './request-log-writer.ts';
+
+const row = (i: number): NewRequestLog => ({
+  created_at: i,
+  request_id: `r${i}`,
+  user_id: 1,
+  api_key_id: 1,
+  endpoint: '/v1/chat/completions',
+  model: 'm',
+  upstream_model: 'm',
+  channel_id: 1,
+  status: 200,
+  stream: 0,
+  prompt_tokens: 1,
+  completion_tokens: 1,
+  cached_tokens: 0,
+  usage_estimated: 0,
+  latency_ms: 1,
+  first_byte_ms: 1,
+  error_code: null,
+  user_metadata: null,
+});
+
+class FlakySink implements RequestLogSink {
+  written: NewRequestLog[] = [];
+  batches: number[] = [];
+  failNext = 0;
+  async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('database unavailable');
+    }
+    this.batches.push(rows.length);
+    this.written.push(...rows);
+  }
+}
+
+const silent = pino({ level: 'silent' });
+
+describe('RequestLogWriter', () => {
+  it('writes in batches of at most batchSize and keeps order', async () => {
+    const sink = new FlakySink();
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 10, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 25; i++) writer.enqueue(row(i));
+    await writer.close();
+    expect(sink.written.map((r) => r.request_id)).toEqual(Array.from({ length: 25 }, (_, i) => `r${i}`));
+    expect(Math.max(...sink.batches)).toBeLessThanOrEqual(10);
+  });
+
+  it('writes a partial batch after the flush interval', async () => {
+    const sink = new FlakySink();
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 20 });
+    writer.enqueue(row(1));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(sink.written).toHaveLength(1);
+    await writer.close();
+  });
+
+  it('keeps rows through insert failures and writes them on close', async () => {
+    const sink = new FlakySink();
+    sink.failNext = 2;
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 5, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 12; i++) writer.enqueue(row(i));
+    await writer.close();
+    expect(sink.written).toHaveLength(12);
+    expect(writer.pending).toBe(0);
+  });
+});

@@ -1,0 +1,97 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OpenAiStreamTap } from './openai-stream-tap.ts';
+
+const fixtures = join(import.meta.dirname, '../../../../shared/fixtures/upstream');
+
+/** A recorded chunks.txt file as the SSE bytes the provider sent. */
+function sseOf(file: string, lineEnd = '\n'): string {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  return (
+    lines.map((line) => `data: ${line}${lineEnd}${lineEnd}`).join('') + `data: [DONE]${lineEnd}${lineEnd}`
+  );
+}
+
+/** Feeds `sse` to a tap in pieces of `size` bytes, as TCP would split it. */
+function run(sse: string, size: number, withhold: boolean) {
+  const tap = new OpenAiStreamTap(withhold);
+  const bytes = Buffer.from(sse);
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) {
+    const forwarded = tap.push(bytes.subarray(i, i + size));
+    if (forwarded) out.push(forwarded);
+  }
+  const rest = tap.end();
+  if (rest) out.push(rest);
+  return { tap, output: Buffer.concat(out).toString('utf8') };
+}
+
+const openAiFormatFolders = ['openai', 'deepseek', 'mistral', 'xai', 'openai-compatible'];
+const streamFixtures = openAiFormatFolders.flatMap((folder) =>
+  readdirSync(join(fixtures, folder))
+    .filter((name) => name.endsWith('.chunks.txt'))
+    .map((name) => join(folder, name)),
+);
+
+describe('OpenAiStreamTap on recorded provider streams', () => {
+  it.each(streamFixtures)('%s passes through byte for byte and yields the usage', (name) => {
+    const sse = sseOf(join(fixtures, name));
+    const lastUsage = readFileSync(join(fixtures, name), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(
+        (line) => JSON.parse(line) as { usage?: { prompt_tokens: number; completion_tokens: number } | null },
+      )
+      .findLast((chunk) => chunk.usage)?.usage;
+    for (const size of [1, 7, 64, 100_000]) {
+      const { tap, output } = run(sse, size, false);
+      expect(output).toBe(sse);
+      if (lastUsage) {
+        expect(tap.usage?.inputTokens).toBe(lastUsage.prompt_tokens);
+        expect(tap.usage?.outputTokens).toBe(lastUsage.completion_tokens);
+      } else {
+        expect(tap.usage).toBeUndefined();
+      }
+    }
+  });
+
+  it('reads cached and reasoning tokens (xAI)', () => {
+    const { tap } = run(sseOf(join(fixtures, 'xai/xai-text.chunks.txt')), 50, false);
+    expect(tap.usage).toEqual({
+      inputTokens: 12,
+      outputTokens: 1,
+      cachedInputTokens: 11,
+      reasoningTokens: 290,
+    });
+  });
+
+  it('withholds the usage-only chunk the client did not ask for, and keeps the rest intact', () => {
+    const sse = sseOf(join(fixtures, 'openai/openai-text.chunks.txt'));
+    const { tap, output } = run(sse, 33, true);
+    expect(tap.usage?.outputTokens).toBe(300);
+    expect(output).not.toContain('"choices":[]');
+    expect(output.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(output).toBe(sse.replace(/data: [^\n]*"choices":\[\][^\n]*\n\n/, ''));
+  });
+
+  it('keeps a usage chunk that also carries content (DeepSeek puts usage on the last choice chunk)', () => {
+    const sse = sseOf(join(fixtures, 'deepseek/deepseek-text.chunks.txt'));
+    const { tap, output } = run(sse, 10, true);
+    expect(output).toBe(sse);
+    expect(tap.usage?.inputTokens).toBe(13);
+  });
+
+  it('handles CRLF line ends, comments and a final frame without a blank line', () => {
+    const sse =
+      ': keep-alive\r\n\r\ndata: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\n' +
+      'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}}\r\n\r\ndata: [DONE]';
+    const { tap, output } = run(sse, 5, true);
+    expect(tap.usage?.inputTokens).toBe(3);
+    expect(output).toBe(
+      ': keep-alive\r\n\r\ndata: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\ndata: [DONE]',
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findProvider } from '../providers/provider-catalog.ts';
+import { orderChannels } from './order-channels.ts';
+import type { RuntimeChannel } from './runtime-channel.ts';
+
+const channel = (id: number, priority: number, weight: number): RuntimeChannel => ({
+  id,
+  name: `c${id}`,
+  provider: findProvider('openai')!,
+  baseUrl: 'http://x',
+  models: new Set(['m']),
+  groups: new Set(['default']),
+  modelMap: {},
+  priority,
+  weight,
+  headers: {},
+});
+
+describe('orderChannels', () => {
+  it('tries higher priority tiers first, whatever the weights', () => {
+    const ordered = orderChannels([channel(1, 10, 1), channel(2, 5, 1000), channel(3, 0, 1)]);
+    expect(ordered.map((c) => c.id)).toEqual([1, 2, 3]);
+  });
+
+  it('picks first within a tier in proportion to weight (10,000 draws, within 5%)', () => {
+    const tier = [channel(1, 0, 1), channel(2, 0, 3), channel(3, 0, 6)];
+    const firsts = new Map<number, number>();
+    const draws = 10_000;
+    for (let i = 0; i < draws; i++) {
+      const first = orderChannels(tier)[0]!.id;
+      firsts.set(first, (firsts.get(first) ?? 0) + 1);
+    }
+    expect((firsts.get(1) ?? 0) / draws).toBeCloseTo(0.1, 1);
+    expect(Math.abs((firsts.get(2) ?? 0) / draws - 0.3)).toBeLessThan(0.05 * 0.3 + 0.01);
+    expect(Math.abs((firsts.get(3) ?? 0) / draws - 0.6)).toBeLessThan(0.05 * 0.6 + 0.01);
+  });
+
+  it('keeps every channel exactly once, zero weights last-resort but present', () => {
+    const ordered = orderChannels([channel(1, 0, 0), channel(2, 0, 2), channel(3, 0, 0)], () => 0.5);
+    expect(ordered[0]!.id).toBe(2);
+    expect(new Set(ordered.map((c) => c.id))).toEqual(new Set([1, 2, 3]));
+  });
+});

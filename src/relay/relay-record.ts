@@ -1,0 +1,61 @@
+import type { Usage } from '../core/usage.ts';
+import type { NewRequestLog } from '../store/schema.ts';
+import type { KeyContext } from './key-context.ts';
+
+/** What the relay learns about one request as it goes; becomes its log row at the end. */
+export interface RelayRecord {
+  requestId: string;
+  endpoint: string;
+  startedAt: number;
+  key: KeyContext | undefined;
+  model: string;
+  upstreamModel: string | null;
+  channelId: number | null;
+  stream: boolean;
+  usage: Usage | undefined;
+  firstByteMs: number | null;
+  /** Time spent waiting on upstreams (excluded from the gateway's overhead figure). */
+  upstreamMs: number;
+  userMetadata: string | null;
+}
+
+export function newRelayRecord(requestId: string, endpoint: string): RelayRecord {
+  return {
+    requestId,
+    endpoint,
+    startedAt: Date.now(),
+    key: undefined,
+    model: '',
+    upstreamModel: null,
+    channelId: null,
+    stream: false,
+    usage: undefined,
+    firstByteMs: null,
+    upstreamMs: 0,
+    userMetadata: null,
+  };
+}
+
+export function toLogRow(record: RelayRecord, status: number, errorCode: string | null): NewRequestLog {
+  const now = Date.now();
+  return {
+    created_at: record.startedAt,
+    request_id: record.requestId,
+    user_id: record.key?.userId ?? null,
+    api_key_id: record.key?.keyId ?? null,
+    endpoint: record.endpoint,
+    model: record.model,
+    upstream_model: record.upstreamModel,
+    channel_id: record.channelId,
+    status,
+    stream: record.stream ? 1 : 0,
+    prompt_tokens: record.usage?.inputTokens ?? 0,
+    completion_tokens: record.usage?.outputTokens ?? 0,
+    cached_tokens: record.usage?.cachedInputTokens ?? 0,
+    usage_estimated: 0,
+    latency_ms: now - record.startedAt,
+    first_byte_ms: record.firstByteMs,
+    error_code: errorCode,
+    user_metadata: record.userMetadata,
+  };
+}

@@ -1,0 +1,21 @@
+import type { ProviderSpec } from '../providers/provider-catalog.ts';
+
+/** A channel as the relay uses it: decrypted key, parsed lists, request headers prepared once. */
+export interface RuntimeChannel {
+  id: number;
+  name: string;
+  provider: ProviderSpec;
+  /** Base URL without a trailing slash. */
+  baseUrl: string;
+  models: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
+  modelMap: Readonly<Record<string, string>>;
+  priority: number;
+  weight: number;
+  /** Headers sent upstream on every request of this channel (auth, provider extras). */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** The model name to send upstream: the channel's mapping if it has one. */
+export const upstreamModel = (channel: RuntimeChannel, model: string): string =>
+  channel.modelMap[model] ?? model;

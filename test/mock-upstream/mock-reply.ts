@@ -1,0 +1,99 @@
+/**
+ * What the mock answers to one request. Tests script these per request (`enqueue`) or as the
+ * default; the protocol of the route the request came in on decides the wire format.
+ */
+
+export interface MockToolCall {
+  /** Defaults to a generated id in the protocol's own style (`call_…` for OpenAI). */
+  id?: string;
+  name: string;
+  /** The arguments as the JSON text the model would stream. */
+  arguments: string;
+}
+
+export interface MockUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Part of `prompt_tokens` read from the cache (OpenAI counts them inside `prompt_tokens`). */
+  cached_tokens?: number;
+  /** Part of `completion_tokens` spent on reasoning. */
+  reasoning_tokens?: number;
+}
+
+/** Shared by `chat` and `echo`: how a streamed answer is paced. */
+export interface StreamPacing {
+  /** How many pieces the content (and each tool call's arguments) is split into when streamed. */
+  chunks?: number;
+  /** Wait between SSE frames; 0 (the default) writes the whole stream at once. */
+  delayBetweenChunksMs?: number;
+}
+
+/** A normal completion. Without `usage`, token counts are estimated from text lengths. */
+export interface ChatReply extends StreamPacing {
+  kind: 'chat';
+  content?: string;
+  /** DeepSeek-style `reasoning_content`, sent before the content. */
+  reasoningContent?: string;
+  toolCalls?: MockToolCall[];
+  usage?: MockUsage;
+  /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
+  finishReason?: string;
+  /** Defaults to the request's model. */
+  model?: string;
+}
+
+/** A completion whose content is `echo: <last user message text>` (the default reply). */
+export interface EchoReply extends StreamPacing {
+  kind: 'echo';
+}
+
+/** An HTTP error; `body` defaults to the protocol's error shape for the status. A string body is sent as is. */
+export interface ErrorReply {
+  kind: 'error';
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Waits before replying at all (no headers yet); a client leaving meanwhile counts as an abort. */
+export interface DelayReply {
+  kind: 'delay';
+  ms: number;
+  then: MockReply;
+}
+
+/**
+ * Sends the first `afterChunks` SSE frames of `reply` (default: an echo), then closes the connection
+ * mid-stream. Never sends the stream's last frame, so the stream is always incomplete. For a
+ * non-streaming request: the headers, plus half the JSON body when `afterChunks > 0`.
+ */
+export interface CutReply {
+  kind: 'cut';
+  afterChunks: number;
+  reply?: ChatReply | EchoReply;
+}
+
+/** Destroys the connection without any response. */
+export interface ResetReply {
+  kind: 'reset';
+}
+
+/** Never answers; the connection stays open until the client leaves or the mock closes. */
+export interface HangReply {
+  kind: 'hang';
+}
+
+/**
+ * Exact bytes. An array is written as separate writes `delayBetweenPartsMs` apart (default 2 ms, so
+ * each part reaches the client as its own TCP read). `content-type` defaults to `text/event-stream`.
+ */
+export interface RawReply {
+  kind: 'raw';
+  status?: number;
+  headers?: Record<string, string>;
+  body: string | string[];
+  delayBetweenPartsMs?: number;
+}
+
+export type MockReply =
+  ChatReply | EchoReply | ErrorReply | DelayReply | CutReply | ResetReply | HangReply | RawReply;
