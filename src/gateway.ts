@@ -68,7 +68,14 @@ export async function createGateway(
     },
     close() {
       closing ??= (async () => {
-        await app.close();
+        // Fastify closes idle keep-alive connections once, when closing starts; connections whose
+        // request finishes later would hold the server open until their keep-alive timeout.
+        const sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweeper);
+        }
         await upstream.close();
         await logWriter.close();
         await store.close();

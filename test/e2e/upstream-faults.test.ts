@@ -1,0 +1,127 @@
+import OpenAI, { APIError } from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
+import { logRows, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+
+let primary: MockUpstream;
+let backup: MockUpstream;
+let test: TestGateway;
+let client: OpenAI;
+
+const ask = (model = 'gpt-4o-mini') =>
+  client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+
+beforeAll(async () => {
+  primary = await startMockUpstream();
+  backup = await startMockUpstream();
+  test = await startTestGateway({
+    env: { UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '300', UPSTREAM_IDLE_TIMEOUT_MS: '300' },
+  });
+  await test.addChannel({
+    name: 'primary',
+    provider: 'openai',
+    base_url: `${primary.url}/v1`,
+    api_key: 'k1',
+    models: ['gpt-4o-mini', 'solo'],
+    priority: 10,
+  });
+  await test.addChannel({
+    name: 'backup',
+    provider: 'openai',
+    base_url: `${backup.url}/v1`,
+    api_key: 'k2',
+    models: ['gpt-4o-mini'],
+    priority: 0,
+  });
+  // Nothing listens on port 9 of the loopback: a connection refused at once.
+  await test.addChannel({
+    name: 'dead',
+    provider: 'openai',
+    base_url: 'http://127.0.0.1:9/v1',
+    api_key: 'k',
+    models: ['dead-only'],
+  });
+  client = new OpenAI({ apiKey: await test.createKey(), baseURL: `${test.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await test?.close();
+  await primary?.close();
+  await backup?.close();
+});
+beforeEach(() => {
+  primary.reset();
+  backup.reset();
+});
+
+describe('a failing channel before the first byte', () => {
+  it.each([
+    ['a 500', { kind: 'error', status: 500 } as const],
+    ['a 429', { kind: 'error', status: 429, headers: { 'retry-after': '1' } } as const],
+    ['a reset socket', { kind: 'reset' } as const],
+    ['no answer within the first-byte timeout', { kind: 'hang' } as const],
+  ])('fails over on %s to the next channel', async (_name, fault) => {
+    primary.enqueue(fault);
+    backup.enqueue({ kind: 'chat', content: 'from backup' });
+    const { data, response } = await ask().withResponse();
+    expect(data.choices[0]?.message.content).toBe('from backup');
+    expect(response.headers.get('x-switchboard-channel')).toBe('backup');
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('prefers the higher-priority channel while it is healthy', async () => {
+    await ask();
+    await ask();
+    expect(primary.requests).toHaveLength(2);
+    expect(backup.requests).toHaveLength(0);
+  });
+
+  it('returns the last failure in OpenAI shape when no channel is left', async () => {
+    primary.enqueue({ kind: 'error', status: 503 });
+    const error = (await ask('solo').catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('upstream_error');
+
+    const refused = (await ask('dead-only').catch((caught: unknown) => caught)) as APIError;
+    expect(refused.status).toBe(503);
+    expect(refused.code).toBe('upstream_unavailable');
+
+    primary.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '7' } });
+    const limited = (await ask('solo').catch((caught: unknown) => caught)) as APIError;
+    expect(limited.status).toBe(429);
+    expect(limited.headers?.get('retry-after')).toBe('7');
+  });
+
+  it('does not fail over on a client error: the 400 goes straight back', async () => {
+    primary.enqueue({
+      kind: 'error',
+      status: 400,
+      body: { error: { message: 'bad messages', type: 'invalid_request_error' } },
+    });
+    const error = (await ask().catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(400);
+    expect(backup.requests).toHaveLength(0);
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 400, error_code: 'invalid_request' });
+  });
+});
+
+describe('a stream that stalls after the first byte', () => {
+  it('ends with an error event once the idle timeout passes, and logs the partial stream', async () => {
+    // Chunks 1 s apart against a 300 ms idle timeout: the first arrives, the second never does in time.
+    primary.enqueue({ kind: 'chat', content: 'first second third', chunks: 3, delayBetweenChunksMs: 1000 });
+    const stream = await client.chat.completions.create({
+      model: 'solo',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    const received: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('did not answer in time');
+    expect(received.join('')).not.toContain('third');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error', stream: true });
+  });
+});
