@@ -41,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
     Object.keys(configSchema.shape).flatMap((name) => {
       const value = env[name];
-      return value === undefined || value === '' ? [] : [[name, value]];
+      return value === undefined || value.trim() === '' ? [] : [[name, value.trim()]];
     }),
   );
   const parsed = configSchema.safeParse(known);

@@ -33,7 +33,9 @@ const channelFields = {
   api_key: z.string().max(8192),
   models: z.array(modelName).min(1).max(5000),
   groups: z.array(z.string().min(1).max(64)).min(1).max(100),
-  model_map: z.record(modelName, modelName),
+  model_map: z
+    .record(modelName, modelName)
+    .refine((map) => Object.keys(map).length <= 5000, 'at most 5000 entries'),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),

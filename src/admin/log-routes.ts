@@ -16,7 +16,7 @@ const integerText = z
 const logQuery = z.strictObject({
   model: z.string().min(1).max(255).optional(),
   token_id: integerText.optional(),
-  status: integerText.optional(),
+  status: integerText.pipe(z.number().int().min(100).max(599)).optional(),
   request_id: z.string().min(1).max(128).optional(),
   from: timeQueryInput.optional(),
   to: timeQueryInput.optional(),

@@ -51,9 +51,22 @@ function notFoundFor(surface: Surface) {
   };
 }
 
+/** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
+const surfaceOfUrl = (url: string): Surface =>
+  url.startsWith('/api/') || url === '/api' ? 'management' : 'openai';
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    // Errors Fastify raises before a route runs (a malformed URL, an over-long path parameter)
+    // still reach the client in its own format, with the request id.
+    frameworkErrors: (error, request, reply) => {
+      const { error: gatewayError } = toGatewayError(error);
+      void (reply as FastifyReply)
+        .code(gatewayError.status)
+        .header('x-request-id', request.id)
+        .send(renderError(surfaceOfUrl(request.url), gatewayError, request.id));
+    },
     bodyLimit: options.bodyLimitBytes,
     genReqId: requestIdFor,
     return503OnClosing: true,
@@ -61,12 +74,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
   });
 
-  app.addHook('onRequest', (request, reply, done) => {
+  // Every reply Fastify sends carries the request id and the overhead figure; hijacked replies
+  // (streams) write their own. The relay sets a sharper overhead figure (upstream time excluded).
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
-    done();
-  });
-  // Hijacked replies (streams) set this themselves; this covers everything Fastify sends.
-  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('x-switchboard-overhead-ms')) {
       reply.header('x-switchboard-overhead-ms', reply.elapsedTime.toFixed(2));
     }

@@ -22,6 +22,8 @@ export interface ApiKeyCacheOptions {
 export class ApiKeyCache {
   #entries = new Map<string, Entry>();
   #loading = new Map<string, Promise<KeyContext | null>>();
+  /** Bumped by `invalidate`: a lookup that started before it must not cache what it read. */
+  #generation = 0;
 
   constructor(
     private readonly repository: ApiKeysRepository,
@@ -33,7 +35,10 @@ export class ApiKeyCache {
     if (cached && cached.expiresAt > now) return cached.context;
     let loading = this.#loading.get(keyHash);
     if (!loading) {
-      loading = this.#load(keyHash).finally(() => this.#loading.delete(keyHash));
+      const started: Promise<KeyContext | null> = this.#load(keyHash).finally(() => {
+        if (this.#loading.get(keyHash) === started) this.#loading.delete(keyHash);
+      });
+      loading = started;
       this.#loading.set(keyHash, loading);
     }
     return loading;
@@ -41,10 +46,13 @@ export class ApiKeyCache {
 
   /** Forget every cached key (after any write to keys or users). */
   invalidate(): void {
+    this.#generation += 1;
     this.#entries.clear();
+    this.#loading.clear();
   }
 
   async #load(keyHash: string): Promise<KeyContext | null> {
+    const generation = this.#generation;
     const row = await this.repository.findByHash(keyHash);
     const context: KeyContext | null = row
       ? {
@@ -57,6 +65,7 @@ export class ApiKeyCache {
           expiresAt: row.expires_at,
         }
       : null;
+    if (generation !== this.#generation) return context;
     if (this.#entries.size >= this.options.maxEntries) this.#entries.clear();
     const ttl = context ? this.options.ttlMs : this.options.negativeTtlMs;
     this.#entries.set(keyHash, { context, expiresAt: Date.now() + ttl });

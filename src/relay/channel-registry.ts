@@ -12,6 +12,7 @@ import type { RuntimeChannel } from './runtime-channel.ts';
  */
 export class ChannelRegistry {
   #byModel = new Map<string, RuntimeChannel[]>();
+  #generation = 0;
 
   constructor(
     private readonly repository: ChannelsRepository,
@@ -19,8 +20,11 @@ export class ChannelRegistry {
     private readonly logger: Logger,
   ) {}
 
+  /** Reloads from the database. Overlapping reloads are fine: only the latest one's result is kept. */
   async reload(): Promise<void> {
+    const generation = ++this.#generation;
     const rows = await this.repository.list();
+    if (generation !== this.#generation) return;
     const byModel = new Map<string, RuntimeChannel[]>();
     for (const row of rows) {
       if (row.enabled !== 1) continue;
@@ -71,13 +75,23 @@ export class ChannelRegistry {
       );
       return undefined;
     }
+    const baseUrl = (row.base_url || provider.defaultBaseUrl).replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      this.logger.warn({ channel: row.id, baseUrl }, 'channel has an invalid base URL; skipped');
+      return undefined;
+    }
     const headers: Record<string, string> = { 'content-type': 'application/json', ...provider.extraHeaders };
     if (apiKey !== '') headers.authorization = `Bearer ${apiKey}`;
     return {
       id: row.id,
       name: row.name,
       provider,
-      baseUrl: (row.base_url || provider.defaultBaseUrl).replace(/\/+$/, ''),
+      baseUrl,
+      origin: url.origin,
+      basePath: url.pathname.replace(/\/+$/, ''),
       models: new Set(parseJsonColumn<string[]>(row.models, [])),
       groups: new Set(parseJsonColumn<string[]>(row.groups, ['default'])),
       modelMap: parseJsonColumn<Record<string, string>>(row.model_map, {}),

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/gateway-error.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
@@ -9,14 +10,16 @@ import {
 } from '../protocols/openai-chat/parse-openai-chat-body.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { authenticate, checkModelAllowed } from './authenticate.ts';
+import { ClientLink } from './client-link.ts';
 import { orderChannels } from './order-channels.ts';
 import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { newRelayRecord, toLogRow, type RelayRecord } from './relay-record.ts';
 import { upstreamModel } from './runtime-channel.ts';
 import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
-import { streamToClient } from './stream-to-client.ts';
 import { classifyUpstreamError } from './upstream-failure.ts';
+
+const uncork = (response: ServerResponse) => response.uncork();
 
 /** nginx's convention for "the client closed the request": logged, never sent. */
 const clientClosedStatus = 499;
@@ -39,16 +42,16 @@ function responseHeaders(
 
 /** Non-stream: the upstream's JSON goes to the client as received; usage is read from it. */
 async function sendWhole(reply: FastifyReply, record: RelayRecord, answer: UpstreamAnswer): Promise<void> {
-  const bytes = Buffer.from(await answer.response.body.arrayBuffer());
+  const bytes = await answer.call.buffer();
   record.upstreamMs += performance.now() - answer.sentAt;
   try {
     record.usage = readOpenAiUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
   } catch {
     record.usage = undefined;
   }
-  const contentType = answer.response.headers['content-type'];
+  const contentType = answer.call.headers['content-type'];
   reply
-    .code(answer.response.statusCode)
+    .code(answer.call.status)
     .headers(responseHeaders(reply, record, answer))
     .header('content-type', typeof contentType === 'string' ? contentType : 'application/json')
     .send(bytes);
@@ -64,35 +67,53 @@ async function pipeStream(
   record: RelayRecord,
   answer: UpstreamAnswer,
   withholdUsageChunk: boolean,
-  signal: AbortSignal,
+  link: ClientLink,
 ): Promise<{ status: number; errorCode: string | null }> {
   record.upstreamMs += performance.now() - answer.sentAt;
   const tap = new OpenAiStreamTap(withholdUsageChunk);
   reply.hijack();
   const response = reply.raw;
+  // Headers go out with the first frame, in one write, as a bare proxy would send them.
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
     ...responseHeaders(reply, record, answer),
   });
-  response.flushHeaders();
-  try {
-    await streamToClient(answer.response.body, response, (chunk) => tap.push(chunk), signal);
-    const rest = tap.end();
-    if (rest) response.write(rest);
-    response.end();
-    return { status: 200, errorCode: null };
-  } catch (error) {
-    record.usage = tap.usage;
-    if (signal.aborted) return { status: clientClosedStatus, errorCode: 'client_closed' };
-    const failure = classifyUpstreamError(error).error;
-    const event = renderError('openai', failure, record.requestId);
-    response.end(`data: ${JSON.stringify(event)}\n\n`);
-    return { status: 502, errorCode: 'upstream_stream_error' };
-  } finally {
-    record.usage = tap.usage;
-  }
+  const resume = () => answer.call.resume();
+  const outcome = await new Promise<{ status: number; errorCode: string | null }>((resolve) => {
+    answer.call.read({
+      chunk(chunk) {
+        const out = tap.push(chunk);
+        if (out === undefined) return true;
+        // Corked until the end of this tick, so frames (and the stream's end, when it arrives in
+        // the same read) leave in one write instead of one syscall each.
+        if (!response.writableCorked) {
+          response.cork();
+          process.nextTick(uncork, response);
+        }
+        if (response.write(out)) return true;
+        response.once('drain', resume);
+        return false;
+      },
+      end() {
+        const rest = tap.end();
+        response.end(rest);
+        resolve({ status: 200, errorCode: null });
+      },
+      fail(error) {
+        if (link.gone) {
+          resolve({ status: clientClosedStatus, errorCode: 'client_closed' });
+          return;
+        }
+        const failure = classifyUpstreamError(error).error;
+        response.end(`data: ${JSON.stringify(renderError('openai', failure, record.requestId))}\n\n`);
+        resolve({ status: 502, errorCode: 'upstream_stream_error' });
+      },
+    });
+  });
+  record.usage = tap.usage;
+  return outcome;
 }
 
 async function relayChatCompletions(
@@ -102,11 +123,7 @@ async function relayChatCompletions(
 ): Promise<void> {
   const record = newRelayRecord(request.id, '/v1/chat/completions');
   record.key = await authenticate(deps.keyCache, request.headers, undefined);
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  };
-  reply.raw.once('close', onClose);
+  const link = new ClientLink(reply.raw);
   try {
     record.userMetadata = readMetadataHeader(request.headers);
     const raw = request.body as Buffer | undefined;
@@ -132,28 +149,27 @@ async function relayChatCompletions(
         const model = upstreamModel(channel, parsed.model);
         record.upstreamModel = model;
         return {
-          url: `${channel.baseUrl}/chat/completions`,
+          origin: channel.origin,
+          path: `${channel.basePath}/chat/completions`,
           headers: channel.headers,
           body: upstreamOpenAiChatBody(parsed, raw!, model),
-          signal: abort.signal,
         };
       },
       record,
+      link,
       deps.maxAttempts,
     );
     record.firstByteMs = Date.now() - record.startedAt;
-    const isEventStream = String(answer.response.headers['content-type'] ?? '').startsWith(
-      'text/event-stream',
-    );
+    const isEventStream = String(answer.call.headers['content-type'] ?? '').startsWith('text/event-stream');
     if (parsed.stream && isEventStream) {
-      const outcome = await pipeStream(reply, record, answer, !parsed.clientWantsUsage, abort.signal);
+      const outcome = await pipeStream(reply, record, answer, !parsed.clientWantsUsage, link);
       deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
       return;
     }
     await sendWhole(reply, record, answer);
-    deps.logWriter.enqueue(toLogRow(record, answer.response.statusCode, null));
+    deps.logWriter.enqueue(toLogRow(record, answer.call.status, null));
   } catch (error) {
-    if (abort.signal.aborted) {
+    if (link.gone) {
       deps.logWriter.enqueue(toLogRow(record, clientClosedStatus, 'client_closed'));
       if (!reply.sent) reply.hijack();
       return;
@@ -162,7 +178,7 @@ async function relayChatCompletions(
     deps.logWriter.enqueue(toLogRow(record, gatewayError.status, gatewayError.code));
     throw error;
   } finally {
-    reply.raw.off('close', onClose);
+    link.release();
   }
 }
 

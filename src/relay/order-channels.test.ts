@@ -8,6 +8,8 @@ const channel = (id: number, priority: number, weight: number): RuntimeChannel =
   name: `c${id}`,
   provider: findProvider('openai')!,
   baseUrl: 'http://x',
+  origin: 'http://x',
+  basePath: '',
   models: new Set(['m']),
   groups: new Set(['default']),
   modelMap: {},

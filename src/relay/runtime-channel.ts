@@ -7,6 +7,9 @@ export interface RuntimeChannel {
   provider: ProviderSpec;
   /** Base URL without a trailing slash. */
   baseUrl: string;
+  /** The base URL's origin and path, split once so no request parses a URL. */
+  origin: string;
+  basePath: string;
   models: ReadonlySet<string>;
   groups: ReadonlySet<string>;
   modelMap: Readonly<Record<string, string>>;

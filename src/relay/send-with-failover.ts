@@ -1,14 +1,16 @@
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.ts';
+import type { ClientLink } from './client-link.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
+import type { UpstreamCall } from './upstream-call.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-client.ts';
 import { classifyUpstreamError, isRetryableStatus } from './upstream-failure.ts';
 import { upstreamStatusError } from './upstream-status-error.ts';
 
 export interface UpstreamAnswer {
   channel: RuntimeChannel;
-  response: Dispatcher.ResponseData;
+  /** A call whose response started with a 2xx; its body is still to be read. */
+  call: UpstreamCall;
   /** performance.now() when the answering request was sent. */
   sentAt: number;
 }
@@ -26,35 +28,35 @@ export async function sendWithFailover(
   channels: readonly RuntimeChannel[],
   build: (channel: RuntimeChannel) => UpstreamRequest,
   record: RelayRecord,
+  link: ClientLink,
   maxAttempts: number,
 ): Promise<UpstreamAnswer> {
   let lastFailure: GatewayError | undefined;
   const attempts = Math.min(channels.length, maxAttempts);
-  for (let index = 0; index < attempts; index++) {
+  for (let index = 0; index < attempts && !link.gone; index++) {
     const channel = channels[index]!;
-    const request = build(channel);
     record.channelId = channel.id;
     const sentAt = performance.now();
-    let response: Dispatcher.ResponseData;
+    const call = upstream.start(build(channel));
+    link.attach(call);
     try {
-      response = await upstream.send(request);
+      await call.responded;
     } catch (error) {
       record.upstreamMs += performance.now() - sentAt;
-      if (request.signal.aborted) throw error;
+      if (link.gone) throw error;
       const failure = classifyUpstreamError(error);
       if (!failure.retryable) throw failure.error;
       lastFailure = failure.error;
       continue;
     }
-    if (response.statusCode < 300) return { channel, response, sentAt };
-    const body = await response.body.text().catch(() => '');
-    record.upstreamMs += performance.now() - sentAt;
-    const failure = upstreamStatusError(
-      response.statusCode,
-      body,
-      headerValue(response.headers['retry-after']),
+    if (call.status < 300) return { channel, call, sentAt };
+    const body = await call.buffer().then(
+      (bytes) => bytes.toString('utf8'),
+      () => '',
     );
-    if (!isRetryableStatus(response.statusCode)) throw failure;
+    record.upstreamMs += performance.now() - sentAt;
+    const failure = upstreamStatusError(call.status, body, headerValue(call.headers['retry-after']));
+    if (!isRetryableStatus(call.status)) throw failure;
     lastFailure = failure;
   }
   throw lastFailure ?? new GatewayError(503, 'upstream_unavailable', 'No channel could serve the request');

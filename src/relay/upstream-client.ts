@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
+import { UpstreamCall } from './upstream-call.ts';
 
 export interface UpstreamClientOptions {
   connectTimeoutMs: number;
@@ -11,11 +12,13 @@ export interface UpstreamClientOptions {
 }
 
 export interface UpstreamRequest {
-  url: string;
+  /** `scheme://host:port`, parsed once per channel rather than per request. */
+  origin: string;
+  /** Path and query. */
+  path: string;
   method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string | Buffer;
-  signal: AbortSignal;
 }
 
 /** One keep-alive connection pool per upstream origin, with the configured timeouts. */
@@ -33,16 +36,20 @@ export class UpstreamClient {
     });
   }
 
-  send(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
-    const url = new URL(request.url);
-    return this.#agent.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method ?? 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-    });
+  /** Starts an exchange; await `call.responded` for the status and headers. */
+  start(request: UpstreamRequest): UpstreamCall {
+    const call = new UpstreamCall();
+    this.#agent.dispatch(
+      {
+        origin: request.origin,
+        path: request.path,
+        method: request.method ?? 'POST',
+        headers: request.headers,
+        body: request.body,
+      },
+      call,
+    );
+    return call;
   }
 
   close(): Promise<void> {

@@ -21,14 +21,30 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+/** Cost parameters we accept from a stored hash: a damaged row must not become a CPU or memory bomb. */
+const isSaneCost = (N: number, r: number, p: number): boolean =>
+  Number.isInteger(N) &&
+  N >= 2 ** 10 &&
+  N <= 2 ** 20 &&
+  (N & (N - 1)) === 0 &&
+  Number.isInteger(r) &&
+  r >= 1 &&
+  r <= 32 &&
+  Number.isInteger(p) &&
+  p >= 1 &&
+  p <= 16;
+
+/** True when `password` matches; false for a wrong password or a damaged stored hash, never a throw. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  if (!isSaneCost(cost.N, cost.r, cost.p)) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  try {
+    const key = await scryptAsync(password, Buffer.from(salt, 'base64'), cost);
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,8 @@ export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The raw SQLite handle, for the few hot writes where a cached prepared statement beats Kysely. */
+  sqlite?: BetterSqlite3.Database;
 }
 
 // int8 (COUNT, bigint columns) arrives as a string by default; our values (ids, epoch ms,
@@ -40,7 +42,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       database.pragma('synchronous = NORMAL');
       database.pragma('busy_timeout = 5000');
       database.pragma('foreign_keys = ON');
-      return { dialect, db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+      return {
+        dialect,
+        sqlite: database,
+        db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+      };
     }
     case 'postgres':
       return {

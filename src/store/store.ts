@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { ApiKeysRepository } from './api-keys-repository.ts';
 import { ChannelsRepository } from './channels-repository.ts';
@@ -19,24 +20,25 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    sqlite: BetterSqlite3.Database | undefined,
   ) {
     this.users = new UsersRepository(db, dialect);
     this.sessions = new SessionsRepository(db);
     this.apiKeys = new ApiKeysRepository(db, dialect);
     this.channels = new ChannelsRepository(db, dialect);
-    this.requestLogs = new RequestLogsRepository(db);
+    this.requestLogs = new RequestLogsRepository(db, sqlite);
   }
 
   /** Opens the database at `url` and migrates it to the latest schema. */
   static async open(url: string): Promise<Store> {
-    const { db, dialect } = openDatabase(url);
+    const { db, dialect, sqlite } = openDatabase(url);
     try {
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy();
       throw error;
     }
-    return new Store(db, dialect);
+    return new Store(db, dialect, sqlite);
   }
 
   close(): Promise<void> {

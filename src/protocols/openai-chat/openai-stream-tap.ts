@@ -1,11 +1,9 @@
 import type { Usage } from '../../core/usage.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
 
-const usageKey = Buffer.from('"usage"');
-const LF = 0x0a;
-const CR = 0x0d;
-
-const isSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === LF || byte === CR;
+// Usage objects as providers serialise them; `"usage":null` (on every chunk when usage was asked
+// for) matches neither, so the scan does no work per ordinary frame.
+const usagePatterns = [Buffer.from('"usage":{'), Buffer.from('"usage": {')];
 
 /** Index just past the last blank line (end of the last complete SSE frame) in `buffer`, or 0. */
 function endOfLastFrame(buffer: Buffer): number {
@@ -27,16 +25,6 @@ function endOfFrame(buffer: Buffer, position: number, limit: number): number {
   const crlf = buffer.indexOf('\n\r\n', position);
   const candidates = [lf < 0 ? limit : lf + 2, crlf < 0 ? limit : crlf + 3];
   return Math.min(limit, ...candidates);
-}
-
-/** True when `"usage"` at `index` is followed by `:` and an object (not `null`). */
-function isUsageObject(buffer: Buffer, index: number): boolean {
-  let i = index + usageKey.length;
-  while (isSpace(buffer[i])) i++;
-  if (buffer[i] !== 0x3a) return false;
-  i++;
-  while (isSpace(buffer[i])) i++;
-  return buffer[i] === 0x7b;
 }
 
 /** The JSON payload of an SSE frame: its `data:` lines joined by newlines. */
@@ -79,25 +67,30 @@ export class OpenAiStreamTap {
   }
 
   #scan(buffer: Buffer, end: number): Buffer {
-    let out: Buffer[] | undefined;
+    const frames: [number, number][] = [];
+    for (const pattern of usagePatterns) {
+      let from = 0;
+      for (;;) {
+        const found = buffer.indexOf(pattern, from);
+        if (found < 0 || found >= end) break;
+        const frameEnd = endOfFrame(buffer, found, end);
+        frames.push([startOfFrame(buffer, found), frameEnd]);
+        from = frameEnd;
+      }
+    }
+    if (frames.length === 0) return end === buffer.length ? buffer : buffer.subarray(0, end);
+    frames.sort((a, b) => a[0] - b[0]);
+    const out: Buffer[] = [];
     let copiedUpTo = 0;
-    let from = 0;
-    for (;;) {
-      const found = buffer.indexOf(usageKey, from);
-      if (found < 0 || found >= end) break;
-      from = found + usageKey.length;
-      if (!isUsageObject(buffer, found)) continue;
-      const frameStart = startOfFrame(buffer, found);
-      const frameEnd = endOfFrame(buffer, found, end);
-      from = frameEnd;
+    for (const [frameStart, frameEnd] of frames) {
+      if (frameStart < copiedUpTo) continue;
       const chunk = this.#readFrame(buffer.toString('utf8', frameStart, frameEnd));
       if (chunk.usageOnly && this.withholdUsageChunk) {
-        out ??= [];
         out.push(buffer.subarray(copiedUpTo, frameStart));
         copiedUpTo = frameEnd;
       }
     }
-    if (!out) return end === buffer.length ? buffer : buffer.subarray(0, end);
+    if (copiedUpTo === 0) return end === buffer.length ? buffer : buffer.subarray(0, end);
     out.push(buffer.subarray(copiedUpTo, end));
     return Buffer.concat(out);
   }

@@ -49,6 +49,8 @@ export function parseOpenAiChatBody(raw: Buffer | undefined): OpenAiChatBody {
   return { json: body, model: body.model, stream: body.stream === true, clientWantsUsage };
 }
 
+const includeUsageMember = Buffer.from('"stream_options":{"include_usage":true},');
+
 /**
  * The body for the upstream: the model rewritten to the channel's name for it and, on streams, usage
  * requested (the gateway meters every stream). The client's bytes are reused when nothing changes.
@@ -59,7 +61,15 @@ export function upstreamOpenAiChatBody(
   upstreamModel: string,
 ): Buffer | string {
   const needsUsage = parsed.stream && !parsed.clientWantsUsage;
-  if (upstreamModel === parsed.model && !needsUsage) return raw;
+  if (upstreamModel === parsed.model) {
+    if (!needsUsage) return raw;
+    // The common stream case: splice the option in after the opening brace instead of re-serialising.
+    // Safe because the parsed object has no `stream_options` key and is non-empty (it has `model`).
+    if (parsed.json.stream_options === undefined) {
+      const brace = raw.indexOf(0x7b);
+      return Buffer.concat([raw.subarray(0, brace + 1), includeUsageMember, raw.subarray(brace + 1)]);
+    }
+  }
   const json: Record<string, unknown> = { ...parsed.json, model: upstreamModel };
   if (needsUsage) {
     const options =

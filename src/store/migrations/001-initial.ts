@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../open-database.ts';
-import { longText, notNull, shortText, withIdColumn } from './column-types.ts';
+import { exactText, longText, notNull, shortText, withIdColumn } from './column-types.ts';
 
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await withIdColumn(db.schema.createTable('users'), dialect)
-    .addColumn('username', 'varchar(64)', (column) => column.notNull().unique())
+    .addColumn('username', exactText(dialect, 64), (column) => column.notNull().unique())
     .addColumn('password_hash', shortText, notNull)
     .addColumn('role', 'varchar(16)', notNull)
     .addColumn('group_name', 'varchar(64)', (column) => column.notNull().defaultTo('default'))
@@ -26,7 +26,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('name', 'varchar(128)', notNull)
     .addColumn('key_hash', 'varchar(64)', (column) => column.notNull().unique())
     .addColumn('masked', 'varchar(32)', notNull)
-    .addColumn('models', 'text')
+    .addColumn('models', longText(dialect))
     .addColumn('enabled', 'integer', (column) => column.notNull().defaultTo(1))
     .addColumn('expires_at', 'bigint')
     .addColumn('created_at', 'bigint', notNull)
@@ -51,11 +51,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await withIdColumn(db.schema.createTable('request_logs'), dialect)
     .addColumn('created_at', 'bigint', notNull)
-    .addColumn('request_id', 'varchar(128)', notNull)
+    .addColumn('request_id', exactText(dialect, 128), notNull)
     .addColumn('user_id', 'bigint')
     .addColumn('api_key_id', 'bigint')
     .addColumn('endpoint', 'varchar(128)', notNull)
-    .addColumn('model', shortText, notNull)
+    .addColumn('model', exactText(dialect, 255), notNull)
     .addColumn('upstream_model', shortText)
     .addColumn('channel_id', 'bigint')
     .addColumn('status', 'integer', notNull)

@@ -23,6 +23,18 @@ export function withIdColumn<T extends string>(
 /** MySQL cannot index TEXT without a prefix, so indexed strings are bounded VARCHARs. */
 export const shortText = 'varchar(255)';
 
+/**
+ * A string compared byte for byte. MySQL's default collation ignores case and trailing spaces,
+ * so `Admin` would log in as `admin` there and nowhere else.
+ */
+export const exactText = (
+  dialect: DialectName,
+  length: number,
+): `varchar(${number})` | Expression<unknown> =>
+  dialect === 'mysql'
+    ? sql.raw(`varchar(${length}) character set utf8mb4 collate utf8mb4_bin`)
+    : `varchar(${length})`;
+
 /** Large text: MySQL's TEXT stops at 64 KiB. */
 export const longText = (dialect: DialectName): 'text' | Expression<unknown> =>
   dialect === 'mysql' ? sql`mediumtext` : 'text';

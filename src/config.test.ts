@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+/** The ConfigError loadConfig throws for `env`, or a failure when it throws none. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all, on the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: 'data',
+      DATABASE_URL: 'sqlite:data/switchboard.db',
+      ADMIN_USERNAME: 'admin',
+      LOG_LEVEL: 'info',
+      BODY_LIMIT_BYTES: 20 * 1024 * 1024,
+      SESSION_TTL_HOURS: 7 * 24,
+    });
+    expect(config.SECRET_KEY).toBeUndefined();
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+    for (const name of [
+      'UPSTREAM_CONNECT_TIMEOUT_MS',
+      'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+      'UPSTREAM_IDLE_TIMEOUT_MS',
+      'UPSTREAM_POOL_CONNECTIONS',
+      'LOG_BATCH_SIZE',
+      'LOG_FLUSH_INTERVAL_MS',
+    ] as const) {
+      expect(config[name]).toBeGreaterThan(0);
+    }
+  });
+
+  it('puts the default SQLite database under DATA_DIR', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/switchboard' }).DATABASE_URL).toBe(
+      'sqlite:/var/lib/switchboard/switchboard.db',
+    );
+  });
+
+  it('reads numbers from their text, and treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '8080', BODY_LIMIT_BYTES: '1048576', SESSION_TTL_HOURS: '' });
+    expect(config.PORT).toBe(8080);
+    expect(config.BODY_LIMIT_BYTES).toBe(1_048_576);
+    expect(config.SESSION_TTL_HOURS).toBe(168);
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+    expect(loadConfig({ PORT: '0' }).PORT).toBe(0);
+  });
+
+  it('keeps PostgreSQL, MySQL and MariaDB URLs exactly as given', () => {
+    for (const url of [
+      'postgres://switchboard:p%40ss@db.internal:5432/switchboard?sslmode=require',
+      'postgresql://localhost/switchboard',
+      'mysql://root@127.0.0.1:3306/switchboard',
+      'mariadb://user:pw@maria:3306/sb',
+      'sqlite:/tmp/elsewhere.db',
+    ]) {
+      expect(loadConfig({ DATABASE_URL: url, DATA_DIR: '/data' }).DATABASE_URL).toBe(url);
+    }
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', PORT_NUMBER: 'x', port: 'y' }).PORT).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['BODY_LIMIT_BYTES', '0'],
+    ['BODY_LIMIT_BYTES', 'lots'],
+    ['BODY_LIMIT_BYTES', '-5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO'],
+    ['SECRET_KEY', 'too-short'],
+    ['ADMIN_PASSWORD', 'short'],
+    ['ADMIN_USERNAME', 'bad name!'],
+    ['ADMIN_USERNAME', 'x'.repeat(65)],
+    ['SESSION_TTL_HOURS', '0'],
+    ['UPSTREAM_CONNECT_TIMEOUT_MS', 'soon'],
+    ['UPSTREAM_POOL_CONNECTIONS', '2.5'],
+    ['LOG_BATCH_SIZE', '-1'],
+    ['LOG_FLUSH_INTERVAL_MS', 'fast'],
+  ])('refuses %s=%s with a ConfigError naming the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(name);
+  });
+
+  it('names every invalid variable at once', () => {
+    const message = configError({ PORT: 'abc', LOG_LEVEL: 'loud', SECRET_KEY: 'short' }).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('LOG_LEVEL');
+    expect(message).toContain('SECRET_KEY');
+  });
+
+  it('does not echo secrets in its error message', () => {
+    const message = configError({ ADMIN_PASSWORD: 'hunter2', SECRET_KEY: 'tiny-secret' }).message;
+    expect(message).toContain('ADMIN_PASSWORD');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('tiny-secret');
+  });
+
+  // `PORT= ` in an env file must not mean "any free port".
+  it('does not read a blank PORT as port 0', () => {
+    let port: number;
+    try {
+      port = loadConfig({ PORT: '  ' }).PORT;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return;
+    }
+    expect(port).toBe(3000);
+  });
+});

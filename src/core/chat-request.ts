@@ -1,0 +1,51 @@
+import type { TextPart } from './content-part.ts';
+import type { Message } from './message.ts';
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'tool'; name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json-object' }
+  | {
+      type: 'json-schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string;
+      strict?: boolean;
+    };
+
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+
+/** A request in our own terms: what every client format decodes to and every upstream format encodes from. */
+export interface ChatRequest {
+  model: string;
+  system: TextPart[];
+  messages: Message[];
+  stream: boolean;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxOutputTokens?: number;
+  stopSequences?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseFormat?: ResponseFormat;
+  /** Reasoning: an effort level (OpenAI) and/or a token budget (Anthropic, Gemini). */
+  reasoning?: { effort?: ReasoningEffort; budgetTokens?: number };
+  /** End-user id for the provider's abuse monitoring (OpenAI `user`, Anthropic `metadata.user_id`). */
+  user?: string;
+  /** Number of choices (OpenAI `n`, Gemini `candidateCount`). */
+  choiceCount?: number;
+}

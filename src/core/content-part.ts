@@ -1,0 +1,45 @@
+/** Content parts of core messages: our own vocabulary, mapped to and from every wire format. */
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string };
+
+export interface ImagePart {
+  type: 'image';
+  source: ImageSource;
+  /** OpenAI's `detail`; other formats have no equivalent. */
+  detail?: 'auto' | 'low' | 'high';
+}
+
+export interface ToolCallPart {
+  type: 'tool-call';
+  /** Stable across the conversation: the tool result refers to it. */
+  id: string;
+  name: string;
+  /** The arguments as JSON text, exactly as the model produced them. */
+  arguments: string;
+}
+
+export interface ToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  /** The called tool's name, when known (Gemini needs it; OpenAI does not send it). */
+  name?: string;
+  content: (TextPart | ImagePart)[];
+  isError?: boolean;
+}
+
+export interface ThinkingPart {
+  type: 'thinking';
+  text: string;
+  /** Anthropic's signature (or Gemini's thought signature): must survive a round trip unchanged. */
+  signature?: string;
+  /** Anthropic's `redacted_thinking` carries opaque data instead of text. */
+  redactedData?: string;
+}
+
+export type UserContentPart = TextPart | ImagePart;
+export type AssistantContentPart = TextPart | ToolCallPart | ThinkingPart;
