@@ -21,6 +21,8 @@ export interface ToolCallPart {
   name: string;
   /** The arguments as JSON text, exactly as the model produced them. */
   arguments: string;
+  /** Gemini's `thoughtSignature` on a function call: must be sent back with the call in the next turn. */
+  signature?: string;
 }
 
 export interface ToolResultPart {

@@ -10,7 +10,7 @@ export type StreamEvent =
   | { type: 'message-start'; id: string; model: string; created: number }
   | { type: 'text-delta'; text: string }
   | { type: 'thinking-delta'; text: string; signature?: string; redactedData?: string }
-  | { type: 'tool-call-start'; index: number; id: string; name: string }
+  | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string }
   | { type: 'tool-call-delta'; index: number; argumentsDelta: string }
   | { type: 'tool-call-end'; index: number }
   | { type: 'usage'; usage: Usage }

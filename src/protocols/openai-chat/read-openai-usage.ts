@@ -13,6 +13,7 @@ export function readOpenAiUsage(usage: unknown): Usage | undefined {
     inputTokens: count(field(usage, 'prompt_tokens')),
     outputTokens: count(field(usage, 'completion_tokens')),
     cachedInputTokens: count(field(field(usage, 'prompt_tokens_details'), 'cached_tokens')),
+    cacheWriteTokens: 0,
     reasoningTokens: count(field(field(usage, 'completion_tokens_details'), 'reasoning_tokens')),
   };
 }
