@@ -1,36 +1,51 @@
 // `npm run bench`: Switchboard against a bare forwarding proxy, both in front of the same mock
 // upstream, driven alternately by autocannon in one run. See scenarios.ts for what is measured.
 //
-// Environment: BENCH_DURATION (measured seconds per run, default 10), BENCH_WARMUP (warm-up seconds
-// per run, default 2). Progress goes to stderr; the tables go to stdout; the full results go to
+// The machine this runs on may be a noisy VM, where one run's requests/s can be 20 % off the next.
+// So every cell (scenario × connection count) is measured in rounds: each round runs the bare proxy
+// and Switchboard back to back, alternating which goes first, and a round's Switchboard/bare ratio
+// compares two runs a few seconds apart, which cancels slow drift. The tables show medians over
+// rounds, and next to throughput the CPU time each target process spent per request, which depends
+// little on how much CPU the VM happens to grant.
+//
+// Environment: BENCH_DURATION (measured seconds per run, default 5), BENCH_WARMUP (warm-up seconds,
+// once per target per cell, default 2), BENCH_ROUNDS (rounds per cell, default 3). Progress goes to
+// stderr; the tables go to stdout; the full results, every round included, go to
 // bench/results/latest.json. Exits 1 if any run had errors or a scenario could not be run.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { describeExit, stopAllChildren } from './lib/child-processes.ts';
 import type { Child } from './lib/child-processes.ts';
 import { runLoad } from './lib/load.ts';
-import type { Measurement } from './lib/load.ts';
+import type { LoadOptions, Measurement } from './lib/load.ts';
 import { log } from './lib/log.ts';
 import { errorMessage } from './lib/management-api.ts';
+import { checkNodeProcess, clockTicksPerSecond, procAvailable, readCpuTicks } from './lib/process-cpu.ts';
+import type { CpuTicks, ProcessCheck } from './lib/process-cpu.ts';
 import {
   checkGoals,
   compare,
   formatLatency,
+  formatMicros,
   goalLines,
   markdownTable,
   problemsOf,
+  ratioText,
+  summarize,
   TARGETS,
   textTable,
 } from './lib/report.ts';
-import type { LatencySource, RunRecord, Target } from './lib/report.ts';
+import type { CpuUsage, LatencySource, RunRecord, Target } from './lib/report.ts';
 import {
   BARE_PROXY_ENTRY,
   configureGateway,
   GATEWAY_ENTRY,
+  GATEWAY_LOG_FLUSH_INTERVAL_MS,
   MOCK_CHUNKS,
   MOCK_UPSTREAM_ENTRY,
   startGateway,
@@ -44,6 +59,11 @@ const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json');
 
 const settings = readSettings();
 
+// After every run (warm-up or measured) the benchmark waits this long before reading CPU times and
+// starting the next run: long enough for the gateway to write the run's last batch of request logs,
+// so that work is counted in the run that caused it and does not compete with the next run.
+const SETTLE_SECONDS = (GATEWAY_LOG_FLUSH_INTERVAL_MS + 250) / 1000;
+
 // autocannon's latency histogram stores whole milliseconds (a 0.06 ms response counts as 0 ms), too
 // coarse for the ≤ 0.3 ms goal. At 1 connection the tables therefore use percentiles of the
 // per-request process.hrtime durations autocannon reports in its `response` events; elsewhere they
@@ -56,21 +76,37 @@ const LATENCY_NOTE =
   "autocannon's `response` events (autocannon's histogram truncates to whole ms); at more connections: " +
   "autocannon's latency.p50/p99 (whole ms).";
 
-function secondsFromEnv(name: string, fallback: number): number {
+const CPU_NOTE =
+  "CPU µs/req: the target process's user + system CPU time (utime + stime from /proc/<pid>/stat, " +
+  `pid checked to be the node process itself) from just before a measured run to ${SETTLE_SECONDS} s after ` +
+  "it ends (so Switchboard's batched request-log writes are included), divided by the responses of that run.";
+
+function numberFromEnv(
+  name: string,
+  fallback: number,
+  what: string,
+  valid: (value: number) => boolean,
+): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
-  }
+  if (!valid(value)) throw new Error(`${name} must be ${what}, got "${raw}"`);
   return value;
 }
 
-function readSettings(): { durationSeconds: number; warmupSeconds: number } {
+interface Settings {
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+}
+
+function readSettings(): Settings {
+  const positive = (value: number): boolean => Number.isFinite(value) && value > 0;
   try {
     return {
-      durationSeconds: secondsFromEnv('BENCH_DURATION', 10),
-      warmupSeconds: secondsFromEnv('BENCH_WARMUP', 2),
+      durationSeconds: numberFromEnv('BENCH_DURATION', 5, 'a positive number of seconds', positive),
+      warmupSeconds: numberFromEnv('BENCH_WARMUP', 2, 'a positive number of seconds', positive),
+      rounds: numberFromEnv('BENCH_ROUNDS', 3, 'a positive integer', (v) => Number.isInteger(v) && v > 0),
     };
   } catch (error) {
     log(errorMessage(error));
@@ -80,10 +116,11 @@ function readSettings(): { durationSeconds: number; warmupSeconds: number } {
 
 interface Targets {
   mock: Child;
-  bareProxy: Child;
-  gateway: Child;
   mockUrl: string;
+  processes: Record<Target, Child>;
   urls: Record<Target, string>;
+  /** Undefined where /proc is unavailable: CPU figures are then left out. */
+  clockTicksPerSecond: number | undefined;
 }
 
 function requestFor(scenario: Scenario, key: string): { headers: Record<string, string>; body: string } {
@@ -124,37 +161,107 @@ function assertAlive(children: Child[]): void {
   }
 }
 
-async function measure(
-  targets: Targets,
-  scenario: Scenario,
-  target: Target,
-  connections: number,
-  key: string,
-): Promise<RunRecord> {
-  const { headers, body } = requestFor(scenario, key);
-  const options = {
-    url: targets.urls[target],
-    path: scenario.path,
+interface CellContext {
+  targets: Targets;
+  scenario: Scenario;
+  connections: number;
+  keyFor: (target: Target) => string;
+}
+
+function loadOptions(cell: CellContext, target: Target, durationSeconds: number): LoadOptions {
+  const { headers, body } = requestFor(cell.scenario, cell.keyFor(target));
+  return {
+    url: cell.targets.urls[target],
+    path: cell.scenario.path,
     headers,
     body,
-    connections,
-    expectBodyIncludes: scenario.expectBodyIncludes,
+    connections: cell.connections,
+    durationSeconds,
+    expectBodyIncludes: cell.scenario.expectBodyIncludes,
   };
-  await runLoad({ ...options, durationSeconds: settings.warmupSeconds });
-  const measurement: Measurement = await runLoad({ ...options, durationSeconds: settings.durationSeconds });
-  const latencySource = latencySourceFor(connections);
+}
+
+async function warmUp(cell: CellContext, target: Target): Promise<void> {
+  await runLoad(loadOptions(cell, target, settings.warmupSeconds));
+  await sleep(SETTLE_SECONDS * 1000);
+}
+
+function ticksOf(child: Child, ticksPerSecond: number | undefined): CpuTicks | undefined {
+  const pid = child.process.pid;
+  return ticksPerSecond === undefined || pid === undefined ? undefined : readCpuTicks(pid);
+}
+
+function cpuUsage(
+  before: CpuTicks | undefined,
+  after: CpuTicks | undefined,
+  ticksPerSecond: number | undefined,
+  requests: number,
+): CpuUsage | null {
+  if (before === undefined || after === undefined || ticksPerSecond === undefined) return null;
+  const userTicks = after.user - before.user;
+  const systemTicks = after.system - before.system;
+  return {
+    userTicks,
+    systemTicks,
+    clockTicksPerSecond: ticksPerSecond,
+    requests,
+    usPerRequest: requests > 0 ? ((userTicks + systemTicks) / ticksPerSecond / requests) * 1e6 : Number.NaN,
+  };
+}
+
+async function measure(
+  cell: CellContext,
+  target: Target,
+  round: number,
+  orderInRound: number,
+): Promise<RunRecord> {
+  const { targets } = cell;
+  const ticksPerSecond = targets.clockTicksPerSecond;
+  const targetBefore = ticksOf(targets.processes[target], ticksPerSecond);
+  const mockBefore = ticksOf(targets.mock, ticksPerSecond);
+  const measurement: Measurement = await runLoad(loadOptions(cell, target, settings.durationSeconds));
+  await sleep(SETTLE_SECONDS * 1000);
+  const targetAfter = ticksOf(targets.processes[target], ticksPerSecond);
+  const mockAfter = ticksOf(targets.mock, ticksPerSecond);
+  const requests = measurement.responses2xx + measurement.non2xx;
+  const latencySource = latencySourceFor(cell.connections);
   const latency = latencySource === 'hrtime' ? measurement.hrtimeLatency : measurement.autocannonLatency;
   return {
-    scenario: scenario.name,
-    connections,
+    scenario: cell.scenario.name,
+    connections: cell.connections,
     target,
+    round,
+    orderInRound,
     requestsPerSecond: measurement.requestsPerSecond,
     p50Ms: latency.p50Ms,
     p99Ms: latency.p99Ms,
     latencySource,
+    cpu: cpuUsage(targetBefore, targetAfter, ticksPerSecond, requests),
+    mockCpu: cpuUsage(mockBefore, mockAfter, ticksPerSecond, requests),
     problems: problemsOf(measurement),
     measurement,
   };
+}
+
+/** Reads the clock-tick rate and checks every pid whose CPU time will be read; undefined without /proc. */
+function prepareCpuAccounting(
+  children: Child[],
+): { ticksPerSecond: number; checks: ProcessCheck[] } | undefined {
+  if (!procAvailable()) {
+    log('no /proc here: CPU time per request is left out');
+    return undefined;
+  }
+  const ticksPerSecond = clockTicksPerSecond();
+  const checks = children.map(checkNodeProcess);
+  for (const check of checks) {
+    log(
+      `${check.name}: pid ${check.pid} is ${check.executable}` +
+        (check.childProcesses.length === 0
+          ? ''
+          : `; its child processes (CPU not counted): ${check.childProcesses.join(', ')}`),
+    );
+  }
+  return { ticksPerSecond, checks };
 }
 
 function environmentLine(): string {
@@ -172,12 +279,15 @@ async function benchmark(dataDir: string): Promise<number> {
     startMockAndBareProxy(REPO_ROOT),
     startGateway(REPO_ROOT, dataDir),
   ]);
+  const children = [upstream.mock, upstream.bareProxy, gateway];
+  const cpuAccounting = prepareCpuAccounting(children);
   const targets: Targets = {
-    ...upstream,
-    gateway,
+    mock: upstream.mock,
+    mockUrl: upstream.mockUrl,
+    processes: { 'bare-proxy': upstream.bareProxy, switchboard: gateway },
     urls: { 'bare-proxy': upstream.bareUrl, switchboard: gatewayUrl },
+    clockTicksPerSecond: cpuAccounting?.ticksPerSecond,
   };
-  const children = [targets.mock, targets.bareProxy, targets.gateway];
   const gatewayKey = await configureGateway(gatewayUrl, targets.mockUrl, SCENARIOS);
   const keyFor = (target: Target): string => (target === 'switchboard' ? gatewayKey : UPSTREAM_API_KEY);
 
@@ -200,44 +310,75 @@ async function benchmark(dataDir: string): Promise<number> {
   const cells = runnable.flatMap((scenario) =>
     CONNECTION_COUNTS.map((connections) => ({ scenario, connections })),
   );
-  const totalRuns = cells.length * TARGETS.length;
-  const estimate = Math.ceil(totalRuns * (settings.warmupSeconds + settings.durationSeconds + 1));
+  const { rounds, durationSeconds, warmupSeconds } = settings;
+  const totalRuns = cells.length * rounds * TARGETS.length;
+  const estimate = Math.ceil(
+    cells.length *
+      TARGETS.length *
+      (warmupSeconds + SETTLE_SECONDS + rounds * (durationSeconds + SETTLE_SECONDS)),
+  );
   log(
-    `${totalRuns} runs of ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured (~${estimate} s)`,
+    `${cells.length} cells × ${rounds} rounds × ${TARGETS.length} targets = ${totalRuns} runs of ${durationSeconds} s ` +
+      `(+ ${SETTLE_SECONDS} s settle), plus a ${warmupSeconds} s warm-up per target per cell (~${estimate} s)`,
   );
   const runs: RunRecord[] = [];
-  for (const [index, { scenario, connections }] of cells.entries()) {
-    // Alternate which target goes first so slow drift (thermal, JIT, page cache) does not favour one.
-    const order = index % 2 === 0 ? [...TARGETS] : [...TARGETS].reverse();
-    const cellRuns: RunRecord[] = [];
-    for (const target of order) {
-      assertAlive(children);
-      const run = await measure(targets, scenario, target, connections, keyFor(target));
-      assertAlive(children);
-      cellRuns.push(run);
-      log(
-        `[${runs.length + cellRuns.length}/${totalRuns}] ${scenario.name} ×${connections} ${target}: ` +
-          `${run.requestsPerSecond.toFixed(0)} req/s, p50 ${formatLatency(run.p50Ms, run.latencySource)} ms, ` +
-          `p99 ${formatLatency(run.p99Ms, run.latencySource)} ms (${run.latencySource})` +
-          (run.problems.length > 0 ? ` FLAGGED: ${run.problems.join('; ')}` : ''),
-      );
+  for (const [cellIndex, { scenario, connections }] of cells.entries()) {
+    const cell: CellContext = { targets, scenario, connections, keyFor };
+    const warmed = new Set<Target>();
+    for (let round = 1; round <= rounds; round += 1) {
+      // Alternate which target goes first, round to round and cell to cell, so drift within a round
+      // (thermal, JIT, page cache, a noisy neighbour) does not favour one.
+      const order = (cellIndex + round) % 2 === 1 ? [...TARGETS] : [...TARGETS].reverse();
+      const roundRuns: RunRecord[] = [];
+      for (const [orderInRound, target] of order.entries()) {
+        assertAlive(children);
+        if (!warmed.has(target)) {
+          await warmUp(cell, target);
+          warmed.add(target);
+          assertAlive(children);
+        }
+        const run = await measure(cell, target, round, orderInRound);
+        assertAlive(children);
+        roundRuns.push(run);
+        runs.push(run);
+        log(
+          `[${runs.length}/${totalRuns}] ${scenario.name} ×${connections} round ${round}/${rounds} ${target}: ` +
+            `${run.requestsPerSecond.toFixed(0)} req/s, p50 ${formatLatency(run.p50Ms, run.latencySource)} ms, ` +
+            `p99 ${formatLatency(run.p99Ms, run.latencySource)} ms (${run.latencySource}), ` +
+            `CPU ${formatMicros(run.cpu?.usPerRequest ?? Number.NaN)} µs/req` +
+            (run.problems.length > 0 ? ` FLAGGED: ${run.problems.join('; ')}` : ''),
+        );
+      }
+      const [roundComparison] = compare(roundRuns);
+      if (roundComparison !== undefined) {
+        log(
+          `    round ${round}: switchboard ${ratioText(roundComparison.throughputRatio)} bare req/s, ` +
+            `${ratioText(roundComparison.cpuRatio)} bare CPU/req`,
+        );
+      }
     }
-    runs.push(...TARGETS.flatMap((target) => cellRuns.filter((run) => run.target === target)));
   }
 
+  const summaries = summarize(runs);
   const comparisons = compare(runs);
-  const goals = checkGoals(runs, comparisons, GOALS);
+  const goals = checkGoals(summaries, comparisons, GOALS);
   const flagged = runs.filter((run) => run.problems.length > 0);
   const ok = flagged.length === 0 && skipped.length === 0;
   const environment = environmentLine();
 
+  const method =
+    `${rounds} rounds per cell, each running both targets back to back for ${durationSeconds} s (alternating ` +
+    `which goes first), after one ${warmupSeconds} s warm-up per target per cell. req/s, p50, p99 and ` +
+    'CPU µs/req are medians over rounds; the × and +p50 columns are medians of the per-round ' +
+    'Switchboard/bare ratios and differences.';
   const out: string[] = [
     '',
-    `Switchboard vs bare proxy — ${environment}; ${settings.durationSeconds} s per run after ${settings.warmupSeconds} s warm-up`,
+    `Switchboard vs bare proxy — ${environment}; ${method}`,
     '',
-    textTable(runs, comparisons),
+    textTable(summaries, comparisons),
     '',
     LATENCY_NOTE,
+    CPU_NOTE,
     '',
     'Goals:',
     goalLines(goals),
@@ -250,10 +391,9 @@ async function benchmark(dataDir: string): Promise<number> {
     '',
     'Markdown (for the README):',
     '',
-    `_${environment}; ${settings.durationSeconds} s per run after ${settings.warmupSeconds} s warm-up; ` +
-      `mock upstream streaming ${MOCK_CHUNKS} chunks. ${LATENCY_NOTE}_`,
+    `_${environment}; mock upstream streaming ${MOCK_CHUNKS} chunks. ${method} ${LATENCY_NOTE} ${CPU_NOTE}_`,
     '',
-    markdownTable(runs, comparisons),
+    markdownTable(summaries, comparisons),
     '',
   );
   process.stdout.write(out.join('\n'));
@@ -267,15 +407,29 @@ async function benchmark(dataDir: string): Promise<number> {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? null,
     },
-    settings: { ...settings, connectionCounts: CONNECTION_COUNTS, mockChunks: MOCK_CHUNKS },
+    settings: {
+      ...settings,
+      settleSeconds: SETTLE_SECONDS,
+      connectionCounts: CONNECTION_COUNTS,
+      mockChunks: MOCK_CHUNKS,
+      clockTicksPerSecond: targets.clockTicksPerSecond ?? null,
+    },
+    method,
     latencyMethod: LATENCY_NOTE,
+    cpuMethod: CPU_NOTE,
+    /** The processes whose CPU time was read (null without /proc). */
+    processes: cpuAccounting?.checks ?? null,
     goals: GOALS,
     scenarios: SCENARIOS,
     /** No run had errors and every scenario ran. */
     ok,
     goalsMet: goals.every((check) => check.pass),
-    runs,
+    /** Per target and cell: medians over rounds. */
+    summaries,
+    /** Per cell: medians of per-round paired figures, and those figures. */
     comparisons,
+    /** Every measured run, in the order run: the per-round raw figures. */
+    runs,
     goalChecks: goals,
     skipped,
   };

@@ -13,6 +13,12 @@ export const MOCK_UPSTREAM_ENTRY = 'test/mock-upstream/cli.ts';
 export const GATEWAY_ENTRY = 'src/main.ts';
 export const BARE_PROXY_ENTRY = 'bench/bare-proxy.ts';
 export const MOCK_CHUNKS = 20;
+/**
+ * The gateway's default, set explicitly because the benchmark depends on it: a request-log row waits
+ * at most this long before it is written, so the CPU time read this long (plus a margin) after a run
+ * includes writing that run's logs.
+ */
+export const GATEWAY_LOG_FLUSH_INTERVAL_MS = 1_000;
 const ADMIN = { username: 'admin', password: 'bench-password-123' };
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -55,6 +61,7 @@ export async function startGateway(
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      LOG_FLUSH_INTERVAL_MS: String(GATEWAY_LOG_FLUSH_INTERVAL_MS),
     },
   });
   const gatewayUrl = `http://127.0.0.1:${port}`;
