@@ -64,6 +64,7 @@ describe('OpenAiStreamTap on recorded provider streams', () => {
       inputTokens: 12,
       outputTokens: 1,
       cachedInputTokens: 11,
+      cacheWriteTokens: 0,
       reasoningTokens: 290,
     });
   });

@@ -1,0 +1,182 @@
+import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
+import type { TextPart, ToolResultPart } from '../../core/content-part.ts';
+import type { Message } from '../../core/message.ts';
+import type { TranslationWarning } from '../../core/warning.ts';
+import { imageSourceToUrl } from '../image-source.ts';
+import type { Decoded } from '../wire-protocol.ts';
+import type {
+  OpenAiChatRequestBody,
+  OpenAiImageContent,
+  OpenAiMessage,
+  OpenAiTextContent,
+  OpenAiToolCall,
+} from './openai-chat-wire-types.ts';
+
+const joinText = (parts: readonly TextPart[]): string => parts.map((part) => part.text).join('');
+
+/** A thinking budget as the nearest OpenAI effort. */
+export function effortForBudget(budget: number): ReasoningEffort {
+  if (budget <= 1024) return 'low';
+  if (budget <= 8192) return 'medium';
+  return 'high';
+}
+
+function toolResultText(part: ToolResultPart, warnings: TranslationWarning[]): string {
+  const texts: string[] = [];
+  for (const item of part.content) {
+    if (item.type === 'text') texts.push(item.text);
+    else
+      warnings.push({
+        type: 'unsupported-content',
+        field: 'tool_result.content',
+        message: 'OpenAI tool messages carry text only; an image in a tool result was left out',
+      });
+  }
+  const text = texts.join('');
+  return part.isError ? `Error: ${text}` : text;
+}
+
+function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAiMessage[] {
+  switch (message.role) {
+    case 'system':
+      return [{ role: 'system', content: joinText(message.content) }];
+    case 'user': {
+      if (message.content.every((part) => part.type === 'text')) {
+        return [{ role: 'user', content: joinText(message.content as TextPart[]) }];
+      }
+      const content = message.content.map((part): OpenAiTextContent | OpenAiImageContent =>
+        part.type === 'text'
+          ? { type: 'text', text: part.text }
+          : {
+              type: 'image_url',
+              image_url: {
+                url: imageSourceToUrl(part.source),
+                ...(part.detail ? { detail: part.detail } : {}),
+              },
+            },
+      );
+      return [{ role: 'user', content }];
+    }
+    case 'assistant': {
+      let text = '';
+      const toolCalls: OpenAiToolCall[] = [];
+      let droppedThinking = false;
+      for (const part of message.content) {
+        if (part.type === 'text') text += part.text;
+        else if (part.type === 'tool-call')
+          toolCalls.push({
+            id: part.id,
+            type: 'function',
+            function: { name: part.name, arguments: part.arguments },
+          });
+        else droppedThinking = true;
+      }
+      // OpenAI takes no reasoning back, and DeepSeek answers 400 when reasoning_content is resent.
+      if (droppedThinking) {
+        warnings.push({
+          type: 'unsupported-content',
+          field: 'thinking',
+          message: 'earlier thinking is not sent to OpenAI-format upstreams',
+        });
+      }
+      return [
+        {
+          role: 'assistant',
+          content: text === '' && toolCalls.length > 0 ? null : text,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+      ];
+    }
+    case 'tool':
+      return message.content.map((part) => ({
+        role: 'tool',
+        tool_call_id: part.toolCallId,
+        content: toolResultText(part, warnings),
+      }));
+    default: {
+      const unreachable: never = message;
+      throw new Error(`unknown role ${String((unreachable as Message).role)}`);
+    }
+  }
+}
+
+/** Core → the body of an OpenAI-format upstream request. Streams always ask for usage (metering). */
+export function encodeOpenAiChatRequest(
+  request: ChatRequest,
+  upstreamModel: string,
+): Decoded<Record<string, unknown>> {
+  const warnings: TranslationWarning[] = [];
+  const messages: OpenAiMessage[] = [];
+  if (request.system.length > 0) messages.push({ role: 'system', content: joinText(request.system) });
+  for (const message of request.messages) messages.push(...encodeMessage(message, warnings));
+
+  const body: OpenAiChatRequestBody = { model: upstreamModel, messages };
+  if (request.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  if (request.tools) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        parameters: tool.parameters,
+        ...(tool.description !== undefined ? { description: tool.description } : {}),
+        ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+      },
+    }));
+  }
+  if (request.toolChoice) {
+    body.tool_choice =
+      typeof request.toolChoice === 'string'
+        ? request.toolChoice
+        : { type: 'function', function: { name: request.toolChoice.name } };
+  }
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.maxOutputTokens !== undefined) body.max_tokens = request.maxOutputTokens;
+  if (request.stopSequences !== undefined) body.stop = request.stopSequences;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  if (request.user !== undefined) body.user = request.user;
+  if (request.choiceCount !== undefined) body.n = request.choiceCount;
+  if (request.responseFormat) {
+    const format = request.responseFormat;
+    body.response_format =
+      format.type === 'text'
+        ? { type: 'text' }
+        : format.type === 'json-object'
+          ? { type: 'json_object' }
+          : {
+              type: 'json_schema',
+              json_schema: {
+                name: format.name,
+                schema: format.schema,
+                ...(format.description !== undefined ? { description: format.description } : {}),
+                ...(format.strict !== undefined ? { strict: format.strict } : {}),
+              },
+            };
+  }
+  if (request.reasoning) {
+    const { effort, budgetTokens } = request.reasoning;
+    if (effort) body.reasoning_effort = effort;
+    else if (budgetTokens !== undefined) {
+      body.reasoning_effort = effortForBudget(budgetTokens);
+      warnings.push({
+        type: 'changed-value',
+        field: 'thinking.budget_tokens',
+        message: `a thinking budget of ${budgetTokens} tokens was sent as reasoning_effort '${body.reasoning_effort}'`,
+      });
+    }
+  }
+  if (request.topK !== undefined) {
+    warnings.push({
+      type: 'unsupported-setting',
+      field: 'top_k',
+      message: 'OpenAI-format upstreams take no top_k',
+    });
+  }
+  return { value: body as unknown as Record<string, unknown>, warnings };
+}

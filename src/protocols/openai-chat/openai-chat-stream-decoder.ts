@@ -1,0 +1,95 @@
+import { GatewayError } from '../../core/gateway-error.ts';
+import type { StreamEvent } from '../../core/stream-event.ts';
+import { newToolCallId } from '../../core/tool-call-id.ts';
+import type { SseMessage, StreamDecoder } from '../wire-protocol.ts';
+import { decodeOpenAiFinishReason } from './map-openai-finish-reason.ts';
+import type { OpenAiChatCompletionChunk } from './openai-chat-wire-types.ts';
+import { readOpenAiContent } from './read-openai-content.ts';
+import { readOpenAiUsage } from './read-openai-usage.ts';
+
+/**
+ * OpenAI-format SSE → core events. Tool calls stream by `index`, with the id and name only in their
+ * first piece; they are closed when the finish reason arrives (or the stream ends).
+ */
+export class OpenAiChatStreamDecoder implements StreamDecoder {
+  #started = false;
+  #openTools: number[] = [];
+  #finished = false;
+
+  push(message: SseMessage): StreamEvent[] {
+    if (message.data === '[DONE]' || message.data === '') return [];
+    let chunk: OpenAiChatCompletionChunk;
+    try {
+      chunk = JSON.parse(message.data) as OpenAiChatCompletionChunk;
+    } catch {
+      return [];
+    }
+    const events: StreamEvent[] = [];
+    if (chunk.error) {
+      const detail = chunk.error.message ? `: ${chunk.error.message}` : '';
+      events.push({
+        type: 'error',
+        error: new GatewayError(502, 'upstream_error', `The upstream failed mid-stream${detail}`),
+      });
+      return events;
+    }
+    // Azure opens with a prompt-filter chunk: no choices, no id, no model. Nothing has started yet.
+    if (!this.#started && (chunk.choices?.length ?? 0) === 0 && !chunk.usage) return events;
+    if (!this.#started) {
+      this.#started = true;
+      events.push({
+        type: 'message-start',
+        id: chunk.id ?? newToolCallId('chatcmpl'),
+        model: chunk.model ?? '',
+        created: chunk.created ?? Math.floor(Date.now() / 1000),
+      });
+    }
+    const choice = chunk.choices?.[0];
+    if (choice) {
+      const delta = choice.delta ?? {};
+      const content = readOpenAiContent(delta.content);
+      const reasoning = delta.reasoning_content || delta.reasoning || content.thinking;
+      if (reasoning) events.push({ type: 'thinking-delta', text: reasoning });
+      if (content.text) events.push({ type: 'text-delta', text: content.text });
+      if (delta.refusal) events.push({ type: 'text-delta', text: delta.refusal });
+      for (const call of delta.tool_calls ?? []) {
+        const index = call.index ?? 0;
+        if (!this.#openTools.includes(index)) {
+          this.#openTools.push(index);
+          events.push({
+            type: 'tool-call-start',
+            index,
+            id: call.id ?? newToolCallId(),
+            name: call.function?.name ?? '',
+          });
+        }
+        if (call.function?.arguments) {
+          events.push({ type: 'tool-call-delta', index, argumentsDelta: call.function.arguments });
+        }
+      }
+      if (choice.finish_reason) {
+        events.push(...this.#closeTools());
+        this.#finished = true;
+        events.push({ type: 'finish', reason: decodeOpenAiFinishReason(choice.finish_reason) });
+      }
+    }
+    const usage = readOpenAiUsage(chunk.usage);
+    if (usage) events.push({ type: 'usage', usage });
+    return events;
+  }
+
+  end(): StreamEvent[] {
+    const events = this.#closeTools();
+    if (this.#started && !this.#finished) {
+      this.#finished = true;
+      events.push({ type: 'finish', reason: { unified: 'other', raw: 'stream-ended' } });
+    }
+    return events;
+  }
+
+  #closeTools(): StreamEvent[] {
+    const events = this.#openTools.map((index): StreamEvent => ({ type: 'tool-call-end', index }));
+    this.#openTools = [];
+    return events;
+  }
+}
