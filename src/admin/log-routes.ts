@@ -47,6 +47,7 @@ const publicLog = (row: RequestLogRow, admin: boolean) => ({
   first_byte_ms: row.first_byte_ms,
   error_code: row.error_code,
   user_metadata: parseJsonColumn<Record<string, unknown> | null>(row.user_metadata, null),
+  warnings: parseJsonColumn<unknown[]>(row.warnings, []),
 });
 
 /** `GET /api/log/`: users see their own rows, admins all. Newest first, keyset paging by `before_id`. */

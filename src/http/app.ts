@@ -1,9 +1,4 @@
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
 import { registerChannelRoutes } from '../admin/channel-routes.ts';
@@ -11,10 +6,12 @@ import { registerLogRoutes } from '../admin/log-routes.ts';
 import { registerStatusRoute } from '../admin/status-route.ts';
 import { registerTokenRoutes } from '../admin/token-routes.ts';
 import { registerUserRoutes } from '../admin/user-routes.ts';
-import { GatewayError } from '../core/gateway-error.ts';
-import { registerChatCompletionsRoute } from '../relay/chat-completions-route.ts';
 import { registerModelsRoutes } from '../relay/models-route.ts';
+import { registerAnthropicMessagesRoutes } from '../relay/routes/anthropic-messages-routes.ts';
+import { registerGeminiRoutes } from '../relay/routes/gemini-routes.ts';
+import { registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
 import type { RelayDeps } from '../relay/relay-deps.ts';
+import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import type { Surface } from './surface.ts';
@@ -25,30 +22,6 @@ export interface AppOptions {
   logger: Logger;
   relay: RelayDeps;
   admin: AdminDeps;
-}
-
-/** One error handler per surface, so every error reaches the client in its own format. */
-function errorHandlerFor(surface: Surface, logger: Logger) {
-  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const { error: gatewayError, internal } = toGatewayError(error);
-    if (internal) logger.error({ err: error, requestId: request.id }, 'unhandled error');
-    if (reply.sent || reply.raw.headersSent) return;
-    void reply
-      .code(gatewayError.status)
-      .headers(gatewayError.headers)
-      .send(renderError(surface, gatewayError, request.id));
-  };
-}
-
-function notFoundFor(surface: Surface) {
-  return (request: FastifyRequest, reply: FastifyReply) => {
-    const error = new GatewayError(
-      404,
-      'not_found',
-      `No route ${request.method} ${request.url.split('?')[0]}`,
-    );
-    void reply.code(404).send(renderError(surface, error, request.id));
-  };
 }
 
 /** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
@@ -95,10 +68,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
       scope.setErrorHandler(errorHandlerFor('openai', options.logger));
       scope.setNotFoundHandler(notFoundFor('openai'));
-      registerChatCompletionsRoute(scope, options.relay);
+      registerOpenAiChatRoute(scope, options.relay, '/v1/chat/completions');
       registerModelsRoutes(scope, options.relay);
+      registerAnthropicMessagesRoutes(scope, options.relay, options.logger);
     },
     { prefix: '/v1' },
+  );
+
+  await app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      scope.setErrorHandler(errorHandlerFor('gemini', options.logger));
+      scope.setNotFoundHandler(notFoundFor('gemini'));
+      registerGeminiRoutes(scope, options.relay);
+    },
+    { prefix: '/v1beta' },
   );
 
   await app.register(

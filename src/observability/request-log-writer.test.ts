@@ -22,6 +22,7 @@ const row = (i: number): NewRequestLog => ({
   first_byte_ms: 1,
   error_code: null,
   user_metadata: null,
+  warnings: null,
 });
 
 class FlakySink implements RequestLogSink {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { findProvider } from '../providers/provider-catalog.ts';
+import { authHeaders, findProvider } from '../providers/provider-catalog.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { ChannelsRepository } from '../store/channels-repository.ts';
 import { parseJsonColumn } from '../store/json-column.ts';
@@ -83,8 +83,11 @@ export class ChannelRegistry {
       this.logger.warn({ channel: row.id, baseUrl }, 'channel has an invalid base URL; skipped');
       return undefined;
     }
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...provider.extraHeaders };
-    if (apiKey !== '') headers.authorization = `Bearer ${apiKey}`;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...provider.extraHeaders,
+      ...authHeaders(provider.auth, apiKey),
+    };
     return {
       id: row.id,
       name: row.name,
@@ -92,6 +95,7 @@ export class ChannelRegistry {
       baseUrl,
       origin: url.origin,
       basePath: url.pathname.replace(/\/+$/, ''),
+      query: url.searchParams,
       models: new Set(parseJsonColumn<string[]>(row.models, [])),
       groups: new Set(parseJsonColumn<string[]>(row.groups, ['default'])),
       modelMap: parseJsonColumn<Record<string, string>>(row.model_map, {}),

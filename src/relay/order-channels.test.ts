@@ -10,6 +10,7 @@ const channel = (id: number, priority: number, weight: number): RuntimeChannel =
   baseUrl: 'http://x',
   origin: 'http://x',
   basePath: '',
+  query: new URLSearchParams(),
   models: new Set(['m']),
   groups: new Set(['default']),
   modelMap: {},

@@ -1,4 +1,5 @@
 import type { Usage } from '../core/usage.ts';
+import type { TranslationWarning } from '../core/warning.ts';
 import type { NewRequestLog } from '../store/schema.ts';
 import type { KeyContext } from './key-context.ts';
 
@@ -17,6 +18,7 @@ export interface RelayRecord {
   /** Time spent waiting on upstreams (excluded from the gateway's overhead figure). */
   upstreamMs: number;
   userMetadata: string | null;
+  warnings: TranslationWarning[];
 }
 
 export function newRelayRecord(requestId: string, endpoint: string): RelayRecord {
@@ -33,6 +35,7 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     firstByteMs: null,
     upstreamMs: 0,
     userMetadata: null,
+    warnings: [],
   };
 }
 
@@ -57,5 +60,6 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     first_byte_ms: record.firstByteMs,
     error_code: errorCode,
     user_metadata: record.userMetadata,
+    warnings: record.warnings.length > 0 ? JSON.stringify(record.warnings) : null,
   };
 }

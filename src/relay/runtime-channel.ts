@@ -10,6 +10,8 @@ export interface RuntimeChannel {
   /** The base URL's origin and path, split once so no request parses a URL. */
   origin: string;
   basePath: string;
+  /** Query parameters of the base URL (Azure's `api-version`). */
+  query: URLSearchParams;
   models: ReadonlySet<string>;
   groups: ReadonlySet<string>;
   modelMap: Readonly<Record<string, string>>;

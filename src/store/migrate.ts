@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/001-initial.ts';
+import * as logWarnings from './migrations/002-log-warnings.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -10,6 +11,7 @@ interface VersionedMigration {
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 const migrations: Record<string, VersionedMigration> = {
   '001-initial': initial,
+  '002-log-warnings': logWarnings,
 };
 
 class InCodeMigrations implements MigrationProvider {

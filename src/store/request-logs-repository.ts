@@ -35,6 +35,7 @@ const insertColumns = [
   'first_byte_ms',
   'error_code',
   'user_metadata',
+  'warnings',
 ] as const satisfies readonly (keyof NewRequestLog)[];
 
 export class RequestLogsRepository {

@@ -82,6 +82,8 @@ export interface RequestLogsTable {
   error_code: string | null;
   /** JSON object from `X-Switchboard-Metadata`. */
   user_metadata: string | null;
+  /** JSON array of translation warnings, or null. */
+  warnings: string | null;
 }
 
 export interface Database {

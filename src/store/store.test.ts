@@ -100,6 +100,7 @@ for (const backend of testBackends) {
         first_byte_ms: 5,
         error_code: null,
         user_metadata: null,
+        warnings: null,
       };
       await store.requestLogs.insertMany(
         Array.from({ length: 25 }, (_, i) => ({ ...base, created_at: 1000 + i, request_id: `r${i}` })),

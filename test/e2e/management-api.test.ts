@@ -624,6 +624,7 @@ for (const backend of testBackends) {
         first_byte_ms: null,
         error_code: null,
         user_metadata: null,
+        warnings: null,
         ...overrides,
       });
 

@@ -1,14 +1,24 @@
 /**
  * What the mock answers to one request. Tests script these per request (`enqueue`) or as the
- * default; the protocol of the route the request came in on decides the wire format.
+ * default; the protocol of the route the request came in on (OpenAI chat, Anthropic Messages,
+ * Gemini) decides the wire format, so one script serves every format.
  */
 
 export interface MockToolCall {
-  /** Defaults to a generated id in the protocol's own style (`call_…` for OpenAI). */
+  /**
+   * Defaults to a generated id in the protocol's own style (`call_…` for OpenAI, `toolu_…` for
+   * Anthropic). Gemini sends no ids.
+   */
   id?: string;
   name: string;
-  /** The arguments as the JSON text the model would stream. */
+  /**
+   * The arguments as the JSON text the model would stream. Anthropic and Gemini send objects
+   * (`input`, `args`), so there it must be a JSON object (or empty: `{}` for Anthropic, no `args`
+   * for Gemini); a streamed Anthropic `input_json_delta` carries the text as is.
+   */
   arguments: string;
+  /** Gemini only: the `thoughtSignature` on this `functionCall` part (Gemini 2.5+/3 send one). */
+  thoughtSignature?: string;
 }
 
 export interface MockUsage {
@@ -18,25 +28,50 @@ export interface MockUsage {
   cached_tokens?: number;
   /** Part of `completion_tokens` spent on reasoning. */
   reasoning_tokens?: number;
+  /**
+   * Part of `prompt_tokens` written to the cache: Anthropic's `cache_creation_input_tokens` (its
+   * `input_tokens` is what remains after the cached and cache-written parts).
+   */
+  cache_creation_tokens?: number;
 }
 
-/** Shared by `chat` and `echo`: how a streamed answer is paced. */
+/** Shared by `chat` and `echo`: how a streamed answer is paced, and whether it fails midway. */
 export interface StreamPacing {
   /** How many pieces the content (and each tool call's arguments) is split into when streamed. */
   chunks?: number;
   /** Wait between SSE frames; 0 (the default) writes the whole stream at once. */
   delayBetweenChunksMs?: number;
+  /**
+   * After this many frames of a streamed reply (never all of them), send the protocol's mid-stream
+   * error and end the response normally: Anthropic's `event: error` with `overloaded_error`,
+   * OpenAI's `data: {"error": …}` (no `[DONE]`), Gemini's `data: {"error": {code: 503, …}}`.
+   * Ignored for non-streaming requests.
+   */
+  streamErrorAfterChunks?: number;
 }
 
 /** A normal completion. Without `usage`, token counts are estimated from text lengths. */
 export interface ChatReply extends StreamPacing {
   kind: 'chat';
   content?: string;
-  /** DeepSeek-style `reasoning_content`, sent before the content. */
+  /**
+   * Reasoning, sent before the content: DeepSeek-style `reasoning_content` (OpenAI), a `thinking`
+   * block (Anthropic), `{text, thought: true}` parts (Gemini).
+   */
   reasoningContent?: string;
+  /**
+   * Anthropic: the `thinking` block's signature (default: a generated one). Gemini: the
+   * `thoughtSignature` on the first text part (default: none).
+   */
+  reasoningSignature?: string;
   toolCalls?: MockToolCall[];
   usage?: MockUsage;
-  /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
+  /**
+   * Defaults to the protocol's own: `tool_calls`/`stop` (OpenAI), `tool_use`/`end_turn` (Anthropic),
+   * `STOP` (Gemini). OpenAI values are translated for the others — `length` gives `max_tokens` /
+   * `MAX_TOKENS`, `content_filter` gives `refusal` / `SAFETY` (with no content: a safety block) —
+   * and any other value is sent as is.
+   */
   finishReason?: string;
   /** Defaults to the request's model. */
   model?: string;

@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { defaultAnthropicModels, renderAnthropicModelList } from './anthropic-models.ts';
 import { Exchange } from './exchange.ts';
+import { defaultGeminiModels, renderGeminiModel, renderGeminiModelList } from './gemini-models.ts';
+import { googleErrorBody } from './google-error.ts';
+import type { RenderedReply } from './mock-protocol.ts';
 import type { MockReply } from './mock-reply.ts';
 import type { MockUpstream, MockUpstreamOptions, RecordedRequest } from './mock-upstream.ts';
-import { openAIErrorBody, openAIInvalidJsonMessage, openAIInvalidUrlBody } from './openai-error.ts';
+import { openAIErrorBody, openAIInvalidUrlBody } from './openai-error.ts';
 import { defaultOpenAIModels, renderOpenAIModelList } from './openai-models.ts';
 import { playReply } from './play-reply.ts';
 import { ReplyScript } from './reply-script.ts';
-import { matchRoute, type MockRoute } from './routes.ts';
+import { matchRoute, type MockRoute, type ModelListFormat } from './routes.ts';
 import { writeRenderedReply } from './write-rendered-reply.ts';
 
 interface AbortWaiter {
@@ -34,6 +38,18 @@ function recordHeaders(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** The credential as the provider's API carries it, whichever header (or `?key=`) that is. */
+function apiKeyOf(request: IncomingMessage, query: URLSearchParams | undefined): string | undefined {
+  const { headers } = request;
+  const authorization = headers.authorization;
+  if (authorization !== undefined && /^bearer /i.test(authorization)) return authorization.slice(7);
+  for (const name of ['x-api-key', 'api-key', 'x-goog-api-key']) {
+    const value = headers[name];
+    if (typeof value === 'string') return value;
+  }
+  return query?.get('key') ?? undefined;
+}
+
 function writeJson(exchange: Exchange, status: number, body: unknown): Promise<void> {
   const rendered = {
     type: 'body',
@@ -56,11 +72,15 @@ class MockUpstreamServer implements MockUpstream {
   private readonly defaultStreamChunks: number;
   private readonly recordRequests: boolean;
   private readonly models: readonly string[];
+  private readonly anthropicModels: readonly string[];
+  private readonly geminiModels: readonly string[];
 
   constructor(options: MockUpstreamOptions) {
     this.defaultStreamChunks = options.defaultStreamChunks ?? 5;
     this.recordRequests = options.recordRequests ?? true;
     this.models = options.models ?? defaultOpenAIModels;
+    this.anthropicModels = options.anthropicModels ?? defaultAnthropicModels;
+    this.geminiModels = options.geminiModels ?? defaultGeminiModels;
     this.server = createServer((request, response) => this.handle(request, response));
     // Keep pooled connections from the gateway open across a benchmark's idle moments.
     this.server.keepAliveTimeout = 60_000;
@@ -140,7 +160,9 @@ class MockUpstreamServer implements MockUpstream {
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const method = request.method ?? 'GET';
-    const route = matchRoute(method, queryStart === -1 ? url : url.slice(0, queryStart));
+    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
+    const query = queryStart === -1 ? undefined : new URLSearchParams(url.slice(queryStart + 1));
+    const route = matchRoute(method, pathname, request.headers);
     // Taken on arrival, so concurrent requests get the queued replies in the order they came in.
     const reply = route?.kind === 'chat' ? this.script.next() : undefined;
     const chunks: Buffer[] = [];
@@ -152,11 +174,12 @@ class MockUpstreamServer implements MockUpstream {
           method,
           path: url,
           headers: recordHeaders(request),
+          apiKey: apiKeyOf(request, query),
           body,
           receivedAt: Date.now(),
         });
       }
-      this.respond(exchange, route, reply, body).catch((error: unknown) => this.fail(exchange, error));
+      this.respond(exchange, route, reply, body, query).catch((error: unknown) => this.fail(exchange, error));
     });
   }
 
@@ -165,18 +188,25 @@ class MockUpstreamServer implements MockUpstream {
     route: MockRoute | undefined,
     reply: MockReply | undefined,
     body: unknown,
+    query: URLSearchParams | undefined,
   ): Promise<void> {
     if (route === undefined) {
       const { method = 'GET', url = '/' } = exchange.request;
+      if (url.startsWith('/v1beta/')) {
+        return writeJson(exchange, 404, googleErrorBody(404, `Method not found: ${method} ${url}`));
+      }
       return writeJson(exchange, 404, openAIInvalidUrlBody(method, url));
     }
     switch (route.kind) {
       case 'models':
-        return writeRenderedReply(exchange, renderOpenAIModelList(this.models), { delayBetweenChunksMs: 0 });
+        return writeRenderedReply(exchange, this.renderModels(route.format, route.model), {
+          delayBetweenChunksMs: 0,
+        });
       case 'chat': {
-        const request = route.protocol.readRequest(body);
+        const target = { model: route.model, stream: route.stream, query: query ?? new URLSearchParams() };
+        const request = route.protocol.readRequest(body, target);
         if (request === undefined || reply === undefined) {
-          return writeJson(exchange, 400, route.protocol.errorBody(400, openAIInvalidJsonMessage));
+          return writeJson(exchange, 400, route.protocol.invalidJsonBody());
         }
         return playReply(exchange, reply, {
           protocol: route.protocol,
@@ -187,6 +217,23 @@ class MockUpstreamServer implements MockUpstream {
       default: {
         const unknownRoute: never = route;
         throw new Error(`unknown route ${JSON.stringify(unknownRoute)}`);
+      }
+    }
+  }
+
+  private renderModels(format: ModelListFormat, model: string | undefined): RenderedReply {
+    switch (format) {
+      case 'openai':
+        return renderOpenAIModelList(this.models);
+      case 'anthropic':
+        return renderAnthropicModelList(this.anthropicModels);
+      case 'gemini':
+        return model === undefined
+          ? renderGeminiModelList(this.geminiModels)
+          : renderGeminiModel(this.geminiModels, model);
+      default: {
+        const unknownFormat: never = format;
+        throw new Error(`unknown model list ${String(unknownFormat)}`);
       }
     }
   }

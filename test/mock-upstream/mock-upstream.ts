@@ -11,6 +11,10 @@ export interface MockUpstreamOptions {
   recordRequests?: boolean;
   /** The ids `GET /v1/models` lists. */
   models?: string[];
+  /** The ids `GET /v1/models` lists when the request has an `anthropic-version` header. */
+  anthropicModels?: string[];
+  /** The model ids (without `models/`) `GET /v1beta/models` lists. */
+  geminiModels?: string[];
 }
 
 export interface RecordedRequest {
@@ -19,6 +23,11 @@ export interface RecordedRequest {
   path: string;
   /** Lowercased names; repeated headers joined with `, `. */
   headers: Record<string, string>;
+  /**
+   * The credential, from whichever place its API takes it: `authorization: Bearer …` (OpenAI),
+   * `x-api-key` (Anthropic), `api-key` (Azure), `x-goog-api-key` or `?key=` (Gemini).
+   */
+  apiKey: string | undefined;
   /** Parsed JSON, or the raw text when it is not JSON (`''` for no body). */
   body: unknown;
   /** `Date.now()` when the whole body had arrived. */
@@ -26,7 +35,10 @@ export interface RecordedRequest {
 }
 
 export interface MockUpstream {
-  /** e.g. `http://127.0.0.1:54321`; the OpenAI-format base URL is `${url}/v1`. */
+  /**
+   * e.g. `http://127.0.0.1:54321`. Base URLs: `${url}/v1` for OpenAI; `url` itself for Anthropic
+   * (`/v1/messages`), Gemini (`/v1beta/models/…`) and Azure (`/openai/deployments/…`).
+   */
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[];

@@ -1,5 +1,12 @@
-import type { ChatRequestView, MockProtocol, RenderedReply, ResolvedChat } from './mock-protocol.ts';
-import { openAIErrorBody } from './openai-error.ts';
+import { isObject, type JsonObject } from './json.ts';
+import type {
+  ChatRequestView,
+  MockProtocol,
+  RenderedReply,
+  RequestTarget,
+  ResolvedChat,
+} from './mock-protocol.ts';
+import { openAIErrorBody, openAIInvalidJsonMessage } from './openai-error.ts';
 import { splitText } from './split-text.ts';
 import { uniqueId } from './unique-id.ts';
 
@@ -10,12 +17,6 @@ import { uniqueId } from './unique-id.ts';
 
 const defaultModel = 'gpt-4o-mini';
 const systemFingerprint = 'fp_mock0000';
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A message's text: a string, or the `text` parts of a content-part array. */
 function messageText(content: unknown): string {
@@ -28,7 +29,7 @@ function messageText(content: unknown): string {
   return text;
 }
 
-function readOpenAIChatRequest(body: unknown): ChatRequestView | undefined {
+function readOpenAIChatRequest(body: unknown, target: RequestTarget): ChatRequestView | undefined {
   if (!isObject(body)) return undefined;
   let promptText = '';
   let lastUserText = '';
@@ -40,7 +41,8 @@ function readOpenAIChatRequest(body: unknown): ChatRequestView | undefined {
   }
   const streamOptions = body.stream_options;
   return {
-    model: typeof body.model === 'string' ? body.model : defaultModel,
+    // Azure needs no `model`: the deployment in the path names it.
+    model: typeof body.model === 'string' ? body.model : (target.model ?? defaultModel),
     stream: body.stream === true,
     includeUsage: isObject(streamOptions) && streamOptions.include_usage === true,
     lastUserText,
@@ -163,8 +165,13 @@ function renderOpenAIChat(request: ChatRequestView, chat: ResolvedChat): Rendere
   };
 }
 
+// What OpenAI sends when a stream fails after it started: an error payload, then the connection ends.
+const streamErrorFrame = `data: ${JSON.stringify(openAIErrorBody(500))}\n\n`;
+
 export const openAIChat: MockProtocol = {
   readRequest: readOpenAIChatRequest,
   renderChat: renderOpenAIChat,
   errorBody: openAIErrorBody,
+  invalidJsonBody: () => openAIErrorBody(400, openAIInvalidJsonMessage),
+  streamErrorFrame: () => streamErrorFrame,
 };

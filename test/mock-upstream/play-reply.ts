@@ -1,6 +1,6 @@
 import type { Exchange } from './exchange.ts';
-import type { ChatRequestView, MockProtocol } from './mock-protocol.ts';
-import type { ErrorReply, MockReply, RawReply } from './mock-reply.ts';
+import type { ChatRequestView, MockProtocol, RenderedReply, RequestProblem } from './mock-protocol.ts';
+import type { ChatReply, EchoReply, ErrorReply, MockReply, RawReply } from './mock-reply.ts';
 import { resolveChatReply } from './resolve-chat-reply.ts';
 import { writeRenderedReply } from './write-rendered-reply.ts';
 
@@ -12,7 +12,11 @@ export interface PlayContext {
 
 const defaultDelayBetweenPartsMs = 2;
 
-function writeError(exchange: Exchange, reply: ErrorReply, protocol: MockProtocol): void {
+function writeError(
+  exchange: Exchange,
+  reply: Pick<ErrorReply, 'status' | 'body' | 'headers'>,
+  protocol: MockProtocol,
+): void {
   const body = reply.body ?? protocol.errorBody(reply.status);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const contentType = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
@@ -40,14 +44,33 @@ async function writeRaw(exchange: Exchange, reply: RawReply): Promise<void> {
   response.end();
 }
 
+/** The completion for a `chat` or `echo` reply, failing mid-stream when the reply says so. */
+function renderCompletion(reply: ChatReply | EchoReply, context: PlayContext): RenderedReply {
+  const chat = resolveChatReply(reply, context.request, context.defaultStreamChunks);
+  const rendered = context.protocol.renderChat(context.request, chat);
+  const errorAfter = reply.streamErrorAfterChunks;
+  if (errorAfter === undefined || rendered.type !== 'stream') return rendered;
+  // Like a cut, the error always comes before the stream's last frame.
+  const kept = Math.max(0, Math.min(Math.floor(errorAfter), rendered.frames.length - 1));
+  const frames = rendered.frames.slice(0, kept);
+  frames.push(context.protocol.streamErrorFrame(context.request));
+  return { ...rendered, frames };
+}
+
+/** A request the real API would refuse gets the API's error, not the scripted completion. */
+function writeProblem(exchange: Exchange, problem: RequestProblem, protocol: MockProtocol): void {
+  writeError(exchange, { status: problem.status, body: problem.body }, protocol);
+}
+
 /** Answers one request as a scripted reply says. */
 export async function playReply(exchange: Exchange, reply: MockReply, context: PlayContext): Promise<void> {
   switch (reply.kind) {
     case 'chat':
     case 'echo': {
-      const chat = resolveChatReply(reply, context.request, context.defaultStreamChunks);
-      const rendered = context.protocol.renderChat(context.request, chat);
-      return writeRenderedReply(exchange, rendered, {
+      if (context.request.problem !== undefined) {
+        return writeProblem(exchange, context.request.problem, context.protocol);
+      }
+      return writeRenderedReply(exchange, renderCompletion(reply, context), {
         delayBetweenChunksMs: reply.delayBetweenChunksMs ?? 0,
       });
     }
@@ -57,10 +80,11 @@ export async function playReply(exchange: Exchange, reply: MockReply, context: P
       if (await exchange.sleep(reply.ms)) return playReply(exchange, reply.then, context);
       return;
     case 'cut': {
+      if (context.request.problem !== undefined) {
+        return writeProblem(exchange, context.request.problem, context.protocol);
+      }
       const inner = reply.reply ?? { kind: 'echo' };
-      const chat = resolveChatReply(inner, context.request, context.defaultStreamChunks);
-      const rendered = context.protocol.renderChat(context.request, chat);
-      return writeRenderedReply(exchange, rendered, {
+      return writeRenderedReply(exchange, renderCompletion(inner, context), {
         delayBetweenChunksMs: inner.delayBetweenChunksMs ?? 0,
         cutAfter: reply.afterChunks,
       });

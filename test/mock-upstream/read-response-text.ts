@@ -38,3 +38,31 @@ export function splitSseData(text: string): string[] {
     return frame.slice('data: '.length);
   });
 }
+
+export interface SseEvent {
+  /** The `event:` line's value; undefined for a frame that is only `data:`. */
+  event: string | undefined;
+  data: string;
+}
+
+/**
+ * The events of an SSE text whose frames are exactly `[event: X<eol>]data: …<eol><eol>`, with
+ * `<eol>` `\n` (Anthropic, OpenAI) or `\r\n` (Google); throws on anything else, a stray CR or LF
+ * included.
+ */
+export function splitSseEvents(text: string, eol: '\n' | '\r\n' = '\n'): SseEvent[] {
+  const frames = text.split(eol + eol);
+  if (frames.pop() !== '')
+    throw new Error(`SSE text does not end with a blank line: ${JSON.stringify(text)}`);
+  return frames.map((frame) => {
+    const lines = frame.split(eol);
+    if (lines.some((line) => /[\r\n]/.test(line)))
+      throw new Error(`stray line break in ${JSON.stringify(frame)}`);
+    const [first = '', second] = lines;
+    if (lines.length === 1 && first.startsWith('data: ')) return { event: undefined, data: first.slice(6) };
+    if (lines.length === 2 && first.startsWith('event: ') && second?.startsWith('data: ') === true) {
+      return { event: first.slice('event: '.length), data: second.slice('data: '.length) };
+    }
+    throw new Error(`unexpected SSE frame ${JSON.stringify(frame)}`);
+  });
+}

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../core/gateway-error.ts';
+import { parseJsonBody } from '../../http/parse-json-body.ts';
 
 /** The fields the gateway itself reads from an OpenAI chat request; everything else passes through. */
 export interface OpenAiChatBody {
@@ -14,20 +15,7 @@ export interface OpenAiChatBody {
  * hot path). Deeper validation is the upstream's job on the same-format path.
  */
 export function parseOpenAiChatBody(raw: Buffer | undefined): OpenAiChatBody {
-  if (raw === undefined || raw.length === 0) {
-    throw new GatewayError(400, 'invalid_request', 'The request body is empty; expected a JSON object');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    const detail = error instanceof Error ? `: ${error.message}` : '';
-    throw new GatewayError(400, 'invalid_json', `The request body is not valid JSON${detail}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GatewayError(400, 'invalid_request', 'The request body must be a JSON object');
-  }
-  const body = json as Record<string, unknown>;
+  const body = parseJsonBody(raw);
   if (typeof body.model !== 'string' || body.model === '') {
     throw new GatewayError(400, 'invalid_request', "'model' is required and must be a non-empty string", {
       param: 'model',

@@ -1,0 +1,375 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../core/gateway-error.ts';
+import { embedSignature } from '../../core/tool-call-id.ts';
+import { decodeAnthropicRequest } from './decode-anthropic-request.ts';
+
+const minimal = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }] };
+
+function rejection(body: unknown): GatewayError {
+  try {
+    decodeAnthropicRequest(body);
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to be rejected');
+}
+
+describe('decodeAnthropicRequest', () => {
+  it('decodes a minimal request', () => {
+    expect(decodeAnthropicRequest(minimal)).toEqual({
+      value: {
+        model: 'claude-sonnet-4-5',
+        system: [],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+        stream: false,
+        maxOutputTokens: 1024,
+      },
+      warnings: [],
+    });
+  });
+
+  it('decodes every setting', () => {
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      system: [
+        { type: 'text', text: 'You are terse.' },
+        { type: 'text', text: 'Answer in French.' },
+      ],
+      tools: [
+        { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } },
+      ],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+      temperature: 0.5,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ['END'],
+      stream: true,
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      metadata: { user_id: 'user-42' },
+    });
+    expect(warnings).toEqual([]);
+    expect(value).toEqual({
+      model: 'claude-sonnet-4-5',
+      system: [
+        { type: 'text', text: 'You are terse.' },
+        { type: 'text', text: 'Answer in French.' },
+      ],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+      stream: true,
+      tools: [
+        { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: {} } },
+      ],
+      toolChoice: 'required',
+      parallelToolCalls: false,
+      temperature: 0.5,
+      topP: 0.9,
+      topK: 40,
+      maxOutputTokens: 1024,
+      stopSequences: ['END'],
+      reasoning: { budgetTokens: 2048 },
+      user: 'user-42',
+    });
+  });
+
+  it('maps a string system and every tool_choice', () => {
+    expect(decodeAnthropicRequest({ ...minimal, system: 'Be brief.' }).value.system).toEqual([
+      { type: 'text', text: 'Be brief.' },
+    ]);
+    const choices: [unknown, unknown][] = [
+      [{ type: 'auto' }, 'auto'],
+      [{ type: 'any' }, 'required'],
+      [{ type: 'none' }, 'none'],
+      [
+        { type: 'tool', name: 'f' },
+        { type: 'tool', name: 'f' },
+      ],
+    ];
+    for (const [choice, expected] of choices) {
+      expect(decodeAnthropicRequest({ ...minimal, tool_choice: choice }).value.toolChoice).toEqual(expected);
+    }
+    const parallel = decodeAnthropicRequest({
+      ...minimal,
+      tool_choice: { type: 'auto', disable_parallel_tool_use: false },
+    });
+    expect(parallel.value.parallelToolCalls).toBe(true);
+  });
+
+  it('splits a user turn with tool results into one tool message per result, then the rest', () => {
+    const { value } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        { role: 'user', content: 'Weather in Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Two calls.', signature: 'sig-1' },
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_a', name: 'weather', input: { city: 'Paris' } },
+            { type: 'tool_use', id: 'toolu_b', name: 'weather', input: { city: 'Rome' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_a', content: '18°C' },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_b',
+              content: [{ type: 'text', text: 'unavailable' }],
+              is_error: true,
+            },
+            { type: 'text', text: 'And tomorrow?' },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
+          ],
+        },
+      ],
+    });
+    expect(value.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'Two calls.', signature: 'sig-1' },
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool-call', id: 'toolu_a', name: 'weather', arguments: '{"city":"Paris"}' },
+          { type: 'tool-call', id: 'toolu_b', name: 'weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+      {
+        role: 'tool',
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: 'toolu_a',
+            name: 'weather',
+            content: [{ type: 'text', text: '18°C' }],
+          },
+        ],
+      },
+      {
+        role: 'tool',
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: 'toolu_b',
+            name: 'weather',
+            content: [{ type: 'text', text: 'unavailable' }],
+            isError: true,
+          },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'And tomorrow?' },
+          { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' } },
+        ],
+      },
+    ]);
+  });
+
+  it('decodes base64 images, redacted thinking and tool results with image content', () => {
+    const { value } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'redacted_thinking', data: 'opaque' },
+            { type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(value.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: '', redactedData: 'opaque' },
+          { type: 'tool-call', id: 'toolu_1', name: 'screenshot', arguments: '{}' },
+        ],
+      },
+      {
+        role: 'tool',
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: 'toolu_1',
+            name: 'screenshot',
+            content: [{ type: 'image', source: { kind: 'base64', mediaType: 'image/jpeg', data: '/9j/' } }],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('recovers a Gemini thought signature from a tool-call id the gateway gave out', () => {
+    const signature = 'CiIBVKhc7oDPN4m1/ZG+o0e8xYUVWt6m';
+    const id = embedSignature('call_abc', signature);
+    const { value } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        { role: 'user', content: 'Go' },
+        { role: 'assistant', content: [{ type: 'tool_use', id, name: 'f', input: { a: 1 } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'ok' }] },
+      ],
+    });
+    expect(value.messages[1]).toEqual({
+      role: 'assistant',
+      content: [{ type: 'tool-call', id, name: 'f', arguments: '{"a":1}', signature }],
+    });
+    expect(value.messages[2]).toMatchObject({ role: 'tool', content: [{ toolCallId: id, name: 'f' }] });
+  });
+
+  it('treats an empty thinking signature as none', () => {
+    const { value } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: '' }] },
+      ],
+    });
+    expect(value.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'thinking', text: 'hmm' }] });
+  });
+
+  it('drops server tools, server tool blocks, documents and unknown fields with warnings', () => {
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      tools: [
+        { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
+        { name: 'f', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } },
+            { type: 'text', text: 'Summarise', cache_control: { type: 'ephemeral' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'q' } },
+            { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
+            { type: 'text', text: 'Found it.', citations: [{ type: 'web_search_result_location' }] },
+          ],
+        },
+      ],
+      thinking: { type: 'disabled' },
+      service_tier: 'auto',
+      metadata: { user_id: 'u', trace: 'x' },
+    });
+    expect(value.tools).toEqual([{ name: 'f', parameters: { type: 'object' } }]);
+    expect(value.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Summarise' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Found it.' }] },
+    ]);
+    expect(value.reasoning).toBeUndefined();
+    expect(value.user).toBe('u');
+    expect(warnings.map((warning) => [warning.type, warning.field])).toEqual([
+      ['unsupported-content', 'messages[0].content[0]'],
+      // Reported once per request, however many blocks carry it.
+      ['unsupported-setting', 'messages[0].content[1].cache_control'],
+      ['unsupported-content', 'messages[1].content[0]'],
+      ['unsupported-content', 'messages[1].content[1]'],
+      ['unsupported-content', 'messages[1].content[2].citations'],
+      ['unsupported-tool', 'tools[0]'],
+      ['unsupported-setting', 'metadata.trace'],
+      ['unsupported-setting', 'service_tier'],
+    ]);
+  });
+
+  it.each([
+    [[], 'The request body must be a JSON object', null],
+    [{ ...minimal, model: undefined }, "'model' is required", 'model'],
+    [{ ...minimal, model: 7 }, "'model' is required", 'model'],
+    [{ ...minimal, max_tokens: undefined }, "'max_tokens' is required", 'max_tokens'],
+    [{ ...minimal, max_tokens: 1.5 }, 'expected an integer', 'max_tokens'],
+    [{ ...minimal, max_tokens: 0 }, 'at least 1', 'max_tokens'],
+    [{ ...minimal, messages: undefined }, "'messages' is required", 'messages'],
+    [{ ...minimal, messages: [] }, "'messages' is required", 'messages'],
+    [{ ...minimal, messages: [{ role: 'system', content: 'x' }] }, 'Invalid', 'messages[0].role'],
+    [{ ...minimal, messages: [{ content: 'x' }] }, 'is required', 'messages[0].role'],
+    [{ ...minimal, messages: [{ role: 'user', content: 5 }] }, 'expected an array', 'messages[0].content'],
+    [
+      { ...minimal, messages: [{ role: 'user', content: [{ type: 'video' }] }] },
+      "'video'",
+      'messages[0].content[0].type',
+    ],
+    [
+      {
+        ...minimal,
+        messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'x', name: 'f', input: {} }] }],
+      },
+      'not a block type of user messages',
+      'messages[0].content[0].type',
+    ],
+    [
+      { ...minimal, messages: [{ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 'x' }] }] },
+      'not a block type of assistant messages',
+      'messages[0].content[0].type',
+    ],
+    [
+      { ...minimal, messages: [{ role: 'user', content: [{ type: 'text' }] }] },
+      'string',
+      'messages[0].content[0].text',
+    ],
+    [
+      { ...minimal, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'ftp' } }] }] },
+      'base64',
+      'messages[0].content[0].source.type',
+    ],
+    [
+      {
+        ...minimal,
+        messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'x', name: 'f', input: [] }] }],
+      },
+      'object',
+      'messages[0].content[0].input',
+    ],
+    [{ ...minimal, system: 5 }, 'array', 'system'],
+    [{ ...minimal, system: [{ type: 'image' }] }, "'text'", 'system[0].type'],
+    [{ ...minimal, stream: 'yes' }, 'boolean', 'stream'],
+    [{ ...minimal, temperature: '0.2' }, 'number', 'temperature'],
+    [{ ...minimal, top_k: -1 }, 'at least 0', 'top_k'],
+    [{ ...minimal, stop_sequences: ['a', 1] }, 'string', 'stop_sequences[1]'],
+    [{ ...minimal, tools: [{ name: 'f' }] }, 'object', 'tools[0].input_schema'],
+    [{ ...minimal, tools: {} }, 'array', 'tools'],
+    [{ ...minimal, tool_choice: { type: 'sometimes' } }, "'auto'", 'tool_choice.type'],
+    [{ ...minimal, tool_choice: { type: 'tool' } }, 'string', 'tool_choice.name'],
+    [{ ...minimal, thinking: { type: 'enabled' } }, 'is required', 'thinking.budget_tokens'],
+    [{ ...minimal, metadata: { user_id: 5 } }, 'string', 'metadata.user_id'],
+  ])('rejects invalid input with a 400 naming the field (%#)', (body, message, param) => {
+    const error = rejection(body);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_request');
+    expect(error.param).toBe(param);
+    expect(error.message).toContain(message);
+  });
+});

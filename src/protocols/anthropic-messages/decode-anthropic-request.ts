@@ -1,0 +1,131 @@
+import type { ChatRequest } from '../../core/chat-request.ts';
+import type { TextPart } from '../../core/content-part.ts';
+import { GatewayError } from '../../core/gateway-error.ts';
+import type { Decoded } from '../wire-protocol.ts';
+import { decodeAnthropicMessages } from './decode-anthropic-messages.ts';
+import { decodeAnthropicToolChoice, decodeAnthropicTools } from './decode-anthropic-tools.ts';
+import { DecodeWarnings } from './decode-warnings.ts';
+import {
+  invalidField,
+  isRecord,
+  missingField,
+  readArray,
+  readOptionalBoolean,
+  readOptionalNumber,
+  readOptionalString,
+  readRecord,
+  readString,
+  readStringArray,
+} from './read-request-values.ts';
+
+/** The top-level fields read below; any other is reported as a warning, never rejected. */
+const knownFields = new Set([
+  'model',
+  'messages',
+  'max_tokens',
+  'system',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'stream',
+  'thinking',
+  'metadata',
+]);
+
+function decodeSystem(value: unknown, warnings: DecodeWarnings): TextPart[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
+  return readArray(value, 'system').map((item, index) => {
+    const param = `system[${index}]`;
+    const block = readRecord(item, param);
+    if (block.type !== 'text') throw invalidField(`${param}.type`, "expected 'text'");
+    warnings.cacheControl(block, param);
+    return { type: 'text', text: readString(block.text, `${param}.text`) };
+  });
+}
+
+function decodeThinking(value: unknown, warnings: DecodeWarnings): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const thinking = readRecord(value, 'thinking');
+  const type = readString(thinking.type, 'thinking.type');
+  if (type === 'enabled') {
+    const budget = readOptionalNumber(thinking.budget_tokens, 'thinking.budget_tokens', {
+      integer: true,
+      min: 1,
+    });
+    if (budget === undefined) throw missingField('thinking.budget_tokens', 'a positive integer');
+    return budget;
+  }
+  if (type !== 'disabled') {
+    warnings.add({
+      type: 'unsupported-setting',
+      field: 'thinking.type',
+      message: `thinking of type '${type}' cannot be translated and was ignored`,
+    });
+  }
+  return undefined;
+}
+
+function decodeUser(value: unknown, warnings: DecodeWarnings): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const metadata = readRecord(value, 'metadata');
+  for (const key of Object.keys(metadata)) {
+    if (key === 'user_id') continue;
+    warnings.add({ type: 'unsupported-setting', field: `metadata.${key}`, message: 'ignored' });
+  }
+  return readOptionalString(metadata.user_id, 'metadata.user_id');
+}
+
+/**
+ * An Anthropic client's POST /v1/messages body → core request. Checked by hand (hot path); invalid
+ * input is a 400 naming the field. Fields the core cannot hold become warnings.
+ */
+export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
+  if (!isRecord(body))
+    throw new GatewayError(400, 'invalid_request', 'The request body must be a JSON object');
+  const warnings = new DecodeWarnings();
+  if (typeof body.model !== 'string' || body.model === '') throw missingField('model', 'a non-empty string');
+  if (body.max_tokens === undefined || body.max_tokens === null) {
+    throw missingField('max_tokens', 'a positive integer');
+  }
+  const maxOutputTokens = readOptionalNumber(body.max_tokens, 'max_tokens', { integer: true, min: 1 });
+
+  const request: ChatRequest = {
+    model: body.model,
+    system: decodeSystem(body.system, warnings),
+    messages: decodeAnthropicMessages(body.messages, warnings),
+    stream: readOptionalBoolean(body.stream, 'stream') ?? false,
+  };
+  if (body.tools !== undefined && body.tools !== null) {
+    const tools = decodeAnthropicTools(body.tools, warnings);
+    if (tools.length > 0) request.tools = tools;
+  }
+  if (body.tool_choice !== undefined && body.tool_choice !== null) {
+    const { toolChoice, parallelToolCalls } = decodeAnthropicToolChoice(body.tool_choice);
+    request.toolChoice = toolChoice;
+    if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
+  }
+  const temperature = readOptionalNumber(body.temperature, 'temperature', { min: 0 });
+  if (temperature !== undefined) request.temperature = temperature;
+  const topP = readOptionalNumber(body.top_p, 'top_p', { min: 0, max: 1 });
+  if (topP !== undefined) request.topP = topP;
+  const topK = readOptionalNumber(body.top_k, 'top_k', { integer: true, min: 0 });
+  if (topK !== undefined) request.topK = topK;
+  if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
+  if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
+    request.stopSequences = readStringArray(body.stop_sequences, 'stop_sequences');
+  }
+  const budgetTokens = decodeThinking(body.thinking, warnings);
+  if (budgetTokens !== undefined) request.reasoning = { budgetTokens };
+  const user = decodeUser(body.metadata, warnings);
+  if (user !== undefined) request.user = user;
+
+  for (const key of Object.keys(body)) {
+    if (knownFields.has(key)) continue;
+    warnings.add({ type: 'unsupported-setting', field: key, message: `'${key}' is not translated; ignored` });
+  }
+  return { value: request, warnings: warnings.list };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../core/chat-request.ts';
+import type { Message } from '../../core/message.ts';
+import { jsonResponseToolName } from './anthropic-json-response-tool.ts';
+import type { AnthropicRequestBody } from './anthropic-wire-types.ts';
+import { encodeAnthropicRequest } from './encode-anthropic-request.ts';
+
+const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
+const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'gpt-4o',
+  system: [],
+  messages: [user('Hi')],
+  stream: false,
+  ...overrides,
+});
+
+function encode(overrides: Partial<ChatRequest> = {}) {
+  const { value, warnings } = encodeAnthropicRequest(request(overrides), 'claude-up');
+  return { value: value as AnthropicRequestBody, warnings };
+}
+const fields = (warnings: { type: string; field?: string }[]) =>
+  warnings.map((warning) => [warning.type, warning.field]);
+
+describe('encodeAnthropicRequest: response format', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+  it('json-object: an instruction in the system prompt and a warning', () => {
+    const { value, warnings } = encode({
+      system: [{ type: 'text', text: 'Be brief.' }],
+      responseFormat: { type: 'json-object' },
+    });
+    expect(value.system).toEqual([
+      { type: 'text', text: 'Be brief.' },
+      { type: 'text', text: 'Respond with a single valid JSON object and nothing else.' },
+    ]);
+    expect(fields(warnings)).toEqual([['unsupported-setting', 'responseFormat']]);
+  });
+
+  it('json-schema: a forced tool with the reserved name and the schema as its input schema', () => {
+    const { value, warnings } = encode({
+      responseFormat: { type: 'json-schema', name: 'place', schema, description: 'A city' },
+    });
+    expect(value.tools).toEqual([
+      { name: jsonResponseToolName, description: 'Give the answer as place: A city', input_schema: schema },
+    ]);
+    expect(value.tool_choice).toEqual({ type: 'tool', name: jsonResponseToolName });
+    expect(value.system).toBeUndefined();
+    expect(fields(warnings)).toEqual([['changed-value', 'responseFormat']]);
+  });
+
+  it('json-schema with tools of its own, with thinking, or with a non-object schema: an instruction', () => {
+    const withTools = encode({
+      tools: [{ name: 'f', parameters: { type: 'object' } }],
+      responseFormat: { type: 'json-schema', name: 'place', schema },
+    });
+    expect(withTools.value.tools).toEqual([{ name: 'f', input_schema: { type: 'object' } }]);
+    expect(withTools.value.system).toContain('"required":["city"]');
+    const withThinking = encode({
+      reasoning: { budgetTokens: 2048 },
+      responseFormat: { type: 'json-schema', name: 'p', schema },
+    });
+    expect(withThinking.value.tools).toBeUndefined();
+    expect(withThinking.value.thinking).toBeDefined();
+    const arraySchema = encode({
+      responseFormat: { type: 'json-schema', name: 'list', schema: { type: 'array' } },
+    });
+    expect(arraySchema.value.tools).toBeUndefined();
+    expect(fields(arraySchema.warnings)).toEqual([['unsupported-setting', 'responseFormat']]);
+    expect(encode({ responseFormat: { type: 'text' } }).warnings).toEqual([]);
+  });
+});

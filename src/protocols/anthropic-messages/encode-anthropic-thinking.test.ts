@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../core/chat-request.ts';
+import type { Message } from '../../core/message.ts';
+import type { AnthropicRequestBody } from './anthropic-wire-types.ts';
+import { encodeAnthropicRequest } from './encode-anthropic-request.ts';
+
+const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
+const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'gpt-4o',
+  system: [],
+  messages: [user('Hi')],
+  stream: false,
+  ...overrides,
+});
+
+function encode(overrides: Partial<ChatRequest> = {}) {
+  const { value, warnings } = encodeAnthropicRequest(request(overrides), 'claude-up');
+  return { value: value as AnthropicRequestBody, warnings };
+}
+const fields = (warnings: { type: string; field?: string }[]) =>
+  warnings.map((warning) => [warning.type, warning.field]);
+
+describe('encodeAnthropicRequest: thinking', () => {
+  it('sends a budget, with max_tokens above it', () => {
+    expect(encode({ reasoning: { budgetTokens: 2048 }, maxOutputTokens: 8000 }).value).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      max_tokens: 8000,
+    });
+    // No max from the client: the budget plus the default, so the answer has room.
+    expect(encode({ reasoning: { budgetTokens: 2048 } }).value.max_tokens).toBe(2048 + 4096);
+  });
+
+  it('maps an effort level to a budget with a warning', () => {
+    for (const [effort, budget] of [
+      ['low', 1024],
+      ['medium', 4096],
+      ['high', 16384],
+    ] as const) {
+      const { value, warnings } = encode({ reasoning: { effort } });
+      expect(value.thinking).toEqual({ type: 'enabled', budget_tokens: budget });
+      expect(fields(warnings)).toEqual([['changed-value', 'reasoning.effort']]);
+    }
+  });
+
+  it('fits the budget under max_tokens, raises it to the minimum, or leaves thinking off', () => {
+    const lowered = encode({ reasoning: { budgetTokens: 8000 }, maxOutputTokens: 4000 });
+    expect(lowered.value).toMatchObject({ thinking: { budget_tokens: 3999 }, max_tokens: 4000 });
+    expect(fields(lowered.warnings)).toEqual([['changed-value', 'reasoning.budgetTokens']]);
+    const raised = encode({ reasoning: { budgetTokens: 100 }, maxOutputTokens: 4000 });
+    expect(raised.value.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    const off = encode({ reasoning: { budgetTokens: 2000 }, maxOutputTokens: 500 });
+    expect(off.value.thinking).toBeUndefined();
+    expect(off.value.max_tokens).toBe(500);
+    expect(fields(off.warnings)).toEqual([['unsupported-setting', 'reasoning']]);
+  });
+
+  it('drops temperature, top_k and a low top_p with thinking on, and thinking under forced tool use', () => {
+    const { value, warnings } = encode({
+      reasoning: { budgetTokens: 2048 },
+      temperature: 0.2,
+      topK: 5,
+      topP: 0.5,
+    });
+    expect(value).not.toHaveProperty('temperature');
+    expect(value).not.toHaveProperty('top_k');
+    expect(value).not.toHaveProperty('top_p');
+    expect(fields(warnings)).toEqual([
+      ['unsupported-setting', 'temperature'],
+      ['unsupported-setting', 'topP'],
+      ['unsupported-setting', 'topK'],
+    ]);
+    const forced = encode({
+      reasoning: { budgetTokens: 2048 },
+      tools: [{ name: 'f', parameters: { type: 'object' } }],
+      toolChoice: 'required',
+    });
+    expect(forced.value.thinking).toBeUndefined();
+    expect(fields(forced.warnings)).toEqual([['unsupported-setting', 'reasoning']]);
+  });
+
+  it('leaves thinking off when the last tool-use turn has no Anthropic thinking block to open it', () => {
+    const toolTurn = (content: Message['content']): Message[] => [
+      user('Go'),
+      { role: 'assistant', content } as Message,
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c', content: [] }] },
+    ];
+    const call = { type: 'tool-call' as const, id: 'c', name: 'f', arguments: '{}' };
+    const unsigned = encode({
+      reasoning: { budgetTokens: 2048 },
+      messages: toolTurn([{ type: 'thinking', text: 'from DeepSeek' }, call]),
+    });
+    expect(unsigned.value.thinking).toBeUndefined();
+    expect(fields(unsigned.warnings)).toEqual([
+      ['unsupported-content', 'messages[1].content[0]'],
+      ['unsupported-setting', 'reasoning'],
+    ]);
+    const signed = encode({
+      reasoning: { budgetTokens: 2048 },
+      messages: toolTurn([{ type: 'thinking', text: 'mine', signature: 'sig' }, call]),
+    });
+    expect(signed.value.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(signed.warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
+import type { TranslationWarning } from '../../core/warning.ts';
+import type { AnthropicThinkingConfig } from './anthropic-wire-types.ts';
+
+/**
+ * `max_tokens` is required by Anthropic; clients of other formats may leave it out. 4096 is what
+ * every current Claude model can produce and enough for a normal answer.
+ */
+export const defaultMaxTokens = 4096;
+
+/** Anthropic's smallest thinking budget (docs.anthropic.com, "Extended thinking"). */
+export const minimumThinkingBudget = 1024;
+
+/** An effort level (OpenAI's `reasoning_effort`) as a thinking budget. */
+export const effortBudgets: Readonly<Record<ReasoningEffort, number>> = {
+  minimal: 1024,
+  low: 1024,
+  medium: 4096,
+  high: 16384,
+};
+
+export interface EncodedThinking {
+  thinking?: AnthropicThinkingConfig;
+  max_tokens: number;
+}
+
+/**
+ * `thinking` and `max_tokens` together, since Anthropic requires `budget_tokens < max_tokens`:
+ * - no `maxOutputTokens`: `max_tokens` is the budget plus the default 4096 (room for the answer);
+ * - a `maxOutputTokens` at or below the budget is the client's cap on everything generated, so the
+ *   budget shrinks to fit under it (or thinking is left off, when less than 1024 would remain).
+ * `obstacle` says why thinking cannot be on for this conversation (forced tool use, …); then it is
+ * left off with a warning.
+ */
+export function encodeAnthropicThinking(
+  request: ChatRequest,
+  obstacle: string | undefined,
+  warnings: TranslationWarning[],
+): EncodedThinking {
+  const explicitMax = request.maxOutputTokens;
+  const { effort, budgetTokens } = request.reasoning ?? {};
+  let budget = budgetTokens;
+  if (budget === undefined && effort !== undefined) {
+    budget = effortBudgets[effort];
+    warnings.push({
+      type: 'changed-value',
+      field: 'reasoning.effort',
+      message: `Anthropic takes a thinking budget; effort '${effort}' was sent as ${budget} tokens`,
+    });
+  } else if (budget !== undefined && effort !== undefined) {
+    warnings.push({
+      type: 'unsupported-setting',
+      field: 'reasoning.effort',
+      message: 'the thinking budget is sent; the effort level is ignored',
+    });
+  }
+  if (budget === undefined) return { max_tokens: explicitMax ?? defaultMaxTokens };
+  if (obstacle !== undefined) {
+    warnings.push({
+      type: 'unsupported-setting',
+      field: 'reasoning',
+      message: `${obstacle}; thinking was left off`,
+    });
+    return { max_tokens: explicitMax ?? defaultMaxTokens };
+  }
+  if (budget < minimumThinkingBudget) {
+    warnings.push({
+      type: 'changed-value',
+      field: 'reasoning.budgetTokens',
+      message: `raised to Anthropic's minimum of ${minimumThinkingBudget} tokens`,
+    });
+    budget = minimumThinkingBudget;
+  }
+  if (explicitMax === undefined) {
+    return { thinking: { type: 'enabled', budget_tokens: budget }, max_tokens: budget + defaultMaxTokens };
+  }
+  if (explicitMax > budget)
+    return { thinking: { type: 'enabled', budget_tokens: budget }, max_tokens: explicitMax };
+  if (explicitMax - 1 >= minimumThinkingBudget) {
+    warnings.push({
+      type: 'changed-value',
+      field: 'reasoning.budgetTokens',
+      message: `lowered to ${explicitMax - 1} tokens: Anthropic requires the budget to stay below max_tokens`,
+    });
+    return { thinking: { type: 'enabled', budget_tokens: explicitMax - 1 }, max_tokens: explicitMax };
+  }
+  warnings.push({
+    type: 'unsupported-setting',
+    field: 'reasoning',
+    message: `max_tokens ${explicitMax} leaves no room for Anthropic's minimum thinking budget; thinking was left off`,
+  });
+  return { max_tokens: explicitMax };
+}

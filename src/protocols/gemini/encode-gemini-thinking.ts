@@ -1,0 +1,47 @@
+import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
+import type { TranslationWarning } from '../../core/warning.ts';
+import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
+
+/**
+ * Thinking budgets for an effort level. Every Gemini 2.5 and 3 model takes these (2.5 Flash caps at
+ * 24,576; 2.5 Pro's floor is 128), while `thinkingLevel` is refused by 2.5 models.
+ */
+function budgetFor(effort: ReasoningEffort): number {
+  switch (effort) {
+    case 'minimal':
+      return 512;
+    case 'low':
+      return 1024;
+    case 'medium':
+      return 8192;
+    case 'high':
+      return 24576;
+    default: {
+      const unreachable: never = effort;
+      throw new Error(`unknown effort ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * Core reasoning as `thinkingConfig`. Thoughts are always asked for (`includeThoughts`), so they
+ * can be relayed to clients that show them; a budget of 0 turns thinking off and asks for none.
+ * A bare `{}` leaves the budget to the model (Gemini's dynamic thinking).
+ */
+export function encodeGeminiThinking(
+  reasoning: ChatRequest['reasoning'],
+  warnings: TranslationWarning[],
+): GeminiThinkingConfig | undefined {
+  if (reasoning === undefined) return undefined;
+  if (reasoning.budgetTokens === 0) return { thinkingBudget: 0 };
+  if (reasoning.budgetTokens !== undefined)
+    return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
+  if (reasoning.effort === undefined) return { includeThoughts: true };
+  const budget = budgetFor(reasoning.effort);
+  warnings.push({
+    type: 'changed-value',
+    field: 'reasoning_effort',
+    message: `Reasoning effort '${reasoning.effort}' was sent as a thinking budget of ${budget} tokens`,
+  });
+  return { thinkingBudget: budget, includeThoughts: true };
+}

@@ -1,0 +1,129 @@
+import type { FinishReason } from '../../core/finish-reason.ts';
+import type { StreamEvent } from '../../core/stream-event.ts';
+import type { Usage } from '../../core/usage.ts';
+import { renderError } from '../../http/render-error.ts';
+import type { StreamEncoder, StreamEncoderOptions } from '../wire-protocol.ts';
+import { callSignature, parseGeminiArgs } from './encode-gemini-model-parts.ts';
+import { encodeGeminiUsage } from './encode-gemini-usage.ts';
+import { geminiCandidate, geminiClientFinishReason } from './encode-gemini-response.ts';
+import { geminiSseFrame } from './gemini-sse-frame.ts';
+import type { GeminiCandidate, GeminiPart, GeminiResponse } from './gemini-wire-types.ts';
+
+interface BufferedCall {
+  id: string;
+  name: string;
+  signature?: string;
+  arguments: string;
+}
+
+/**
+ * Core events → the SSE a Google SDK client reads from `streamGenerateContent?alt=sse`: one
+ * GenerateContentResponse per frame, CRLF line ends. Text and thoughts go out as they come, one
+ * chunk per delta. Gemini never streams a function call in pieces, so a call is held from its start
+ * to its end and sent whole. The finish reason waits for the end of the stream, so the last chunk
+ * carries it with the final usage (some upstreams report usage after their finish).
+ */
+export class GeminiStreamEncoder implements StreamEncoder {
+  #responseId: string;
+  #usage: Usage | undefined;
+  #finish: FinishReason | undefined;
+  #calls = new Map<number, BufferedCall>();
+  #droppedMalformedCall = false;
+  #failed = false;
+
+  constructor(private readonly options: StreamEncoderOptions) {
+    this.#responseId = options.requestId;
+  }
+
+  push(event: StreamEvent): string {
+    if (this.#failed) return '';
+    switch (event.type) {
+      case 'message-start':
+        this.#responseId = event.id;
+        return '';
+      case 'text-delta':
+        return event.text === '' ? '' : this.#chunk([{ text: event.text }]);
+      case 'thinking-delta':
+        if (event.text === '' && event.signature === undefined) return '';
+        return this.#chunk([
+          {
+            text: event.text,
+            thought: true,
+            ...(event.signature !== undefined ? { thoughtSignature: event.signature } : {}),
+          },
+        ]);
+      case 'tool-call-start':
+        this.#calls.set(event.index, {
+          id: event.id,
+          name: event.name,
+          arguments: '',
+          ...(event.signature !== undefined ? { signature: event.signature } : {}),
+        });
+        return '';
+      case 'tool-call-delta': {
+        const call = this.#calls.get(event.index);
+        if (call) call.arguments += event.argumentsDelta;
+        return '';
+      }
+      case 'tool-call-end':
+        return this.#sendCall(event.index);
+      case 'usage':
+        this.#usage = event.usage;
+        return '';
+      case 'finish':
+        this.#finish = event.reason;
+        return '';
+      case 'error':
+        this.#failed = true;
+        return geminiSseFrame(renderError('gemini', event.error, this.options.requestId));
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unknown event ${String(unreachable)}`);
+      }
+    }
+  }
+
+  end(): string {
+    if (this.#failed) return '';
+    let out = [...this.#calls.keys()].map((index) => this.#sendCall(index)).join('');
+    if (this.#finish) {
+      const reason = geminiClientFinishReason(this.#finish, this.#droppedMalformedCall);
+      out += this.#frame(geminiCandidate([], reason));
+    } else if (this.#usage) {
+      out += this.#frame(geminiCandidate([]));
+    }
+    return out;
+  }
+
+  #sendCall(index: number): string {
+    const call = this.#calls.get(index);
+    if (!call) return '';
+    this.#calls.delete(index);
+    const args = parseGeminiArgs(call.arguments);
+    if (args === undefined) {
+      this.#droppedMalformedCall = true;
+      return '';
+    }
+    const signature = callSignature({ type: 'tool-call', ...call });
+    return this.#chunk([
+      {
+        functionCall: { id: call.id, name: call.name, args },
+        ...(signature !== undefined ? { thoughtSignature: signature } : {}),
+      },
+    ]);
+  }
+
+  #chunk(parts: GeminiPart[]): string {
+    return this.#frame(geminiCandidate(parts));
+  }
+
+  #frame(candidate: GeminiCandidate): string {
+    const response: GeminiResponse = {
+      candidates: [candidate],
+      ...(this.#usage ? { usageMetadata: encodeGeminiUsage(this.#usage) } : {}),
+      modelVersion: this.options.requestModel,
+      responseId: this.#responseId,
+    };
+    return geminiSseFrame(response);
+  }
+}

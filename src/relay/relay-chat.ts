@@ -1,0 +1,142 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatRequest } from '../core/chat-request.ts';
+import { GatewayError } from '../core/gateway-error.ts';
+import type { TranslationWarning } from '../core/warning.ts';
+import { toGatewayError } from '../http/to-gateway-error.ts';
+import { protocolNamed } from '../protocols/protocols.ts';
+import type { Decoded, WireProtocol } from '../protocols/wire-protocol.ts';
+import { checkModelAllowed } from './authenticate.ts';
+import type { ClientChatCall } from './client-chat-call.ts';
+import { ClientLink } from './client-link.ts';
+import type { KeyContext } from './key-context.ts';
+import { orderChannels } from './order-channels.ts';
+import { readMetadataHeader } from './read-metadata-header.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { newRelayRecord, toLogRow, type RelayRecord } from './relay-record.ts';
+import { clientClosedStatus } from './relay-stream.ts';
+import { pipeSameFormatStream, sendSameFormatWhole } from './respond-same-format.ts';
+import { pipeTranslatedStream, sendTranslatedWhole } from './respond-translated.ts';
+import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
+import { sameFormatBody, sameFormatHeaders } from './same-format-body.ts';
+import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
+import type { UpstreamRequest } from './upstream-client.ts';
+import { upstreamPath } from './upstream-path.ts';
+import { warningsHeader } from './warnings-header.ts';
+
+/** How the answering channel's exchange is handled: bytes through, or translated. */
+type Plan = { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol };
+
+function responseHeaders(
+  reply: FastifyReply,
+  record: RelayRecord,
+  answer: UpstreamAnswer,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-request-id': record.requestId,
+    'x-switchboard-overhead-ms': Math.max(0, reply.elapsedTime - record.upstreamMs).toFixed(2),
+  };
+  if (record.key && record.key.role !== 'user') headers['x-switchboard-channel'] = answer.channel.name;
+  if (record.warnings.length > 0) headers['x-switchboard-warnings'] = warningsHeader(record.warnings);
+  return headers;
+}
+
+/** The body for a channel of another format: the client's request decoded once, encoded for it. */
+function translatedBody(
+  core: Decoded<ChatRequest>,
+  channel: RuntimeChannel,
+  model: string,
+): { body: string; warnings: TranslationWarning[] } {
+  const encoded = protocolNamed(channel.provider.protocol).encodeRequest(core.value, model);
+  const body = encoded.value;
+  const field = channel.provider.maxTokensField;
+  if (field === 'max_completion_tokens' && body.max_tokens !== undefined) {
+    body.max_completion_tokens = body.max_tokens;
+    delete body.max_tokens;
+  }
+  return { body: JSON.stringify(body), warnings: [...core.warnings, ...encoded.warnings] };
+}
+
+/**
+ * One chat request, whatever the client's format: pick the channels, send with failover, answer in
+ * the client's format (the same bytes when the upstream speaks it too), log one row.
+ */
+export async function relayChat(
+  deps: RelayDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: KeyContext,
+  readCall: () => ClientChatCall,
+): Promise<void> {
+  const record = newRelayRecord(request.id, request.routeOptions.url ?? request.url);
+  record.key = key;
+  const link = new ClientLink(reply.raw);
+  try {
+    record.userMetadata = readMetadataHeader(request.headers);
+    const call = readCall();
+    record.endpoint = call.endpoint;
+    record.model = call.model;
+    record.stream = call.stream;
+    checkModelAllowed(key, call.model);
+    const channels = orderChannels(deps.registry.channelsFor(call.model, key.group));
+    if (channels.length === 0) {
+      throw new GatewayError(
+        404,
+        'model_not_found',
+        `The model '${call.model}' does not exist or is not available`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    let core: Decoded<ChatRequest> | undefined;
+    const plans = new Map<number, Plan>();
+    const build = (channel: RuntimeChannel): UpstreamRequest => {
+      const model = upstreamModel(channel, call.model);
+      record.upstreamModel = model;
+      const path = upstreamPath(channel, model, call.stream);
+      if (channel.provider.protocol === call.protocol.name) {
+        plans.set(channel.id, { kind: 'same-format' });
+        record.warnings = [];
+        return {
+          origin: channel.origin,
+          path,
+          headers: sameFormatHeaders(call, channel.headers),
+          body: sameFormatBody(call, model),
+        };
+      }
+      core ??= call.protocol.decodeRequest(call.json, call.context);
+      const { body, warnings } = translatedBody(core, channel, model);
+      plans.set(channel.id, { kind: 'translated', protocol: protocolNamed(channel.provider.protocol) });
+      record.warnings = warnings;
+      return { origin: channel.origin, path, headers: channel.headers, body };
+    };
+    const answer = await sendWithFailover(deps.upstream, channels, build, record, link, deps.maxAttempts);
+    record.firstByteMs = Date.now() - record.startedAt;
+    const plan = plans.get(answer.channel.id)!;
+    const headers = responseHeaders(reply, record, answer);
+    const isEventStream = String(answer.call.headers['content-type'] ?? '').startsWith('text/event-stream');
+    if (call.stream && isEventStream) {
+      const outcome =
+        plan.kind === 'same-format'
+          ? await pipeSameFormatStream(reply, headers, call, record, answer, link)
+          : await pipeTranslatedStream(reply, headers, call, plan.protocol, record, answer, link);
+      deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
+      return;
+    }
+    if (plan.kind === 'same-format') await sendSameFormatWhole(reply, headers, call, record, answer);
+    else await sendTranslatedWhole(reply, headers, call, plan.protocol, record, answer);
+    deps.logWriter.enqueue(toLogRow(record, reply.statusCode, null));
+  } catch (error) {
+    if (link.gone) {
+      deps.logWriter.enqueue(toLogRow(record, clientClosedStatus, 'client_closed'));
+      if (!reply.sent) reply.hijack();
+      return;
+    }
+    const { error: gatewayError } = toGatewayError(error);
+    deps.logWriter.enqueue(toLogRow(record, gatewayError.status, gatewayError.code));
+    if (record.warnings.length > 0) reply.header('x-switchboard-warnings', warningsHeader(record.warnings));
+    throw error;
+  } finally {
+    link.release();
+  }
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { GatewayError } from '../../core/gateway-error.ts';
+import { errorHandlerFor } from '../../http/error-handler.ts';
+import { parseJsonBody } from '../../http/parse-json-body.ts';
+import { anthropicMessages } from '../../protocols/anthropic-messages/anthropic-protocol.ts';
+import { authenticate, checkModelAllowed } from '../authenticate.ts';
+import { estimateRequestTokens } from '../estimate-tokens.ts';
+import { relayChat } from '../relay-chat.ts';
+import type { RelayDeps } from '../relay-deps.ts';
+
+function requiredModel(json: Record<string, unknown>): string {
+  if (typeof json.model !== 'string' || json.model === '') {
+    throw new GatewayError(400, 'invalid_request', "'model' is required and must be a non-empty string", {
+      param: 'model',
+    });
+  }
+  return json.model;
+}
+
+/**
+ * `POST /v1/messages` and `/v1/messages/count_tokens`: Anthropic clients (`x-api-key` accepted,
+ * `anthropic-version` passed on to Anthropic upstreams), with errors in Anthropic's shape.
+ */
+export function registerAnthropicMessagesRoutes(
+  scope: FastifyInstance,
+  deps: RelayDeps,
+  logger: Logger,
+): void {
+  const errorHandler = errorHandlerFor('anthropic', logger);
+
+  scope.post('/messages', { errorHandler }, async (request, reply) => {
+    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    await relayChat(deps, request, reply, key, () => {
+      const raw = request.body as Buffer | undefined;
+      const json = parseJsonBody(raw);
+      return {
+        surface: 'anthropic',
+        protocol: anthropicMessages,
+        endpoint: '/v1/messages',
+        raw: raw!,
+        json,
+        model: requiredModel(json),
+        stream: json.stream === true,
+        includeUsage: true,
+        context: {},
+        headers: request.headers,
+      };
+    });
+  });
+
+  // Counted here, with an o200k tokenizer: an estimate of what the model would bill, for any upstream.
+  scope.post('/messages/count_tokens', { errorHandler }, async (request) => {
+    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    const json = parseJsonBody(request.body as Buffer | undefined);
+    const model = requiredModel(json);
+    checkModelAllowed(key, model);
+    if (deps.registry.channelsFor(model, key.group).length === 0) {
+      throw new GatewayError(
+        404,
+        'model_not_found',
+        `The model '${model}' does not exist or is not available`,
+      );
+    }
+    // count_tokens takes no max_tokens; the decoder wants one.
+    const decoded = anthropicMessages.decodeRequest({ max_tokens: 1, ...json, stream: false }, {});
+    return { input_tokens: estimateRequestTokens(decoded.value) };
+  });
+}

@@ -1,0 +1,146 @@
+import { isObject, type JsonObject } from './json.ts';
+
+/**
+ * The cheap part of the Messages API's request validation, with its error messages: the checks a
+ * translation from another format most often trips. Returns the `invalid_request_error` message,
+ * undefined for a request that passes.
+ *
+ * Stricter than today's API in one respect, on purpose: consecutive same-role messages (which the
+ * API now merges) and a first message that is not `user` are refused, with the API's former
+ * messages, so a translation that leaves them is caught.
+ */
+export function anthropicRequestProblem(body: JsonObject): string | undefined {
+  if (typeof body.model !== 'string') return 'model: Field required';
+  if (body.max_tokens === undefined) return 'max_tokens: Field required';
+  if (body.messages === undefined) return 'messages: Field required';
+  if (!Array.isArray(body.messages)) return 'messages: Input should be a valid list';
+  return thinkingProblem(body) ?? messagesProblem(body.messages);
+}
+
+function thinkingProblem(body: JsonObject): string | undefined {
+  const thinking = body.thinking;
+  if (!isObject(thinking) || thinking.type !== 'enabled') return undefined;
+  const budget = thinking.budget_tokens;
+  if (budget === undefined) return 'thinking.enabled.budget_tokens: Field required';
+  if (typeof budget === 'number' && budget < 1024) {
+    return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+  }
+  if (typeof budget === 'number' && typeof body.max_tokens === 'number' && body.max_tokens <= budget) {
+    return (
+      '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at ' +
+      'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size'
+    );
+  }
+  if (body.temperature !== undefined && body.temperature !== 1) {
+    return (
+      '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at ' +
+      'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility'
+    );
+  }
+  return undefined;
+}
+
+interface MessageBlocks {
+  toolUseIds: string[];
+  /** `[tool_use_id, block index]` of each `tool_result` block. */
+  toolResults: [string, number][];
+  /** The text the message ends with, for the final-assistant whitespace rule. */
+  lastText: string;
+}
+
+function emptyContent(index: number): string {
+  return `messages.${index}: all messages must have non-empty content except for the optional final assistant message`;
+}
+
+function messagesProblem(messages: unknown[]): string | undefined {
+  if (messages.length === 0) return 'messages: at least one message is required';
+  let previousRole: unknown;
+  let previousToolUseIds: string[] = [];
+  let lastText = '';
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index];
+    if (!isObject(message)) return `messages.${index}: Input should be a valid dictionary`;
+    const role = message.role;
+    if (role === 'system') {
+      return (
+        'messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, ' +
+        'not "system" as an input message role.'
+      );
+    }
+    if (role !== 'user' && role !== 'assistant') {
+      return `messages.${index}.role: Input should be 'user' or 'assistant'`;
+    }
+    if (index === 0 && role !== 'user') return 'messages: first message must use the "user" role';
+    if (role === previousRole) {
+      return `messages: roles must alternate between "user" and "assistant", but found multiple "${role}" roles in a row`;
+    }
+    const optionalContent = role === 'assistant' && index === messages.length - 1;
+    const blocks = readBlocks(message.content, index, optionalContent);
+    if (typeof blocks === 'string') return blocks;
+    const problem = toolPairingProblem(index, blocks, previousToolUseIds);
+    if (problem !== undefined) return problem;
+    previousRole = role;
+    previousToolUseIds = role === 'assistant' ? blocks.toolUseIds : [];
+    lastText = blocks.lastText;
+  }
+  if (previousRole === 'assistant' && /\s$/.test(lastText)) {
+    return 'messages: final assistant content cannot end with trailing whitespace';
+  }
+  return undefined;
+}
+
+/** The tool blocks and final text of a message's content, or the problem with it. */
+function readBlocks(content: unknown, index: number, optionalContent: boolean): MessageBlocks | string {
+  const blocks: MessageBlocks = { toolUseIds: [], toolResults: [], lastText: '' };
+  if (content === undefined) return `messages.${index}.content: Field required`;
+  if (typeof content === 'string') {
+    if (content === '' && !optionalContent) return emptyContent(index);
+    blocks.lastText = content;
+    return blocks;
+  }
+  if (!Array.isArray(content)) return `messages.${index}.content: Input should be a valid list`;
+  if (content.length === 0 && !optionalContent) return emptyContent(index);
+  for (let position = 0; position < content.length; position++) {
+    const block: unknown = content[position];
+    if (!isObject(block)) return `messages.${index}.content.${position}: Input should be a valid dictionary`;
+    blocks.lastText = '';
+    if (block.type === 'text') {
+      if (typeof block.text !== 'string' || block.text === '') {
+        return 'messages: text content blocks must be non-empty';
+      }
+      blocks.lastText = block.text;
+    } else if (block.type === 'tool_use') {
+      if (typeof block.id === 'string') blocks.toolUseIds.push(block.id);
+    } else if (block.type === 'tool_result') {
+      blocks.toolResults.push([typeof block.tool_use_id === 'string' ? block.tool_use_id : '', position]);
+    }
+  }
+  return blocks;
+}
+
+/** Every `tool_result` answers a `tool_use` of the message before, and every `tool_use` is answered. */
+function toolPairingProblem(
+  index: number,
+  blocks: MessageBlocks,
+  previousToolUseIds: string[],
+): string | undefined {
+  if (blocks.toolResults.length > 0 && previousToolUseIds.length === 0) {
+    return `messages.${index}: \`tool_result\` block(s) provided when previous message does not contain any \`tool_use\` blocks`;
+  }
+  for (const [id, position] of blocks.toolResults) {
+    if (!previousToolUseIds.includes(id)) {
+      return (
+        `messages.${index}.content.${position}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. ` +
+        'Each `tool_result` block must have a corresponding `tool_use` block in the previous message.'
+      );
+    }
+  }
+  const missing = previousToolUseIds.filter((id) => !blocks.toolResults.some(([result]) => result === id));
+  if (missing.length > 0) {
+    return (
+      `messages.${index - 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ` +
+      `${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`
+    );
+  }
+  return undefined;
+}
