@@ -6,6 +6,7 @@ import { toGatewayError } from '../http/to-gateway-error.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded, WireProtocol } from '../protocols/wire-protocol.ts';
 import { checkModelAllowed } from './authenticate.ts';
+import { estimateRequestTokens } from './estimate-tokens.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import { ClientLink } from './client-link.ts';
 import type { KeyContext } from './key-context.ts';
@@ -89,6 +90,14 @@ export async function relayChat(
       );
     }
     let core: Decoded<ChatRequest> | undefined;
+    record.estimateInput = () => {
+      try {
+        core ??= call.protocol.decodeRequest(call.json, call.context);
+        return estimateRequestTokens(core.value);
+      } catch {
+        return 0;
+      }
+    };
     const plans = new Map<number, Plan>();
     const build = (channel: RuntimeChannel): UpstreamRequest => {
       const model = upstreamModel(channel, call.model);

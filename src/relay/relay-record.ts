@@ -2,6 +2,7 @@ import type { Usage } from '../core/usage.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import type { NewRequestLog } from '../store/schema.ts';
 import type { KeyContext } from './key-context.ts';
+import { OutputMeter } from './output-meter.ts';
 
 /** What the relay learns about one request as it goes; becomes its log row at the end. */
 export interface RelayRecord {
@@ -19,6 +20,10 @@ export interface RelayRecord {
   upstreamMs: number;
   userMetadata: string | null;
   warnings: TranslationWarning[];
+  /** What was generated, for estimating usage the upstream did not report. */
+  output: OutputMeter;
+  /** The prompt's estimated size, computed only when needed. */
+  estimateInput: (() => number) | undefined;
 }
 
 export function newRelayRecord(requestId: string, endpoint: string): RelayRecord {
@@ -36,11 +41,34 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     upstreamMs: 0,
     userMetadata: null,
     warnings: [],
+    output: new OutputMeter(),
+    estimateInput: undefined,
+  };
+}
+
+/**
+ * Usage for the log: the upstream's own figures, or — when it reported none but did answer — an
+ * estimate from our tokenizer, marked as such. A request no upstream answered used nothing.
+ */
+function settledUsage(record: RelayRecord): { usage: Usage | undefined; estimated: boolean } {
+  if (record.usage || record.firstByteMs === null || !record.estimateInput) {
+    return { usage: record.usage, estimated: false };
+  }
+  return {
+    usage: {
+      inputTokens: record.estimateInput(),
+      outputTokens: record.output.tokens(),
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+    estimated: true,
   };
 }
 
 export function toLogRow(record: RelayRecord, status: number, errorCode: string | null): NewRequestLog {
   const now = Date.now();
+  const { usage, estimated } = settledUsage(record);
   return {
     created_at: record.startedAt,
     request_id: record.requestId,
@@ -52,10 +80,10 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     channel_id: record.channelId,
     status,
     stream: record.stream ? 1 : 0,
-    prompt_tokens: record.usage?.inputTokens ?? 0,
-    completion_tokens: record.usage?.outputTokens ?? 0,
-    cached_tokens: record.usage?.cachedInputTokens ?? 0,
-    usage_estimated: 0,
+    prompt_tokens: usage?.inputTokens ?? 0,
+    completion_tokens: usage?.outputTokens ?? 0,
+    cached_tokens: usage?.cachedInputTokens ?? 0,
+    usage_estimated: estimated ? 1 : 0,
     latency_ms: now - record.startedAt,
     first_byte_ms: record.firstByteMs,
     error_code: errorCode,

@@ -10,14 +10,26 @@ import type { RelayRecord } from './relay-record.ts';
 import { relayStream, type StreamOutcome } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 
+/** Data frames in relayed bytes (`[DONE]` and comments do not count). */
+function countFrames(bytes: Buffer): number {
+  let frames = 0;
+  for (let at = bytes.indexOf('data: {'); at >= 0; at = bytes.indexOf('data: {', at + 7)) frames++;
+  return frames;
+}
+
 /** Usage from a whole same-format response; a body we cannot read meters as nothing, not a failure. */
-function usageOfWhole(protocol: WireProtocol, bytes: Buffer) {
+function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord): void {
   try {
     const json: unknown = JSON.parse(bytes.toString('utf8'));
-    if (protocol.name === 'openai-chat') return readOpenAiUsage((json as { usage?: unknown }).usage);
-    return protocol.decodeResponse(json).usage;
+    if (protocol.name === 'openai-chat') {
+      record.usage = readOpenAiUsage((json as { usage?: unknown }).usage);
+      if (record.usage) return;
+    }
+    const response = protocol.decodeResponse(json);
+    record.usage = response.usage;
+    if (!response.usage) record.output.addResponse(response);
   } catch {
-    return undefined;
+    record.usage = undefined;
   }
 }
 
@@ -31,7 +43,7 @@ export async function sendSameFormatWhole(
 ): Promise<void> {
   const bytes = await answer.call.buffer();
   record.upstreamMs += performance.now() - answer.sentAt;
-  record.usage = usageOfWhole(call.protocol, bytes);
+  meterWhole(call.protocol, bytes, record);
   const contentType = answer.call.headers['content-type'];
   void reply
     .code(answer.call.status)
@@ -68,6 +80,7 @@ export function pipeSameFormatStream(
       chunk: (bytes) => {
         const out = tap.push(bytes);
         record.usage = tap.usage;
+        if (out && !record.usage) record.output.addFrames(countFrames(out));
         return out;
       },
       end: () => {
@@ -82,7 +95,10 @@ export function pipeSameFormatStream(
   const decoder = call.protocol.createStreamDecoder();
   const meter = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
-      for (const event of decoder.push(message)) if (event.type === 'usage') record.usage = event.usage;
+      for (const event of decoder.push(message)) {
+        if (event.type === 'usage') record.usage = event.usage;
+        else record.output.addEvent(event);
+      }
     }
   };
   return relayStream(reply, headers, answer, link, {

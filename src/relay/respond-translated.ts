@@ -33,6 +33,7 @@ export async function sendTranslatedWhole(
   }
   const response = upstreamProtocol.decodeResponse(json);
   record.usage = response.usage;
+  if (!response.usage) record.output.addResponse(response);
   void reply
     .code(200)
     .headers(headers)
@@ -62,12 +63,14 @@ export function pipeTranslatedStream(
     for (const message of messages) {
       for (const event of decoder.push(message)) {
         if (event.type === 'usage') record.usage = event.usage;
+        else record.output.addEvent(event);
         out += encoder.push(event);
       }
     }
     if (ending) {
       for (const event of decoder.end()) {
         if (event.type === 'usage') record.usage = event.usage;
+        else record.output.addEvent(event);
         out += encoder.push(event);
       }
       out += encoder.end();

@@ -316,5 +316,30 @@ describe('errors reach the OpenAI SDK in its own shape', () => {
     expect(received.join('')).not.toBe('');
     const rows = await logRows(test, '?limit=1');
     expect(rows[0]).toMatchObject({ status: 502, error_code: 'upstream_stream_error', stream: true });
+    // The cut came before the usage chunk: what was generated is estimated, and marked so.
+    expect(rows[0]).toMatchObject({ usage: { estimated: true } });
+    expect((rows[0]!.usage as { completion_tokens: number }).completion_tokens).toBeGreaterThan(0);
+    expect((rows[0]!.usage as { prompt_tokens: number }).prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it('estimates usage, marked as estimated, when an upstream reports none', async () => {
+    const frame = (content: string) =>
+      `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}\n\n`;
+    mock.enqueue({
+      kind: 'raw',
+      headers: { 'content-type': 'text/event-stream' },
+      body: [frame('one'), frame(' two'), frame(' three'), 'data: [DONE]\n\n'],
+    });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'count to three please' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('one two three');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 200, usage: { estimated: true, completion_tokens: 3 } });
+    expect((row!.usage as { prompt_tokens: number }).prompt_tokens).toBeGreaterThan(4);
   });
 });
