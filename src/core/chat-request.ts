@@ -42,8 +42,12 @@ export interface ChatRequest {
   presencePenalty?: number;
   frequencyPenalty?: number;
   responseFormat?: ResponseFormat;
-  /** Reasoning: an effort level (OpenAI) and/or a token budget (Anthropic, Gemini). */
-  reasoning?: { effort?: ReasoningEffort; budgetTokens?: number };
+  /**
+   * Reasoning: an effort level (OpenAI) and/or a token budget (Anthropic, Gemini). `includeThoughts`
+   * is whether the client wants the thinking back (Gemini's `thinkingConfig.includeThoughts`; set by
+   * the Gemini decoder only). It concerns the client's answer, not the upstream request.
+   */
+  reasoning?: { effort?: ReasoningEffort; budgetTokens?: number; includeThoughts?: boolean };
   /** End-user id for the provider's abuse monitoring (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string;
   /** Number of choices (OpenAI `n`, Gemini `candidateCount`). */

@@ -1,3 +1,5 @@
+import type { ProtocolName } from '../protocols/wire-protocol.ts';
+
 /** Content parts of core messages: our own vocabulary, mapped to and from every wire format. */
 
 export interface TextPart {
@@ -39,6 +41,12 @@ export interface ThinkingPart {
   text: string;
   /** Anthropic's signature (or Gemini's thought signature): must survive a round trip unchanged. */
   signature?: string;
+  /**
+   * The format whose upstream made the signature. Signatures are provider-specific: Anthropic
+   * refuses a Gemini one and the reverse, so an upstream encoder sends only its own (undefined:
+   * made before sources were recorded, taken as the encoder's own).
+   */
+  signatureSource?: ProtocolName;
   /** Anthropic's `redacted_thinking` carries opaque data instead of text. */
   redactedData?: string;
 }

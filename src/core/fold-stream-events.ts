@@ -35,12 +35,16 @@ export function foldStreamEvents(events: readonly StreamEvent[]): ChatResponse {
         const part = last();
         if (part?.type === 'thinking' && part.signature === undefined && !event.redactedData) {
           part.text += event.text;
-          if (event.signature) part.signature = event.signature;
+          if (event.signature) {
+            part.signature = event.signature;
+            if (event.signatureSource) part.signatureSource = event.signatureSource;
+          }
         } else {
           response.content.push({
             type: 'thinking',
             text: event.text,
             ...(event.signature ? { signature: event.signature } : {}),
+            ...(event.signature && event.signatureSource ? { signatureSource: event.signatureSource } : {}),
             ...(event.redactedData ? { redactedData: event.redactedData } : {}),
           });
         }

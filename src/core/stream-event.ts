@@ -1,3 +1,4 @@
+import type { ProtocolName } from '../protocols/wire-protocol.ts';
 import type { FinishReason } from './finish-reason.ts';
 import type { GatewayError } from './gateway-error.ts';
 import type { Usage } from './usage.ts';
@@ -9,7 +10,14 @@ import type { Usage } from './usage.ts';
 export type StreamEvent =
   | { type: 'message-start'; id: string; model: string; created: number }
   | { type: 'text-delta'; text: string }
-  | { type: 'thinking-delta'; text: string; signature?: string; redactedData?: string }
+  | {
+      type: 'thinking-delta';
+      text: string;
+      signature?: string;
+      /** Whose signature it is (see ThinkingPart.signatureSource). */
+      signatureSource?: ProtocolName;
+      redactedData?: string;
+    }
   | { type: 'tool-call-start'; index: number; id: string; name: string; signature?: string }
   | { type: 'tool-call-delta'; index: number; argumentsDelta: string }
   | { type: 'tool-call-end'; index: number }

@@ -45,6 +45,12 @@ export interface StreamEncoderOptions {
   requestModel: string;
   /** The gateway's request id, for formats that need a message id before the upstream gives one. */
   requestId: string;
+  /**
+   * Whether the client gets the model's thinking (default: yes). Gemini clients see thoughts only
+   * when they asked (`thinkingConfig.includeThoughts`, decoded as `ChatRequest.reasoning.includeThoughts`);
+   * the other formats show whatever thinking there is and ignore this.
+   */
+  includeThoughts?: boolean;
 }
 
 /**

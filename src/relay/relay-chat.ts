@@ -25,7 +25,7 @@ import { upstreamPath } from './upstream-path.ts';
 import { warningsHeader } from './warnings-header.ts';
 
 /** How the answering channel's exchange is handled: bytes through, or translated. */
-type Plan = { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol };
+type Plan = { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol; request: ChatRequest };
 
 function responseHeaders(
   reply: FastifyReply,
@@ -115,7 +115,11 @@ export async function relayChat(
       }
       core ??= call.protocol.decodeRequest(call.json, call.context);
       const { body, warnings } = translatedBody(core, channel, model);
-      plans.set(channel.id, { kind: 'translated', protocol: protocolNamed(channel.provider.protocol) });
+      plans.set(channel.id, {
+        kind: 'translated',
+        protocol: protocolNamed(channel.provider.protocol),
+        request: core.value,
+      });
       record.warnings = warnings;
       return { origin: channel.origin, path, headers: channel.headers, body };
     };
@@ -128,12 +132,21 @@ export async function relayChat(
       const outcome =
         plan.kind === 'same-format'
           ? await pipeSameFormatStream(reply, headers, call, record, answer, link)
-          : await pipeTranslatedStream(reply, headers, call, plan.protocol, record, answer, link);
+          : await pipeTranslatedStream(
+              reply,
+              headers,
+              call,
+              plan.request,
+              plan.protocol,
+              record,
+              answer,
+              link,
+            );
       deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
       return;
     }
     if (plan.kind === 'same-format') await sendSameFormatWhole(reply, headers, call, record, answer);
-    else await sendTranslatedWhole(reply, headers, call, plan.protocol, record, answer);
+    else await sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, answer);
     deps.logWriter.enqueue(toLogRow(record, reply.statusCode, null));
   } catch (error) {
     if (link.gone) {

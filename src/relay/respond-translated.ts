@@ -1,17 +1,24 @@
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../core/gateway-error.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
-import type { WireProtocol } from '../protocols/wire-protocol.ts';
+import { includeThoughts } from '../protocols/include-thoughts.ts';
+import type { StreamEncoderOptions, WireProtocol } from '../protocols/wire-protocol.ts';
+import type { ChatRequest } from '../core/chat-request.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import type { ClientLink } from './client-link.ts';
 import type { RelayRecord } from './relay-record.ts';
 import { relayStream, type StreamOutcome } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 
-const encoderOptions = (call: ClientChatCall, record: RelayRecord) => ({
+const encoderOptions = (
+  call: ClientChatCall,
+  record: RelayRecord,
+  request: ChatRequest,
+): StreamEncoderOptions => ({
   includeUsage: call.includeUsage,
   requestModel: call.model,
   requestId: record.requestId,
+  includeThoughts: includeThoughts(request),
 });
 
 /** Another format, not streamed: decode the upstream's response to core, encode it for the client. */
@@ -19,6 +26,7 @@ export async function sendTranslatedWhole(
   reply: FastifyReply,
   headers: Record<string, string>,
   call: ClientChatCall,
+  request: ChatRequest,
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
   answer: UpstreamAnswer,
@@ -38,7 +46,7 @@ export async function sendTranslatedWhole(
     .code(200)
     .headers(headers)
     .header('content-type', 'application/json')
-    .send(JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record))));
+    .send(JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request))));
 }
 
 /**
@@ -49,6 +57,7 @@ export function pipeTranslatedStream(
   reply: FastifyReply,
   headers: Record<string, string>,
   call: ClientChatCall,
+  request: ChatRequest,
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
   answer: UpstreamAnswer,
@@ -57,7 +66,7 @@ export function pipeTranslatedStream(
   record.upstreamMs += performance.now() - answer.sentAt;
   const reader = new SseReader();
   const decoder = upstreamProtocol.createStreamDecoder();
-  const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record));
+  const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, request));
   const translate = (messages: ReturnType<SseReader['push']>, ending: boolean): string => {
     let out = '';
     for (const message of messages) {

@@ -46,7 +46,12 @@ const imagePart: fc.Arbitrary<ImagePart> = fc.oneof(
 const userContent = fc.array(fc.oneof(textPart, textPart, imagePart), { minLength: 1, maxLength: 3 });
 
 const thinkingPart: fc.Arbitrary<AssistantContentPart> = fc.oneof(
-  fc.record({ type: fc.constant('thinking' as const), text: fc.string({ maxLength: 12 }), signature }),
+  fc.record({
+    type: fc.constant('thinking' as const),
+    text: fc.string({ maxLength: 12 }),
+    signature,
+    signatureSource: fc.constant('anthropic-messages' as const),
+  }),
   signature.map((data) => ({ type: 'thinking' as const, text: '', redactedData: data })),
 );
 
@@ -284,7 +289,14 @@ export const streamEvents: fc.Arbitrary<StreamEvent[]> = fc
             events.push(
               ...segment.pieces.map((piece): StreamEvent => ({ type: 'thinking-delta', text: piece })),
             );
-            if (segment.signed) events.push({ type: 'thinking-delta', text: '', signature: segment.signed });
+            if (segment.signed) {
+              events.push({
+                type: 'thinking-delta',
+                text: '',
+                signature: segment.signed,
+                signatureSource: 'anthropic-messages',
+              });
+            }
             break;
           case 'redacted':
             events.push({ type: 'thinking-delta', text: '', redactedData: segment.data });

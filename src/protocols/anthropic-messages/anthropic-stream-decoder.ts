@@ -108,7 +108,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         const initial = text(value.thinking);
         const signature = text(value.signature);
         if (initial === '' && signature === '') return [];
-        return [{ type: 'thinking-delta', text: initial, ...(signature === '' ? {} : { signature }) }];
+        return [
+          {
+            type: 'thinking-delta',
+            text: initial,
+            ...(signature === '' ? {} : { signature, signatureSource: 'anthropic-messages' }),
+          },
+        ];
       }
       case 'redacted_thinking':
         this.#blocks.set(index, { kind: 'thinking' });
@@ -155,7 +161,14 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         return piece === '' ? [] : [{ type: 'thinking-delta', text: piece }];
       }
       case 'signature_delta':
-        return [{ type: 'thinking-delta', text: '', signature: text(delta.signature) }];
+        return [
+          {
+            type: 'thinking-delta',
+            text: '',
+            signature: text(delta.signature),
+            signatureSource: 'anthropic-messages',
+          },
+        ];
       case 'input_json_delta': {
         const piece = text(delta.partial_json);
         if (piece === '') return [];

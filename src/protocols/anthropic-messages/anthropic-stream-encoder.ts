@@ -1,5 +1,6 @@
 import type { FinishReason } from '../../core/finish-reason.ts';
 import type { StreamEvent } from '../../core/stream-event.ts';
+import { markSignature } from '../../core/thinking-signature.ts';
 import { embedSignature } from '../../core/tool-call-id.ts';
 import type { Usage } from '../../core/usage.ts';
 import { renderError } from '../../http/render-error.ts';
@@ -178,7 +179,11 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         ) + this.#closeBlock()
       );
     }
-    const signature = event.signature ?? '';
+    // Another provider's signature goes out marked with its source (see thinking-signature.ts).
+    const signature =
+      event.signature === undefined || event.signature === ''
+        ? ''
+        : markSignature(event.signature, event.signatureSource, 'anthropic-messages');
     if (event.text === '' && signature === '') return '';
     let out = '';
     // One signature per thinking block: more thinking after it is a new block.

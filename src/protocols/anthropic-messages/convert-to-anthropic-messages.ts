@@ -6,6 +6,7 @@ import type {
   UserContentPart,
 } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
+import { isOwnSignature } from '../../core/thinking-signature.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import type {
   AnthropicAssistantBlock,
@@ -134,17 +135,27 @@ function assistantBlocks(
         ];
       case 'thinking':
         if (part.redactedData !== undefined) return [{ type: 'redacted_thinking', data: part.redactedData }];
-        if (part.signature !== undefined && part.signature !== '') {
-          return [{ type: 'thinking', thinking: part.text, signature: part.signature }];
+        if (part.signature === undefined || part.signature === '') {
+          // Anthropic verifies the signature of every thinking block sent back; unsigned thinking
+          // (another provider's reasoning) cannot be sent.
+          warnings.push({
+            type: 'unsupported-content',
+            field: partField,
+            message: 'thinking without an Anthropic signature cannot be sent to Anthropic; dropped',
+          });
+          return [];
         }
-        // Anthropic verifies the signature of every thinking block sent back; unsigned thinking
-        // (another provider's reasoning) cannot be sent.
-        warnings.push({
-          type: 'unsupported-content',
-          field: partField,
-          message: 'thinking without an Anthropic signature cannot be sent to Anthropic; dropped',
-        });
-        return [];
+        if (!isOwnSignature(part.signatureSource, 'anthropic-messages')) {
+          // Another provider's signature makes Anthropic refuse the request, and without it the
+          // thinking is unsigned: the whole block stays behind.
+          warnings.push({
+            type: 'unsupported-content',
+            field: partField,
+            message: `thinking signed by '${part.signatureSource}' cannot be sent to Anthropic; dropped`,
+          });
+          return [];
+        }
+        return [{ type: 'thinking', thinking: part.text, signature: part.signature }];
       default: {
         const unreachable: never = part;
         throw new Error(`unknown assistant part ${JSON.stringify(unreachable)}`);

@@ -6,6 +6,7 @@ import type {
   UserContentPart,
 } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
+import { readSignature } from '../../core/thinking-signature.ts';
 import { extractSignature } from '../../core/tool-call-id.ts';
 import type { DecodeWarnings } from './decode-warnings.ts';
 import {
@@ -194,8 +195,9 @@ function decodeAssistantTurn(
         parts.push({
           type: 'thinking',
           text: readString(block.thinking, `${blockParam}.thinking`),
-          // An empty signature is what the gateway sends for thinking no Anthropic model signed.
-          ...(signature === '' ? {} : { signature }),
+          // An empty signature is what the gateway sends for thinking no model signed; one another
+          // provider made comes marked with its source (see thinking-signature.ts).
+          ...(signature === '' ? {} : readSignature(signature, 'anthropic-messages')),
         });
         return;
       }

@@ -130,7 +130,7 @@ describe('decodeAnthropicRequest', () => {
       {
         role: 'assistant',
         content: [
-          { type: 'thinking', text: 'Two calls.', signature: 'sig-1' },
+          { type: 'thinking', text: 'Two calls.', signature: 'sig-1', signatureSource: 'anthropic-messages' },
           { type: 'text', text: 'Checking.' },
           { type: 'tool-call', id: 'toolu_a', name: 'weather', arguments: '{"city":"Paris"}' },
           { type: 'tool-call', id: 'toolu_b', name: 'weather', arguments: '{"city":"Rome"}' },

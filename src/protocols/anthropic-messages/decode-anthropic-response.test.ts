@@ -52,6 +52,7 @@ describe('decodeAnthropicResponse, fixture by fixture', () => {
         type: 'thinking',
         text: '925 divided by 5 = 185',
         signature: expect.stringMatching(/^Er4BCkYICxgC.*xRgB$/),
+        signatureSource: 'anthropic-messages',
       },
       { type: 'text', text: '925 ÷ 5 = 185' },
     ]);

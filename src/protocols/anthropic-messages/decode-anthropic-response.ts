@@ -19,7 +19,11 @@ function decodeBlock(block: Record<string, unknown>): AssistantContentPart | und
       return { type: 'text', text: text(block.text) };
     case 'thinking': {
       const signature = text(block.signature);
-      return { type: 'thinking', text: text(block.thinking), ...(signature === '' ? {} : { signature }) };
+      return {
+        type: 'thinking',
+        text: text(block.thinking),
+        ...(signature === '' ? {} : { signature, signatureSource: 'anthropic-messages' }),
+      };
     }
     case 'redacted_thinking':
       return { type: 'thinking', text: '', redactedData: text(block.data) };

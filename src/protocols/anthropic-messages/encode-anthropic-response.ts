@@ -1,5 +1,6 @@
 import type { ChatResponse } from '../../core/chat-response.ts';
 import type { AssistantContentPart } from '../../core/content-part.ts';
+import { markSignature } from '../../core/thinking-signature.ts';
 import { embedSignature } from '../../core/tool-call-id.ts';
 import type { StreamEncoderOptions } from '../wire-protocol.ts';
 import { toAnthropicMessageId } from './anthropic-message-id.ts';
@@ -30,9 +31,17 @@ function toBlock(part: AssistantContentPart): AnthropicAssistantBlock | undefine
       return part.text === '' ? undefined : { type: 'text', text: part.text };
     case 'thinking':
       if (part.redactedData !== undefined) return { type: 'redacted_thinking', data: part.redactedData };
-      // Thinking no Anthropic model signed (another provider's reasoning) goes out with an empty
-      // signature, which is how the request decoder recognises it when the client sends it back.
-      return { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+      // Unsigned thinking (another provider's reasoning) goes out with an empty signature, which is
+      // how the request decoder recognises it when the client sends it back; another provider's
+      // signature goes out marked with its source (see thinking-signature.ts).
+      return {
+        type: 'thinking',
+        thinking: part.text,
+        signature:
+          part.signature === undefined
+            ? ''
+            : markSignature(part.signature, part.signatureSource, 'anthropic-messages'),
+      };
     case 'tool-call':
       return {
         type: 'tool_use',

@@ -101,4 +101,63 @@ describe('encodeAnthropicRequest: thinking', () => {
     expect(signed.value.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(signed.warnings).toEqual([]);
   });
+
+  it('drops thinking Gemini signed, whole and with a warning, and keeps its own and unattributed ones', () => {
+    const signature = 'EqQBCkYIBxgCKkBnUyv6+/signature==';
+    const { value, warnings } = encode({
+      reasoning: { budgetTokens: 2048 },
+      messages: [
+        user('Q'),
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', text: 'Gemini thought.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
+            { type: 'thinking', text: '', signature: 'c2lnMg==', signatureSource: 'gemini' },
+            { type: 'thinking', text: 'Mine.', signature, signatureSource: 'anthropic-messages' },
+            { type: 'thinking', text: 'Older.', signature },
+            { type: 'text', text: 'A' },
+          ],
+        },
+        user('Q2'),
+      ],
+    });
+    expect(value.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'Mine.', signature },
+        { type: 'thinking', thinking: 'Older.', signature },
+        { type: 'text', text: 'A' },
+      ],
+    });
+    expect(fields(warnings)).toEqual([
+      ['unsupported-content', 'messages[1].content[0]'],
+      ['unsupported-content', 'messages[1].content[1]'],
+    ]);
+    expect(warnings[0]?.message).toContain("signed by 'gemini'");
+  });
+
+  it('leaves thinking off when a tool-use turn loses its Gemini-signed thinking', () => {
+    const { value, warnings } = encode({
+      reasoning: { budgetTokens: 2048 },
+      messages: [
+        user('Weather?'),
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', text: 'Call it.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
+            { type: 'tool-call', id: 'call_1', name: 'weather', arguments: '{}' },
+          ],
+        },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', content: [] }] },
+      ],
+    });
+    expect(value.messages[1]?.content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'weather', input: {} },
+    ]);
+    expect(value.thinking).toBeUndefined();
+    expect(fields(warnings)).toEqual([
+      ['unsupported-content', 'messages[1].content[0]'],
+      ['unsupported-setting', 'reasoning'],
+    ]);
+  });
 });

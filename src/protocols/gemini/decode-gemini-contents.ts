@@ -6,6 +6,7 @@ import type {
   UserContentPart,
 } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
+import { readSignature } from '../../core/thinking-signature.ts';
 import { newToolCallId } from '../../core/tool-call-id.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import {
@@ -53,6 +54,8 @@ interface PendingCall {
  * thinking part right after that part, which the encoders attach back to the part before it.
  * Consecutive thought parts join into one thinking part, until one carries a signature: a streamed
  * answer comes back from the client in pieces, and the signature closes the thinking it belongs to.
+ * A thinking signature is Gemini's unless it carries the marker of another source (another
+ * provider's thinking the gateway handed this client, see thinking-signature.ts).
  */
 class ContentsDecoder {
   readonly messages: Message[] = [];
@@ -82,18 +85,19 @@ class ContentsDecoder {
       const call = geminiField(part, 'functionCall');
       if (text !== undefined) {
         const value = requiredStringOrEmpty(text, `${param}.text`);
+        const signed = signature ? readSignature(signature, 'gemini') : {};
         if (optionalBoolean(geminiField(part, 'thought'), `${param}.thought`) === true) {
           const last = content.at(-1);
           if (last?.type === 'thinking' && last.signature === undefined && last.redactedData === undefined) {
             last.text += value;
-            if (signature) last.signature = signature;
+            Object.assign(last, signed);
           } else {
-            content.push({ type: 'thinking', text: value, ...(signature ? { signature } : {}) });
+            content.push({ type: 'thinking', text: value, ...signed });
           }
           continue;
         }
         if (value !== '') content.push({ type: 'text', text: value });
-        if (signature) content.push({ type: 'thinking', text: '', signature });
+        if (signature) content.push({ type: 'thinking', text: '', ...signed });
       } else if (call !== undefined) {
         const record = requiredRecord(call, `${param}.functionCall`);
         const name = requiredString(geminiField(record, 'name'), `${param}.functionCall.name`);

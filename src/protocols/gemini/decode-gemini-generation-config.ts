@@ -72,7 +72,8 @@ function decodeResponseFormat(
 /**
  * `thinkingConfig` as core reasoning: a budget of 0 or more is kept (0 turns thinking off), -1
  * ("dynamic") and `includeThoughts` alone mean reasoning on at the provider's default, and a
- * thinking level is an effort.
+ * thinking level is an effort. `includeThoughts` is kept (false unless the client asked), since
+ * Gemini answers with thought parts only then.
  */
 function decodeThinking(config: Record<string, unknown>, param: string): ChatRequest['reasoning'] {
   const thinking = optionalRecord(geminiField(config, 'thinkingConfig'), `${param}.thinkingConfig`);
@@ -101,7 +102,7 @@ function decodeThinking(config: Record<string, unknown>, param: string): ChatReq
     ...(budget !== undefined && budget >= 0 ? { budgetTokens: budget } : {}),
   };
   return budget !== undefined || Object.keys(reasoning).length > 0 || include === true
-    ? reasoning
+    ? { ...reasoning, includeThoughts: include === true }
     : undefined;
 }
 

@@ -230,9 +230,9 @@ describe('decodeGeminiRequest', () => {
     expect(value.messages[1]).toEqual({
       role: 'assistant',
       content: [
-        { type: 'thinking', text: 'Let me think.', signature: 'c2lnMQ==' },
+        { type: 'thinking', text: 'Let me think.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
         { type: 'text', text: 'Answer.' },
-        { type: 'thinking', text: '', signature: 'c2lnMg==' },
+        { type: 'thinking', text: '', signature: 'c2lnMg==', signatureSource: 'gemini' },
       ],
     });
   });
@@ -298,13 +298,17 @@ describe('decodeGeminiRequest', () => {
   });
 
   it.each([
-    [{ thinkingBudget: 0 }, { budgetTokens: 0 }],
-    [{ thinkingBudget: -1 }, {}],
-    [{ includeThoughts: true }, {}],
+    [{ thinkingBudget: 0 }, { budgetTokens: 0, includeThoughts: false }],
+    [{ thinkingBudget: -1 }, { includeThoughts: false }],
+    [{ includeThoughts: true }, { includeThoughts: true }],
     [{ includeThoughts: false }, undefined],
     [
       { thinkingBudget: 2048, thinkingLevel: 'LOW' },
-      { budgetTokens: 2048, effort: 'low' },
+      { budgetTokens: 2048, effort: 'low', includeThoughts: false },
+    ],
+    [
+      { thinkingBudget: 2048, includeThoughts: true },
+      { budgetTokens: 2048, includeThoughts: true },
     ],
   ])('thinkingConfig %j → reasoning %j', (thinkingConfig, reasoning) => {
     expect(decode({ contents: [user('hi')], generationConfig: { thinkingConfig } }).value.reasoning).toEqual(

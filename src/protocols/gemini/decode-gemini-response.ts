@@ -18,7 +18,8 @@ import { readGeminiUsage } from './read-gemini-usage.ts';
 function decodePart(part: GeminiResponsePart): AssistantContentPart[] {
   switch (part.kind) {
     case 'text': {
-      const signature = part.signature !== undefined ? { signature: part.signature } : {};
+      const signature =
+        part.signature !== undefined ? { signature: part.signature, signatureSource: 'gemini' as const } : {};
       if (part.thought)
         return part.text !== '' || part.signature
           ? [{ type: 'thinking', text: part.text, ...signature }]

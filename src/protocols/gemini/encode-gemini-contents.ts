@@ -64,7 +64,7 @@ export function encodeGeminiContents(
         );
         break;
       case 'assistant': {
-        const encoded = encodeGeminiModelParts(message.content, 'send-empty');
+        const encoded = encodeGeminiModelParts(message.content, { role: 'upstream' });
         for (const part of message.content) if (part.type === 'tool-call') callNames.set(part.id, part.name);
         for (const call of encoded.invalidCalls) {
           warnings.push({
@@ -78,6 +78,13 @@ export function encodeGeminiContents(
             type: 'unsupported-content',
             field,
             message: 'Redacted thinking has no Gemini form; dropped',
+          });
+        }
+        if (encoded.droppedForeignSignatures > 0) {
+          warnings.push({
+            type: 'unsupported-content',
+            field,
+            message: "Another provider's thinking signature would make Gemini refuse the request; left off",
           });
         }
         if (enforcesCallSignatures(upstreamModel) && signFirstCall(encoded.parts)) signedForGemini3 = true;

@@ -1,4 +1,5 @@
-import type { AssistantContentPart, ToolCallPart } from '../../core/content-part.ts';
+import type { AssistantContentPart, ThinkingPart, ToolCallPart } from '../../core/content-part.ts';
+import { isOwnSignature, markSignature } from '../../core/thinking-signature.ts';
 import { extractSignature } from '../../core/tool-call-id.ts';
 import { isRecord } from '../request-checks.ts';
 import type { GeminiPart } from './gemini-wire-types.ts';
@@ -21,12 +22,43 @@ export function parseGeminiArgs(text: string): Record<string, unknown> | undefin
 export const callSignature = (part: ToolCallPart): string | undefined =>
   part.signature ?? extractSignature(part.id).signature;
 
+/**
+ * Who the parts are for. An upstream takes only Gemini's own thinking signatures; a call whose
+ * arguments are not a JSON object is sent with `{}`. A client gets other providers' signatures
+ * marked with their source, thought text only if it asked for thoughts, and no malformed call.
+ */
+export type ModelPartsTarget = { role: 'upstream' } | { role: 'client'; includeThoughts: boolean };
+
 export interface EncodedModelParts {
   parts: GeminiPart[];
   /** Calls whose arguments are not a JSON object (dropped, or sent with `{}`, as asked). */
   invalidCalls: ToolCallPart[];
   /** Anthropic's redacted thinking has no Gemini form. */
   droppedRedactedThinking: number;
+  /** Thinking signatures another provider made, left off for an upstream (Gemini would refuse them). */
+  droppedForeignSignatures: number;
+}
+
+/**
+ * A thinking part as the text and signature that go out, or undefined when nothing does. For a
+ * client that did not ask for thoughts only the signature is left: Gemini's own does not depend on
+ * the thought text (Gemini itself hands out signatures without thoughts then), another provider's
+ * does, so that thinking is left out whole unless it had no text.
+ */
+function thinkingOut(
+  part: ThinkingPart,
+  target: ModelPartsTarget,
+): { text: string; signature: string | undefined; foreignDropped: boolean } | undefined {
+  const own = isOwnSignature(part.signatureSource, 'gemini');
+  if (target.role === 'upstream') {
+    const foreign = part.signature !== undefined && !own;
+    return { text: part.text, signature: foreign ? undefined : part.signature, foreignDropped: foreign };
+  }
+  const signature =
+    part.signature === undefined ? undefined : markSignature(part.signature, part.signatureSource, 'gemini');
+  if (target.includeThoughts) return { text: part.text, signature, foreignDropped: false };
+  if (signature === undefined || (!own && part.text !== '')) return undefined;
+  return { text: '', signature, foreignDropped: false };
 }
 
 /**
@@ -35,15 +67,18 @@ export interface EncodedModelParts {
  * kept so the response can name it).
  *
  * A thinking part with a signature and no text is how the decoders carry a signature Gemini put on
- * an answer part; it goes back onto the text part before it, or stands alone if there is none.
+ * an answer part; it goes back onto the text part before it, or stands alone if there is none (as
+ * an empty thought part, or an empty plain part for a client that asked for no thoughts).
  */
 export function encodeGeminiModelParts(
   content: readonly AssistantContentPart[],
-  invalidArguments: 'drop' | 'send-empty',
+  target: ModelPartsTarget,
 ): EncodedModelParts {
   const parts: GeminiPart[] = [];
   const invalidCalls: ToolCallPart[] = [];
   let droppedRedactedThinking = 0;
+  let droppedForeignSignatures = 0;
+  const thoughtFlag = target.role === 'upstream' || target.includeThoughts ? { thought: true } : {};
   for (const part of content) {
     switch (part.type) {
       case 'text':
@@ -54,19 +89,22 @@ export function encodeGeminiModelParts(
           droppedRedactedThinking += 1;
           break;
         }
+        const out = thinkingOut(part, target);
+        if (out === undefined) break;
+        if (out.foreignDropped) droppedForeignSignatures += 1;
         const previous = parts.at(-1);
-        if (part.text === '' && part.signature !== undefined) {
+        if (out.text === '' && out.signature !== undefined) {
           const canCarry =
             previous?.text !== undefined &&
             previous.thought !== true &&
             previous.thoughtSignature === undefined;
-          if (canCarry) previous.thoughtSignature = part.signature;
-          else parts.push({ text: '', thought: true, thoughtSignature: part.signature });
-        } else if (part.text !== '') {
+          if (canCarry) previous.thoughtSignature = out.signature;
+          else parts.push({ text: '', ...thoughtFlag, thoughtSignature: out.signature });
+        } else if (out.text !== '') {
           parts.push({
-            text: part.text,
+            text: out.text,
             thought: true,
-            ...(part.signature !== undefined ? { thoughtSignature: part.signature } : {}),
+            ...(out.signature !== undefined ? { thoughtSignature: out.signature } : {}),
           });
         }
         break;
@@ -75,7 +113,7 @@ export function encodeGeminiModelParts(
         let args = parseGeminiArgs(part.arguments);
         if (args === undefined) {
           invalidCalls.push(part);
-          if (invalidArguments === 'drop') break;
+          if (target.role === 'client') break;
           args = {};
         }
         const signature = callSignature(part);
@@ -91,5 +129,5 @@ export function encodeGeminiModelParts(
       }
     }
   }
-  return { parts, invalidCalls, droppedRedactedThinking };
+  return { parts, invalidCalls, droppedRedactedThinking, droppedForeignSignatures };
 }

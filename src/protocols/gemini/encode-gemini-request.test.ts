@@ -297,6 +297,38 @@ describe('encodeGeminiRequest', () => {
     ]);
   });
 
+  it("leaves off Anthropic's thinking signatures with a warning, keeping the thought text", () => {
+    const { value, warnings } = encode({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'q' }] },
+        {
+          role: 'assistant',
+          content: [
+            {
+              type: 'thinking',
+              text: 'Claude thinks.',
+              signature: 'EqQBCkYIBxgC',
+              signatureSource: 'anthropic-messages',
+            },
+            { type: 'thinking', text: '', signature: 'EqQBCkYIBxgD', signatureSource: 'anthropic-messages' },
+            { type: 'text', text: 'Answer.' },
+            { type: 'thinking', text: '', signature: 'c2lnMg==', signatureSource: 'gemini' },
+          ],
+        },
+      ],
+    });
+    expect(value.contents[1]).toEqual({
+      role: 'model',
+      parts: [
+        { text: 'Claude thinks.', thought: true },
+        { text: 'Answer.', thoughtSignature: 'c2lnMg==' },
+      ],
+    });
+    expect(warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-content', field: 'messages[1]' }),
+    ]);
+  });
+
   it("replays unsigned calls to Gemini 3 with Google's skip value, once per model turn", () => {
     const messages: ChatRequest['messages'] = [
       { role: 'user', content: [{ type: 'text', text: 'q' }] },

@@ -71,6 +71,58 @@ describe('encodeGeminiResponse', () => {
     });
   });
 
+  it('gives thoughts with their signature, marking one another provider made', () => {
+    const body = encodeGeminiResponse(
+      response({
+        content: [
+          {
+            type: 'thinking',
+            text: 'Claude thinks.',
+            signature: 'EqQB',
+            signatureSource: 'anthropic-messages',
+          },
+          { type: 'thinking', text: 'Gemini thinks.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
+          { type: 'text', text: 'Answer.' },
+        ],
+      }),
+      options,
+    );
+    expect(body.candidates[0]?.content?.parts).toEqual([
+      { text: 'Claude thinks.', thought: true, thoughtSignature: 'SwbdAnthEqQB' },
+      { text: 'Gemini thinks.', thought: true, thoughtSignature: 'c2lnMQ==' },
+      { text: 'Answer.' },
+    ]);
+  });
+
+  it('sends no thought parts to a client that did not ask for thoughts, only Gemini’s signatures', () => {
+    const body = encodeGeminiResponse(
+      response({
+        content: [
+          { type: 'thinking', text: 'Gemini thinks.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
+          {
+            type: 'thinking',
+            text: 'Claude thinks.',
+            signature: 'EqQB',
+            signatureSource: 'anthropic-messages',
+          },
+          { type: 'thinking', text: '', signature: 'EqQC', signatureSource: 'anthropic-messages' },
+          { type: 'thinking', text: 'DeepSeek reasons.' },
+          { type: 'text', text: 'Answer.' },
+          { type: 'thinking', text: '', signature: 'c2lnMg==', signatureSource: 'gemini' },
+          { type: 'tool-call', id: 'call_1', name: 'f', arguments: '{}', signature: 'c2lnMw==' },
+        ],
+      }),
+      { ...options, includeThoughts: false },
+    );
+    // An Anthropic signature without its thinking text is worthless; an empty one loses nothing.
+    expect(body.candidates[0]?.content?.parts).toEqual([
+      { text: '', thoughtSignature: 'c2lnMQ==' },
+      { text: '', thoughtSignature: 'SwbdAnthEqQC' },
+      { text: 'Answer.', thoughtSignature: 'c2lnMg==' },
+      { functionCall: { id: 'call_1', name: 'f', args: {} }, thoughtSignature: 'c2lnMw==' },
+    ]);
+  });
+
   it('leaves out a call whose arguments are not a JSON object, ending MALFORMED_FUNCTION_CALL', () => {
     const body = encodeGeminiResponse(
       response({

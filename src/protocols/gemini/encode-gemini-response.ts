@@ -32,10 +32,14 @@ export function geminiCandidate(parts: GeminiPart[], finishReason?: GeminiFinish
 /**
  * A core response as the GenerateContentResponse a Google SDK client expects: one candidate with
  * the model's parts (function calls with their ids and thought signatures), the usage with thoughts
- * counted apart, and the model name the client asked for.
+ * counted apart, and the model name the client asked for. Thought text only if the client asked
+ * for thoughts (`options.includeThoughts`).
  */
 export function encodeGeminiResponse(response: ChatResponse, options: StreamEncoderOptions): GeminiResponse {
-  const { parts, invalidCalls } = encodeGeminiModelParts(response.content, 'drop');
+  const { parts, invalidCalls } = encodeGeminiModelParts(response.content, {
+    role: 'client',
+    includeThoughts: options.includeThoughts ?? true,
+  });
   const finishReason = geminiClientFinishReason(response.finishReason, invalidCalls.length > 0);
   return {
     candidates: [geminiCandidate(parts, finishReason)],

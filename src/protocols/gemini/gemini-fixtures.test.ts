@@ -86,7 +86,12 @@ describe('Gemini recordings decode', () => {
     expect(folded.model).toBe('gemini-3-pro-preview');
     expect(folded.content).toEqual([
       { type: 'text', text: 'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y' },
-      { type: 'thinking', text: '', signature: expect.stringMatching(/^EqsFCqgFAb4/) },
+      {
+        type: 'thinking',
+        text: '',
+        signature: expect.stringMatching(/^EqsFCqgFAb4/),
+        signatureSource: 'gemini',
+      },
     ]);
     expect(folded.usage).toEqual({
       inputTokens: 9,
@@ -103,7 +108,12 @@ describe('Gemini recordings decode', () => {
     expect(response.id).toBe('Un6LacrVMcjUxs0PmJfWoQc');
     expect(response.content).toEqual([
       { type: 'text', text: expect.stringContaining("There are **3** r's") },
-      { type: 'thinking', text: '', signature: expect.stringMatching(/^EtoFCtcF/) },
+      {
+        type: 'thinking',
+        text: '',
+        signature: expect.stringMatching(/^EtoFCtcF/),
+        signatureSource: 'gemini',
+      },
     ]);
     expect(response.usage).toEqual({
       inputTokens: 9,

@@ -68,12 +68,14 @@ const assistantContent = (calls: fc.Arbitrary<ToolCallPart[]>): fc.Arbitrary<Ass
             {
               type: 'thinking' as const,
               text: thinking[0],
-              ...(thinking[1] ? { signature: thinking[1] } : {}),
+              ...(thinking[1] ? { signature: thinking[1], signatureSource: 'gemini' as const } : {}),
             },
           ]
         : []),
       ...(answer ? [{ type: 'text' as const, text: answer[0] }] : []),
-      ...(answer?.[1] ? [{ type: 'thinking' as const, text: '', signature: answer[1] }] : []),
+      ...(answer?.[1]
+        ? [{ type: 'thinking' as const, text: '', signature: answer[1], signatureSource: 'gemini' as const }]
+        : []),
       ...toolCalls,
     ])
     .filter((content) => content.length > 0);
@@ -156,9 +158,10 @@ const request: fc.Arbitrary<ChatRequest> = fc
           schema: { type: 'object', properties: { a: { type: 'string' } } },
         }),
       ),
+      // Thoughts are asked for whenever thinking is on, and a Gemini client's request says whether.
       reasoning: fc.oneof(
-        fc.constant({}),
-        fc.nat({ max: 32768 }).map((budgetTokens) => ({ budgetTokens })),
+        fc.constant({ includeThoughts: true }),
+        fc.nat({ max: 32768 }).map((budgetTokens) => ({ budgetTokens, includeThoughts: budgetTokens > 0 })),
       ),
     },
     { requiredKeys: ['model', 'system', 'messages', 'stream'] },
@@ -312,7 +315,9 @@ function toEvents(whole: ChatResponse, cuts: number[]): StreamEvent[] {
         ...texts.map((piece, at): StreamEvent => ({
           type: 'thinking-delta',
           text: piece,
-          ...(at === texts.length - 1 && part.signature ? { signature: part.signature } : {}),
+          ...(at === texts.length - 1 && part.signature
+            ? { signature: part.signature, signatureSource: part.signatureSource }
+            : {}),
         })),
       );
     } else {

@@ -139,7 +139,7 @@ describe('GeminiStreamDecoder', () => {
     expect(events.slice(1, 4)).toEqual([
       { type: 'thinking-delta', text: 'Pondering' },
       { type: 'text-delta', text: 'Done' },
-      { type: 'thinking-delta', text: '', signature: 'c2ln' },
+      { type: 'thinking-delta', text: '', signature: 'c2ln', signatureSource: 'gemini' },
     ]);
   });
 });

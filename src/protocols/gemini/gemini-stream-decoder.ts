@@ -107,7 +107,10 @@ export class GeminiStreamDecoder implements StreamDecoder {
     switch (part.kind) {
       case 'text': {
         const events: StreamEvent[] = [];
-        const signature = part.signature !== undefined ? { signature: part.signature } : {};
+        const signature =
+          part.signature !== undefined
+            ? { signature: part.signature, signatureSource: 'gemini' as const }
+            : {};
         if (part.thought) {
           if (part.text !== '' || part.signature)
             events.push({ type: 'thinking-delta', text: part.text, ...signature });

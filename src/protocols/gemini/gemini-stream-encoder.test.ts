@@ -6,8 +6,11 @@ import { GeminiStreamEncoder } from './gemini-stream-encoder.ts';
 const options = { includeUsage: false, requestModel: 'gemini-2.5-flash', requestId: 'req-1' };
 
 /** The encoder's output per pushed event, then its end. */
-const encode = (events: StreamEvent[]) => {
-  const encoder = new GeminiStreamEncoder(options);
+const encode = (events: StreamEvent[], includeThoughts?: boolean) => {
+  const encoder = new GeminiStreamEncoder({
+    ...options,
+    ...(includeThoughts === undefined ? {} : { includeThoughts }),
+  });
   const pieces = events.map((event) => encoder.push(event));
   const end = encoder.end();
   return { pieces, end, text: pieces.join('') + end };
@@ -113,6 +116,43 @@ describe('GeminiStreamEncoder', () => {
       [],
     ]);
     expect(frames.at(-1)?.candidates[0]?.finishReason).toBe('STOP');
+  });
+
+  it('sends thoughts, marking a signature another provider made', () => {
+    const { text } = encode([
+      { type: 'thinking-delta', text: 'Claude thinks.' },
+      { type: 'thinking-delta', text: '', signature: 'EqQB', signatureSource: 'anthropic-messages' },
+      { type: 'text-delta', text: 'A' },
+    ]);
+    const frames = sdkFrames(text) as { candidates: { content?: { parts: unknown[] } }[] }[];
+    expect(frames.map((frame) => frame.candidates[0]?.content?.parts)).toEqual([
+      [{ text: 'Claude thinks.', thought: true }],
+      [{ text: '', thought: true, thoughtSignature: 'SwbdAnthEqQB' }],
+      [{ text: 'A' }],
+    ]);
+  });
+
+  it('sends no thought parts to a client that did not ask for thoughts, only Gemini’s signatures', () => {
+    const { text } = encode(
+      [
+        { type: 'thinking-delta', text: 'Gemini thinks.' },
+        { type: 'thinking-delta', text: ' More.', signature: 'c2lnMQ==', signatureSource: 'gemini' },
+        { type: 'thinking-delta', text: 'Claude thinks.' },
+        { type: 'thinking-delta', text: '', signature: 'EqQB', signatureSource: 'anthropic-messages' },
+        { type: 'thinking-delta', text: 'DeepSeek reasons.' },
+        { type: 'text-delta', text: 'Answer.' },
+        { type: 'thinking-delta', text: '', signature: 'c2lnMg==', signatureSource: 'gemini' },
+        { type: 'finish', reason: { unified: 'stop', raw: 'stop' } },
+      ],
+      false,
+    );
+    const frames = sdkFrames(text) as { candidates: { content?: { parts: unknown[] } }[] }[];
+    expect(frames.map((frame) => frame.candidates[0]?.content?.parts)).toEqual([
+      [{ text: '', thoughtSignature: 'c2lnMQ==' }],
+      [{ text: 'Answer.' }],
+      [{ text: '', thoughtSignature: 'c2lnMg==' }],
+      [],
+    ]);
   });
 
   it('drops a call with broken arguments and says MALFORMED_FUNCTION_CALL, as Gemini does', () => {

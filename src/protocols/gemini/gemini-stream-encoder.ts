@@ -1,5 +1,6 @@
 import type { FinishReason } from '../../core/finish-reason.ts';
 import type { StreamEvent } from '../../core/stream-event.ts';
+import { isOwnSignature, markSignature } from '../../core/thinking-signature.ts';
 import type { Usage } from '../../core/usage.ts';
 import { renderError } from '../../http/render-error.ts';
 import type { StreamEncoder, StreamEncoderOptions } from '../wire-protocol.ts';
@@ -22,6 +23,11 @@ interface BufferedCall {
  * chunk per delta. Gemini never streams a function call in pieces, so a call is held from its start
  * to its end and sent whole. The finish reason waits for the end of the stream, so the last chunk
  * carries it with the final usage (some upstreams report usage after their finish).
+ *
+ * Thoughts go out only if the client asked for them (`options.includeThoughts`); otherwise a
+ * thinking signature still does, on an empty plain part, as Gemini itself sends it then, unless it
+ * is another provider's whose thought text was left out (it is worthless without it). Another
+ * provider's signature goes out marked with its source (see thinking-signature.ts).
  */
 export class GeminiStreamEncoder implements StreamEncoder {
   #responseId: string;
@@ -30,6 +36,8 @@ export class GeminiStreamEncoder implements StreamEncoder {
   #calls = new Map<number, BufferedCall>();
   #droppedMalformedCall = false;
   #failed = false;
+  /** Thought text was left out since the last signature (for a client that asked for no thoughts). */
+  #hidThoughtText = false;
 
   constructor(private readonly options: StreamEncoderOptions) {
     this.#responseId = options.requestId;
@@ -44,14 +52,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
       case 'text-delta':
         return event.text === '' ? '' : this.#chunk([{ text: event.text }]);
       case 'thinking-delta':
-        if (event.text === '' && event.signature === undefined) return '';
-        return this.#chunk([
-          {
-            text: event.text,
-            thought: true,
-            ...(event.signature !== undefined ? { thoughtSignature: event.signature } : {}),
-          },
-        ]);
+        return this.#thinking(event);
       case 'tool-call-start':
         this.#calls.set(event.index, {
           id: event.id,
@@ -93,6 +94,28 @@ export class GeminiStreamEncoder implements StreamEncoder {
       out += this.#frame(geminiCandidate([]));
     }
     return out;
+  }
+
+  #thinking(event: Extract<StreamEvent, { type: 'thinking-delta' }>): string {
+    const signature =
+      event.signature === undefined
+        ? undefined
+        : markSignature(event.signature, event.signatureSource, 'gemini');
+    if (this.options.includeThoughts === false) {
+      if (event.text !== '') this.#hidThoughtText = true;
+      if (signature === undefined) return '';
+      const worthless = this.#hidThoughtText && !isOwnSignature(event.signatureSource, 'gemini');
+      this.#hidThoughtText = false;
+      return worthless ? '' : this.#chunk([{ text: '', thoughtSignature: signature }]);
+    }
+    if (event.text === '' && signature === undefined) return '';
+    return this.#chunk([
+      {
+        text: event.text,
+        thought: true,
+        ...(signature !== undefined ? { thoughtSignature: signature } : {}),
+      },
+    ]);
   }
 
   #sendCall(index: number): string {
