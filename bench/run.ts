@@ -2,14 +2,17 @@
 // upstream, driven alternately by autocannon in one run. See scenarios.ts for what is measured.
 //
 // The machine this runs on may be a noisy VM, where one run's requests/s can be 20 % off the next.
-// So every cell (scenario × connection count) is measured in rounds: each round runs the bare proxy
-// and Switchboard back to back, alternating which goes first, and a round's Switchboard/bare ratio
-// compares two runs a few seconds apart, which cancels slow drift. The tables show medians over
-// rounds, and next to throughput the CPU time each target process spent per request, which depends
-// little on how much CPU the VM happens to grant.
+// So every cell (scenario × connection count) is measured in rounds: in each round the bare proxy
+// and Switchboard run back to back, alternating which goes first, and a round's Switchboard/bare ratio
+// compares two runs a few seconds apart, which cancels slow drift. A round is one sweep over every
+// cell, 1-connection cells first, so a translation scenario's Switchboard run can also be paired with
+// the same-format scenario's Switchboard run of the same round, seconds apart (its latency goal). The
+// tables show medians over rounds, and next to throughput the CPU time each target process spent per
+// request, which depends little on how much CPU the VM happens to grant.
 //
 // Environment: BENCH_DURATION (measured seconds per run, default 5), BENCH_WARMUP (warm-up seconds,
-// once per target per cell, default 2), BENCH_ROUNDS (rounds per cell, default 3). Progress goes to
+// once per target per cell, default 2), BENCH_ROUNDS (rounds per cell, default 3); with four scenarios
+// at two connection counts the defaults take about six minutes. Progress goes to
 // stderr; the tables go to stdout; the full results, every round included, go to
 // bench/results/latest.json. Exits 1 if any run had errors or a scenario could not be run.
 import { existsSync } from 'node:fs';
@@ -33,6 +36,7 @@ import {
   formatLatency,
   formatMicros,
   goalLines,
+  goalsMarkdownTable,
   markdownTable,
   problemsOf,
   ratioText,
@@ -51,7 +55,13 @@ import {
   startGateway,
   startMockAndBareProxy,
 } from './lib/start-targets.ts';
-import { CONNECTION_COUNTS, GOALS, keyHeaders, SCENARIOS, UPSTREAM_API_KEY } from './scenarios.ts';
+import {
+  CONNECTION_COUNTS,
+  keyHeaders,
+  scenarioTableProblems,
+  SCENARIOS,
+  UPSTREAM_API_KEY,
+} from './scenarios.ts';
 import type { Scenario } from './scenarios.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -269,7 +279,27 @@ function environmentLine(): string {
   return `node ${process.version}, ${os.platform()}/${os.arch()}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`;
 }
 
+/**
+ * One round's order: every connection count in turn, lowest first, and within one every scenario in
+ * table order; so the 1-connection runs the latency goals compare are next to each other.
+ */
+function cellOrder(scenarios: Scenario[]): { scenario: Scenario; connections: number }[] {
+  return [...CONNECTION_COUNTS]
+    .sort((a, b) => a - b)
+    .flatMap((connections) => scenarios.map((scenario) => ({ scenario, connections })));
+}
+
+/** The runs sorted as the scenario table is (then by connection count), for the summary tables. */
+function inTableOrder(runs: RunRecord[]): RunRecord[] {
+  const index = (run: RunRecord): number => SCENARIOS.findIndex((scenario) => scenario.name === run.scenario);
+  return [...runs].sort((a, b) => index(a) - index(b) || a.connections - b.connections);
+}
+
 async function benchmark(dataDir: string): Promise<number> {
+  const tableProblems = scenarioTableProblems(SCENARIOS, CONNECTION_COUNTS);
+  if (tableProblems.length > 0) {
+    throw new Error(`bench/scenarios.ts is inconsistent:\n  ${tableProblems.join('\n  ')}`);
+  }
   for (const entry of [MOCK_UPSTREAM_ENTRY, GATEWAY_ENTRY, BARE_PROXY_ENTRY]) {
     if (!existsSync(join(REPO_ROOT, entry))) {
       throw new Error(`${entry} does not exist (the benchmark starts it)`);
@@ -307,9 +337,7 @@ async function benchmark(dataDir: string): Promise<number> {
     }
   }
 
-  const cells = runnable.flatMap((scenario) =>
-    CONNECTION_COUNTS.map((connections) => ({ scenario, connections })),
-  );
+  const cells = cellOrder(runnable);
   const { rounds, durationSeconds, warmupSeconds } = settings;
   const totalRuns = cells.length * rounds * TARGETS.length;
   const estimate = Math.ceil(
@@ -322,19 +350,20 @@ async function benchmark(dataDir: string): Promise<number> {
       `(+ ${SETTLE_SECONDS} s settle), plus a ${warmupSeconds} s warm-up per target per cell (~${estimate} s)`,
   );
   const runs: RunRecord[] = [];
-  for (const [cellIndex, { scenario, connections }] of cells.entries()) {
-    const cell: CellContext = { targets, scenario, connections, keyFor };
-    const warmed = new Set<Target>();
-    for (let round = 1; round <= rounds; round += 1) {
+  const warmed = new Set<string>();
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const [cellIndex, { scenario, connections }] of cells.entries()) {
+      const cell: CellContext = { targets, scenario, connections, keyFor };
       // Alternate which target goes first, round to round and cell to cell, so drift within a round
       // (thermal, JIT, page cache, a noisy neighbour) does not favour one.
       const order = (cellIndex + round) % 2 === 1 ? [...TARGETS] : [...TARGETS].reverse();
       const roundRuns: RunRecord[] = [];
       for (const [orderInRound, target] of order.entries()) {
         assertAlive(children);
-        if (!warmed.has(target)) {
+        const warmKey = `${scenario.name} ${connections} ${target}`;
+        if (!warmed.has(warmKey)) {
           await warmUp(cell, target);
-          warmed.add(target);
+          warmed.add(warmKey);
           assertAlive(children);
         }
         const run = await measure(cell, target, round, orderInRound);
@@ -359,18 +388,21 @@ async function benchmark(dataDir: string): Promise<number> {
     }
   }
 
-  const summaries = summarize(runs);
-  const comparisons = compare(runs);
-  const goals = checkGoals(summaries, comparisons, GOALS);
+  const ordered = inTableOrder(runs);
+  const summaries = summarize(ordered);
+  const comparisons = compare(ordered);
+  const goals = checkGoals(SCENARIOS, summaries, comparisons, ordered);
   const flagged = runs.filter((run) => run.problems.length > 0);
   const ok = flagged.length === 0 && skipped.length === 0;
   const environment = environmentLine();
 
   const method =
-    `${rounds} rounds per cell, each running both targets back to back for ${durationSeconds} s (alternating ` +
-    `which goes first), after one ${warmupSeconds} s warm-up per target per cell. req/s, p50, p99 and ` +
-    'CPU µs/req are medians over rounds; the × and +p50 columns are medians of the per-round ' +
-    'Switchboard/bare ratios and differences.';
+    `${rounds} rounds, each a sweep over every cell (1-connection cells first) running both targets back ` +
+    `to back for ${durationSeconds} s (alternating which goes first), after one ${warmupSeconds} s warm-up ` +
+    'per target per cell in the first round. req/s, p50, p99 and CPU µs/req are medians over rounds; ' +
+    'the × and +p50 columns are medians of the per-round Switchboard/bare ratios and differences. ' +
+    "Translation scenarios' latency goal is against Switchboard's own same-format stream: the median " +
+    "of per-round differences between the two scenarios' Switchboard p50s, measured in the same sweep.";
   const out: string[] = [
     '',
     `Switchboard vs bare proxy — ${environment}; ${method}`,
@@ -394,6 +426,8 @@ async function benchmark(dataDir: string): Promise<number> {
     `_${environment}; mock upstream streaming ${MOCK_CHUNKS} chunks. ${method} ${LATENCY_NOTE} ${CPU_NOTE}_`,
     '',
     markdownTable(summaries, comparisons),
+    '',
+    goalsMarkdownTable(goals),
     '',
   );
   process.stdout.write(out.join('\n'));
@@ -419,7 +453,8 @@ async function benchmark(dataDir: string): Promise<number> {
     cpuMethod: CPU_NOTE,
     /** The processes whose CPU time was read (null without /proc). */
     processes: cpuAccounting?.checks ?? null,
-    goals: GOALS,
+    /** Per scenario; a latency baseline of `switchboard` is Switchboard's p50 on that other scenario. */
+    goals: SCENARIOS.map((scenario) => ({ scenario: scenario.name, ...scenario.goals })),
     scenarios: SCENARIOS,
     /** No run had errors and every scenario ran. */
     ok,

@@ -5,10 +5,27 @@
 //   with the upstream's key, so it measures "this client request answered by an upstream that speaks
 //   it, through nothing but a socket hop";
 // - Switchboard receives it with a gateway key and serves it through a channel of `upstream.provider`
-//   pointing at the mock.
+//   pointing at the mock. When that provider speaks another wire format than the client, Switchboard
+//   translates both ways; the bare proxy still forwards the client's request to the mock endpoint of
+//   the client's own format, so the floor stays "an upstream that speaks this client's format".
 
 /** Which header carries the key, as each client SDK sends it (API.md §1). */
 export type KeyHeader = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key';
+
+/**
+ * What a scenario's latency goal compares Switchboard's p50 with: the bare proxy on the same request
+ * (paired per round, as in the tables), or Switchboard's own p50 on another scenario (the
+ * same-format path a translation scenario is measured against), paired per round: every round
+ * sweeps every cell, so the two runs of a pair are seconds apart.
+ */
+export type LatencyBaseline = { target: 'bare-proxy' } | { target: 'switchboard'; scenario: string };
+
+export interface ScenarioGoals {
+  /** At this many connections, Switchboard's req/s over the bare proxy's must be at least `minRatio`. */
+  throughput: { connections: number; minRatio: number };
+  /** At this many connections, Switchboard's p50 minus the baseline's must be at most `maxAddedP50Ms`. */
+  latency: { connections: number; maxAddedP50Ms: number; baseline: LatencyBaseline };
+}
 
 export interface Scenario {
   /** Unique, kebab-case; used in the tables and in results/latest.json. */
@@ -22,50 +39,137 @@ export interface Scenario {
   body: Record<string, unknown>;
   /** Every 2xx response body must contain all of these, or the response counts as a mismatch. */
   expectBodyIncludes: string[];
-  /** The Switchboard channel that serves this scenario. */
+  /**
+   * The Switchboard channel that serves this scenario. Its provider's wire format need not be the
+   * client's: then Switchboard translates, while the bare proxy still forwards the client's request
+   * to the mock endpoint that speaks it.
+   */
   upstream: {
     provider: string;
+    /** Served by exactly one channel (the benchmark refuses a table where two upstreams share a model). */
     model: string;
     /** Appended to the mock's URL to make the channel's `base_url` (API.md §3). */
     baseUrlPath: string;
   };
+  /** Pass/miss thresholds. */
+  goals: ScenarioGoals;
 }
 
 const openaiUpstream = { provider: 'openai', model: 'gpt-4o-mini', baseUrlPath: '/v1' };
-const openaiChatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }] };
+// Anthropic's base URL has no /v1: Switchboard calls `${base_url}/v1/messages`.
+const anthropicUpstream = { provider: 'anthropic', model: 'claude-sonnet-4-5', baseUrlPath: '' };
+
+const openaiJson = { 'content-type': 'application/json' };
+const anthropicJson = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' };
+const messages = [{ role: 'user', content: 'Say hello' }];
+
+/** The same-format path: Switchboard against a socket hop. */
+const RELAY_GOALS: ScenarioGoals = {
+  throughput: { connections: 32, minRatio: 0.75 },
+  latency: { connections: 1, maxAddedP50Ms: 0.3, baseline: { target: 'bare-proxy' } },
+};
+
+/**
+ * Translation between wire formats: throughput still against the bare proxy; latency against
+ * Switchboard's own same-format stream (`openai-chat-stream`, the same mock reply untranslated), so
+ * the difference is what translating costs.
+ */
+const TRANSLATION_GOALS: ScenarioGoals = {
+  throughput: { connections: 32, minRatio: 0.5 },
+  latency: {
+    connections: 1,
+    maxAddedP50Ms: 0.5,
+    baseline: { target: 'switchboard', scenario: 'openai-chat-stream' },
+  },
+};
 
 export const SCENARIOS: Scenario[] = [
   {
     name: 'openai-chat',
     path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json' },
+    headers: openaiJson,
     keyHeader: 'authorization-bearer',
-    body: openaiChatBody,
+    body: { model: openaiUpstream.model, messages },
     expectBodyIncludes: ['"choices"'],
     upstream: openaiUpstream,
+    goals: RELAY_GOALS,
   },
   {
     name: 'openai-chat-stream',
     path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json' },
+    headers: openaiJson,
     keyHeader: 'authorization-bearer',
-    body: { ...openaiChatBody, stream: true },
+    body: { model: openaiUpstream.model, messages, stream: true },
     expectBodyIncludes: ['data: [DONE]'],
     upstream: openaiUpstream,
+    goals: RELAY_GOALS,
+  },
+  {
+    // Switchboard: OpenAI chunks translated from an Anthropic-format stream. Bare proxy: the same
+    // OpenAI request to the mock's OpenAI endpoint.
+    name: 'openai-client-anthropic-upstream-stream',
+    path: '/v1/chat/completions',
+    headers: openaiJson,
+    keyHeader: 'authorization-bearer',
+    body: { model: anthropicUpstream.model, messages, stream: true },
+    expectBodyIncludes: ['data: [DONE]'],
+    upstream: anthropicUpstream,
+    goals: TRANSLATION_GOALS,
+  },
+  {
+    // Switchboard: Anthropic events translated from an OpenAI-format stream. Bare proxy: the same
+    // Anthropic request to the mock's Anthropic endpoint.
+    name: 'anthropic-client-openai-upstream-stream',
+    path: '/v1/messages',
+    headers: anthropicJson,
+    keyHeader: 'x-api-key',
+    body: { model: openaiUpstream.model, max_tokens: 256, stream: true, messages },
+    expectBodyIncludes: ['event: message_stop'],
+    upstream: openaiUpstream,
+    goals: TRANSLATION_GOALS,
   },
 ];
 
 export const CONNECTION_COUNTS = [1, 32];
 
-/** Pass/miss thresholds (per scenario). */
-export const GOALS = {
-  /** At this many connections, Switchboard's requests/s over the bare proxy's must be at least `minThroughputRatio`. */
-  throughputConnections: 32,
-  minThroughputRatio: 0.75,
-  /** At this many connections, Switchboard's p50 minus the bare proxy's must be at most `maxAddedP50Ms`. */
-  latencyConnections: 1,
-  maxAddedP50Ms: 0.3,
-};
+/**
+ * What is wrong with a scenario table, before anything is started: duplicate names, a goal at a
+ * connection count that is not measured, a latency baseline that is not in the table, a body whose
+ * model is not its channel's, or a model two different upstreams would serve (the gateway would then
+ * pick between channels, and the scenario would not measure the upstream it names).
+ */
+export function scenarioTableProblems(scenarios: Scenario[], connectionCounts: number[]): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const upstreamOfModel = new Map<string, string>();
+  for (const scenario of scenarios) {
+    const { name, goals, upstream, body } = scenario;
+    if (names.has(name)) problems.push(`scenario name ${name} is used twice`);
+    names.add(name);
+    for (const [kind, { connections }] of Object.entries(goals)) {
+      if (!connectionCounts.includes(connections)) {
+        problems.push(`${name}: ${kind} goal at ${connections} connections, which are not measured`);
+      }
+    }
+    const { baseline } = goals.latency;
+    if (baseline.target === 'switchboard') {
+      if (baseline.scenario === name) problems.push(`${name}: latency baseline is the scenario itself`);
+      else if (!scenarios.some((other) => other.name === baseline.scenario)) {
+        problems.push(`${name}: latency baseline ${baseline.scenario} is not in the scenario table`);
+      }
+    }
+    if (typeof body.model === 'string' && body.model !== upstream.model) {
+      problems.push(`${name}: body model ${body.model} is not the channel's model ${upstream.model}`);
+    }
+    const channel = `${upstream.provider} <mock>${upstream.baseUrlPath}`;
+    const other = upstreamOfModel.get(upstream.model);
+    if (other !== undefined && other !== channel) {
+      problems.push(`model ${upstream.model} would be served by two channels: ${other} and ${channel}`);
+    }
+    upstreamOfModel.set(upstream.model, channel);
+  }
+  return problems;
+}
 
 /** The key the mock upstream is given: Switchboard's channel holds it, bare-proxy clients send it. */
 export const UPSTREAM_API_KEY = 'sk-upstream-test';

@@ -1,5 +1,6 @@
 // Turns measured rounds into per-target medians, paired comparisons, goal checks, a console table
 // and a Markdown table.
+import type { Scenario } from '../scenarios.ts';
 import type { Measurement } from './load.ts';
 
 export const TARGETS = ['bare-proxy', 'switchboard'] as const;
@@ -74,17 +75,17 @@ export interface Comparison {
 export interface GoalCheck {
   scenario: string;
   connections: number;
+  kind: 'throughput' | 'latency';
+  /** What Switchboard on this scenario is compared with: `bare-proxy` or `switchboard <scenario>`. */
+  baseline: string;
   goal: string;
+  /** The goal's bound: the minimum ratio (throughput) or the maximum added p50 in ms (latency). */
+  threshold: number;
+  /** Median over rounds of the per-round figures; NaN when nothing could be paired. */
   value: number;
+  roundValues: number[];
   pass: boolean;
   note: string;
-}
-
-export interface Goals {
-  throughputConnections: number;
-  minThroughputRatio: number;
-  latencyConnections: number;
-  maxAddedP50Ms: number;
 }
 
 export function problemsOf(measurement: Measurement): string[] {
@@ -188,41 +189,115 @@ export function compare(runs: RunRecord[]): Comparison[] {
   return comparisons;
 }
 
-export function checkGoals(summaries: TargetSummary[], comparisons: Comparison[], goals: Goals): GoalCheck[] {
-  const checks: GoalCheck[] = [];
-  for (const comparison of comparisons) {
-    const { scenario, connections } = comparison;
-    const hadProblems = summaries.some(
-      (summary) =>
-        summary.scenario === scenario && summary.connections === connections && summary.problems.length > 0,
-    );
-    const suffix = hadProblems ? '; runs had errors, so this cannot pass' : '';
-    if (connections === goals.throughputConnections) {
-      const value = comparison.throughputRatio;
-      checks.push({
-        scenario,
-        connections,
-        goal: `switchboard req/s ≥ ${goals.minThroughputRatio}× bare proxy (median of per-round ratios)`,
-        value,
-        pass: !hadProblems && value >= goals.minThroughputRatio,
-        note: `${ratioText(value)} (rounds: ${comparison.roundThroughputRatios.map(ratioText).join(', ')})${suffix}`,
-      });
-    }
-    if (connections === goals.latencyConnections) {
-      const value = comparison.addedP50Ms;
-      checks.push({
-        scenario,
-        connections,
-        goal: `switchboard p50 ≤ bare proxy + ${goals.maxAddedP50Ms} ms (median of per-round differences)`,
-        value,
-        pass: !hadProblems && value <= goals.maxAddedP50Ms,
-        note:
-          `${signed(value, 3)} ms (rounds: ${comparison.roundAddedP50Ms.map((v) => signed(v, 3)).join(', ')})` +
-          suffix,
-      });
+function hadProblems(summaries: TargetSummary[], cell: Cell, targets: readonly Target[]): boolean {
+  return summaries.some(
+    (summary) =>
+      summary.scenario === cell.scenario &&
+      summary.connections === cell.connections &&
+      targets.includes(summary.target) &&
+      summary.problems.length > 0,
+  );
+}
+
+function throughputCheck(
+  scenario: Scenario,
+  summaries: TargetSummary[],
+  comparisons: Comparison[],
+): GoalCheck {
+  const { connections, minRatio } = scenario.goals.throughput;
+  const cell = { scenario: scenario.name, connections };
+  const comparison = comparisons.find((c) => c.scenario === cell.scenario && c.connections === connections);
+  const value = comparison?.throughputRatio ?? Number.NaN;
+  const roundValues = comparison?.roundThroughputRatios ?? [];
+  const problems = hadProblems(summaries, cell, TARGETS);
+  return {
+    ...cell,
+    kind: 'throughput',
+    baseline: 'bare-proxy',
+    goal: `switchboard req/s ≥ ${minRatio}× bare proxy (median of per-round ratios)`,
+    threshold: minRatio,
+    value,
+    roundValues,
+    pass: !problems && value >= minRatio,
+    note:
+      comparison === undefined
+        ? 'not measured'
+        : `${ratioText(value)} (rounds: ${roundValues.map(ratioText).join(', ')})` +
+          (problems ? '; runs had errors, so this cannot pass' : ''),
+  };
+}
+
+function latencyCheck(
+  scenario: Scenario,
+  summaries: TargetSummary[],
+  comparisons: Comparison[],
+  runs: RunRecord[],
+): GoalCheck {
+  const { connections, maxAddedP50Ms, baseline } = scenario.goals.latency;
+  const cell = { scenario: scenario.name, connections };
+  let roundValues: number[];
+  let measured: boolean;
+  let problems: boolean;
+  let baselineName: string;
+  let goal: string;
+  let medians = '';
+  if (baseline.target === 'bare-proxy') {
+    const comparison = comparisons.find((c) => c.scenario === cell.scenario && c.connections === connections);
+    measured = comparison !== undefined;
+    roundValues = comparison?.roundAddedP50Ms ?? [];
+    problems = hadProblems(summaries, cell, TARGETS);
+    baselineName = 'bare-proxy';
+    goal = `switchboard p50 ≤ bare proxy + ${maxAddedP50Ms} ms (median of per-round differences)`;
+  } else {
+    // Switchboard on this scenario against Switchboard on the baseline scenario, same round.
+    const baseCell = { scenario: baseline.scenario, connections };
+    const baseRuns = runsOf(runs, baseCell, 'switchboard');
+    const pairs = runsOf(runs, cell, 'switchboard').flatMap((own) => {
+      const base = baseRuns.find((run) => run.round === own.round);
+      return base === undefined ? [] : [{ own, base }];
+    });
+    measured = pairs.length > 0;
+    roundValues = pairs.map(({ own, base }) => own.p50Ms - base.p50Ms);
+    problems =
+      hadProblems(summaries, cell, ['switchboard']) || hadProblems(summaries, baseCell, ['switchboard']);
+    baselineName = `switchboard ${baseline.scenario}`;
+    goal =
+      `switchboard p50 ≤ switchboard ${baseline.scenario} p50 + ${maxAddedP50Ms} ms ` +
+      '(median of per-round differences, each round running both within one sweep)';
+    if (measured) {
+      const own = median(pairs.map((pair) => pair.own.p50Ms));
+      const base = median(pairs.map((pair) => pair.base.p50Ms));
+      medians = `; medians ${own.toFixed(3)} vs ${base.toFixed(3)} ms`;
     }
   }
-  return checks;
+  const value = median(roundValues);
+  return {
+    ...cell,
+    kind: 'latency',
+    baseline: baselineName,
+    goal,
+    threshold: maxAddedP50Ms,
+    value,
+    roundValues,
+    pass: measured && !problems && value <= maxAddedP50Ms,
+    note: measured
+      ? `${signed(value, 3)} ms (rounds: ${roundValues.map((v) => signed(v, 3)).join(', ')})${medians}` +
+        (problems ? '; runs had errors, so this cannot pass' : '')
+      : `not measured (${baselineName === 'bare-proxy' ? 'scenario' : 'scenario or baseline'} not run)`,
+  };
+}
+
+/** Every goal of every scenario given, in table order; a goal whose runs are missing is a miss. */
+export function checkGoals(
+  scenarios: Scenario[],
+  summaries: TargetSummary[],
+  comparisons: Comparison[],
+  runs: RunRecord[],
+): GoalCheck[] {
+  return scenarios.flatMap((scenario) => [
+    latencyCheck(scenario, summaries, comparisons, runs),
+    throughputCheck(scenario, summaries, comparisons),
+  ]);
 }
 
 function signed(value: number, digits: number): string {
@@ -326,6 +401,29 @@ export function markdownTable(summaries: TargetSummary[], comparisons: Compariso
     line(columns.map((column) => column.title)),
     `|${separator.join('|')}|`,
     ...rows(columns, summaries, comparisons).map(line),
+  ].join('\n');
+}
+
+export function goalsMarkdownTable(checks: GoalCheck[]): string {
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [
+    line(['Scenario', 'Conns', 'Goal', 'Result (median)', 'Per round', 'Status']),
+    '|---|---:|---|---:|---|---|',
+    ...checks.map((check) =>
+      line([
+        check.scenario,
+        String(check.connections),
+        check.kind === 'throughput'
+          ? `req/s ≥ ${check.threshold}× bare proxy`
+          : `p50 ≤ ${check.baseline === 'bare-proxy' ? 'bare proxy' : check.baseline} + ${check.threshold} ms`,
+        check.kind === 'throughput' ? ratioText(check.value) : `${signed(check.value, 3)} ms`,
+        check.kind === 'throughput'
+          ? check.roundValues.map(ratioText).join(' ')
+          : check.roundValues.map((v) => signed(v, 3)).join(' '),
+        check.pass ? 'PASS' : 'MISS',
+      ]),
+    ),
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@ import type { RuntimeChannel } from './runtime-channel.ts';
 import type { UpstreamCall } from './upstream-call.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-client.ts';
 import { classifyUpstreamError, isRetryableStatus } from './upstream-failure.ts';
-import { upstreamStatusError } from './upstream-status-error.ts';
+import { upstreamStatusError } from '../protocols/upstream-status-error.ts';
 
 export interface UpstreamAnswer {
   channel: RuntimeChannel;

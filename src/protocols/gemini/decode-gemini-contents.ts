@@ -60,6 +60,7 @@ interface PendingCall {
 class ContentsDecoder {
   readonly messages: Message[] = [];
   #pending: PendingCall[] = [];
+  #previousRole: 'model' | 'user' | undefined;
 
   constructor(private readonly warnings: TranslationWarning[]) {}
 
@@ -69,14 +70,19 @@ class ContentsDecoder {
     const role = optionalString(geminiField(content, 'role'), `${param}.role`) ?? 'user';
     const parts = requiredArray(geminiField(content, 'parts'), `${param}.parts`);
     if (parts.length === 0) throw invalid(`${param}.parts`, 'must not be empty');
-    if (role === 'model') this.#modelTurn(parts, index);
+    if (role === 'model') this.#modelTurn(parts, index, this.#previousRole === 'model');
     else if (role === 'user' || role === 'function') this.#userTurn(parts, index);
     else throw invalid(`${param}.role`, "must be 'user' or 'model'");
+    this.#previousRole = role === 'model' ? 'model' : 'user';
   }
 
-  #modelTurn(parts: unknown[], index: number): void {
+  /**
+   * A model turn. The Google SDK's chat history keeps each streamed chunk as a content of its own,
+   * so consecutive model contents are one turn: they join one assistant message.
+   */
+  #modelTurn(parts: unknown[], index: number, continues: boolean): void {
     const content: AssistantContentPart[] = [];
-    this.#pending = [];
+    if (!continues) this.#pending = [];
     for (const [partIndex, raw] of parts.entries()) {
       const param = `contents[${index}].parts[${partIndex}]`;
       const part = requiredRecord(raw, param);
@@ -119,7 +125,10 @@ class ContentsDecoder {
         this.#unsupported(part, param, 'model turns carry text and function calls only');
       }
     }
-    if (content.length > 0) this.messages.push({ role: 'assistant', content });
+    if (content.length === 0) return;
+    const last = this.messages.at(-1);
+    if (continues && last?.role === 'assistant') last.content.push(...content);
+    else this.messages.push({ role: 'assistant', content });
   }
 
   #userTurn(parts: unknown[], index: number): void {

@@ -356,3 +356,33 @@ describe('decodeGeminiRequest', () => {
     expect(() => decodeGeminiRequest({ contents: [user('hi')] }, {})).toThrow(GatewayError);
   });
 });
+
+describe('a Google SDK chat history kept chunk by chunk', () => {
+  it('joins consecutive model contents into one assistant turn, so results match their calls', () => {
+    const { value } = decodeGeminiRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'Weather and time?' }] },
+          { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] },
+          { role: 'model', parts: [{ functionCall: { name: 'get_time', args: {} } }] },
+          { role: 'model', parts: [{ text: '' }] },
+          {
+            role: 'user',
+            parts: [
+              { functionResponse: { name: 'get_weather', response: { output: '21C' } } },
+              { functionResponse: { name: 'get_time', response: { output: '14:05' } } },
+            ],
+          },
+        ],
+      },
+      { pathModel: 'gemini-2.0-flash', pathStream: false },
+    );
+    expect(value.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
+    const calls = value.messages[1]!.content.filter((part) => part.type === 'tool-call');
+    expect(calls.map((call) => call.name)).toEqual(['get_weather', 'get_time']);
+    const results = value.messages[2]!.content.map((part) =>
+      part.type === 'tool-result' ? part.toolCallId : '',
+    );
+    expect(results).toEqual(calls.map((call) => call.id));
+  });
+});

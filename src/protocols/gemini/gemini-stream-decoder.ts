@@ -67,10 +67,12 @@ export class GeminiStreamDecoder implements StreamDecoder {
         created: readGeminiCreated(chunk),
       });
     }
-    const candidate = readGeminiCandidate(chunk);
-    for (const part of candidate.parts) events.push(...this.#part(part));
+    // Usage first: every chunk carries the running count, and a client format that reports input
+    // tokens at the start of its stream (Anthropic's message_start) needs it before the first text.
     const usage = readGeminiUsage(chunk.usageMetadata);
     if (usage) events.push({ type: 'usage', usage });
+    const candidate = readGeminiCandidate(chunk);
+    for (const part of candidate.parts) events.push(...this.#part(part));
     const blockReason = readGeminiBlockReason(chunk);
     if (candidate.finishReason !== undefined) {
       events.push(...this.#closeOpen());

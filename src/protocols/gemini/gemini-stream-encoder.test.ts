@@ -65,7 +65,7 @@ describe('GeminiStreamEncoder', () => {
         responseId: 'resp-9',
       },
       {
-        candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }],
+        candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 }],
         usageMetadata: {
           promptTokenCount: 10,
           candidatesTokenCount: 10,
@@ -113,7 +113,7 @@ describe('GeminiStreamEncoder', () => {
           thoughtSignature: 'c2ln',
         },
       ],
-      [],
+      [{ text: '' }],
     ]);
     expect(frames.at(-1)?.candidates[0]?.finishReason).toBe('STOP');
   });
@@ -151,7 +151,7 @@ describe('GeminiStreamEncoder', () => {
       [{ text: '', thoughtSignature: 'c2lnMQ==' }],
       [{ text: 'Answer.' }],
       [{ text: '', thoughtSignature: 'c2lnMg==' }],
-      [],
+      [{ text: '' }],
     ]);
   });
 
@@ -172,7 +172,9 @@ describe('GeminiStreamEncoder', () => {
     );
     expect(cut).toEqual([
       expect.objectContaining({
-        candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MAX_TOKENS', index: 0 }],
+        candidates: [
+          { content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'MAX_TOKENS', index: 0 },
+        ],
       }),
     ]);
   });

@@ -87,11 +87,15 @@ export class GeminiStreamEncoder implements StreamEncoder {
   end(): string {
     if (this.#failed) return '';
     let out = [...this.#calls.keys()].map((index) => this.#sendCall(index)).join('');
+    // Gemini's last chunk carries an empty text part, never empty `parts`: the Google SDK drops a
+    // turn whose chunk has no parts from its chat history (fixtures: google-tool-call.chunks.txt).
+    // A filtered finish (SAFETY, …) has no content at all, as Gemini sends it.
     if (this.#finish) {
       const reason = geminiClientFinishReason(this.#finish, this.#droppedMalformedCall);
-      out += this.#frame(geminiCandidate([], reason));
+      const closing = reason === 'STOP' || reason === 'MAX_TOKENS' ? [{ text: '' }] : [];
+      out += this.#frame(geminiCandidate(closing, reason));
     } else if (this.#usage) {
-      out += this.#frame(geminiCandidate([]));
+      out += this.#frame(geminiCandidate([{ text: '' }]));
     }
     return out;
   }

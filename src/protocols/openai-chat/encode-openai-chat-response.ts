@@ -35,7 +35,8 @@ export function encodeOpenAiChatResponse(
     }
   }
   return {
-    id: response.id,
+    // OpenAI clients expect `chatcmpl-…` ids, whatever the upstream called its response.
+    id: response.id.startsWith('chatcmpl') ? response.id : `chatcmpl-${response.id}`,
     object: 'chat.completion',
     created: response.created,
     model: options.requestModel,

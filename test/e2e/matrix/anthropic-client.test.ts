@@ -1,0 +1,446 @@
+/**
+ * The client × upstream matrix for the Anthropic SDK (`@anthropic-ai/sdk`): every case against a channel of each
+ * upstream format, whole and streamed, asserting on what the SDK itself parsed and on what the
+ * mock upstream received in its own format. See matrix-setup.ts for the shared gateway and data.
+ */
+import Anthropic, { APIError, BadRequestError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
+import type {
+  ContentBlock,
+  ContentBlockParam,
+  Message,
+  MessageCreateParamsBase,
+  MessageParam,
+  MessageStreamEvent,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { logRows } from '../../support/test-gateway.ts';
+import {
+  badRequestMessage,
+  expectedUsage,
+  imageUrl,
+  modes,
+  parallelToolCalls,
+  parseWarningsHeader,
+  pngBase64,
+  rateLimitReply,
+  report,
+  reportJson,
+  reportSchema,
+  scriptedUsage,
+  startMatrix,
+  timeArgs,
+  timeResult,
+  timeSchema,
+  upstreamErrorBody,
+  upstreams,
+  upstreamToolId,
+  weatherArgs,
+  weatherResult,
+  weatherSchema,
+  type Matrix,
+  type UpstreamFormat,
+} from './matrix-setup.ts';
+import {
+  expectUpstreamToolTurn,
+  lastUpstreamBody,
+  upstreamImages,
+  upstreamUserText,
+} from './upstream-view.ts';
+
+let matrix: Matrix;
+let client: Anthropic;
+
+beforeAll(async () => {
+  matrix = await startMatrix();
+  client = new Anthropic({ apiKey: matrix.key, baseURL: matrix.gateway.url, maxRetries: 0 });
+});
+afterAll(async () => {
+  await matrix?.close();
+});
+beforeEach(() => matrix.mock.reset());
+
+const tools: Tool[] = [
+  { name: 'get_weather', description: 'Weather in a city', input_schema: weatherSchema as Tool.InputSchema },
+  { name: 'get_time', description: 'Local time in a zone', input_schema: timeSchema as Tool.InputSchema },
+];
+
+function expectAnthropicUsage(usage: Message['usage'], format: UpstreamFormat): void {
+  const expected = expectedUsage(format);
+  // Anthropic's input_tokens excludes what was read from or written to the cache.
+  expect(usage.input_tokens).toBe(expected.input - expected.cached - expected.cacheWrite);
+  expect(usage.cache_read_input_tokens ?? 0).toBe(expected.cached);
+  expect(usage.cache_creation_input_tokens ?? 0).toBe(expected.cacheWrite);
+  expect(usage.output_tokens).toBe(expected.output);
+}
+
+/** Sends a request whole or streamed (through the SDK's MessageStream) and returns the SDK's final message. */
+async function send(
+  params: MessageCreateParamsBase,
+  stream: boolean,
+): Promise<{ message: Message; events: MessageStreamEvent[] }> {
+  if (!stream) return { message: await client.messages.create({ ...params, stream: false }), events: [] };
+  const messageStream = client.messages.stream(params);
+  const events: MessageStreamEvent[] = [];
+  // Cloned as they come: the SDK builds its final message by mutating the message_start event's object.
+  for await (const event of messageStream) events.push(structuredClone(event));
+  return { message: await messageStream.finalMessage(), events };
+}
+
+/**
+ * The stream is well formed: message_start first, message_delta then message_stop last, blocks
+ * numbered from 0 without gaps, each opened once, its deltas inside, closed once.
+ */
+function expectWellFormedStream(events: MessageStreamEvent[]): void {
+  expect(events[0]?.type).toBe('message_start');
+  expect(events.slice(-2).map((event) => event.type)).toEqual(['message_delta', 'message_stop']);
+  const open = new Set<number>();
+  let next = 0;
+  for (const event of events.slice(1, -2)) {
+    if (event.type === 'content_block_start') {
+      expect(event.index).toBe(next);
+      open.add(event.index);
+      next += 1;
+    } else if (event.type === 'content_block_delta') {
+      expect(open.has(event.index)).toBe(true);
+    } else if (event.type === 'content_block_stop') {
+      expect(open.delete(event.index)).toBe(true);
+    } else {
+      throw new Error(`unexpected ${event.type} inside the message`);
+    }
+  }
+  expect(open.size).toBe(0);
+}
+
+const toolUses = (content: ContentBlock[]) =>
+  content.flatMap((block) =>
+    block.type === 'tool_use' ? [{ id: block.id, name: block.name, input: block.input }] : [],
+  );
+
+/** What the client sends back: the assistant's blocks as params. */
+const asParams = (content: ContentBlock[]): ContentBlockParam[] =>
+  content.map((block): ContentBlockParam => {
+    if (block.type === 'text') return { type: 'text', text: block.text };
+    if (block.type === 'tool_use')
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    throw new Error(`unexpected ${block.type} block`);
+  });
+
+describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
+  const { format, model } = upstream;
+
+  describe.each(modes)('$mode', ({ stream }) => {
+    it('plain text, with usage in Anthropic terms', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'Hello from upstream', chunks: 3, usage: scriptedUsage(format) });
+      const { message, events } = await send(
+        { model, max_tokens: 256, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello' }] },
+        stream,
+      );
+      expect(message.type).toBe('message');
+      expect(message.id).toMatch(/^msg_/);
+      expect(message.role).toBe('assistant');
+      expect(message.content).toHaveLength(1);
+      expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from upstream' });
+      expect(message.stop_reason).toBe('end_turn');
+      expectAnthropicUsage(message.usage, format);
+      expect(upstreamUserText(format, lastUpstreamBody(mock))).toBe('Say hello');
+      if (stream) {
+        expectWellFormedStream(events);
+        const deltas = events.filter((event) => event.type === 'content_block_delta');
+        expect(deltas.length).toBeGreaterThan(1);
+      }
+    });
+
+    // Anthropic puts the input tokens in message_start; clients that meter from the events read them
+    // there. Anthropic and Gemini upstreams report them with their first chunk, so the gateway has them
+    // (an OpenAI-format upstream reports usage only at the end: n/a).
+    if (stream && format !== 'openai') {
+      it('message_start carries the input tokens', async () => {
+        matrix.mock.enqueue({
+          kind: 'chat',
+          content: 'Hello from upstream',
+          chunks: 3,
+          usage: scriptedUsage(format),
+        });
+        const { events } = await send(
+          { model, max_tokens: 256, messages: [{ role: 'user', content: 'Say hello' }] },
+          true,
+        );
+        const start = events[0];
+        if (start?.type !== 'message_start') throw new Error(`first event is ${start?.type}`);
+        const expected = expectedUsage(format);
+        expect(start.message.usage.input_tokens).toBe(expected.input - expected.cached - expected.cacheWrite);
+        expect(start.message.usage.cache_read_input_tokens ?? 0).toBe(expected.cached);
+      });
+    }
+
+    it('a tool call with streamed arguments, and no empty text block before it', async () => {
+      const { mock } = matrix;
+      const id = upstreamToolId(format, 'weather');
+      mock.enqueue({
+        kind: 'chat',
+        toolCalls: [{ ...(id ? { id } : {}), name: 'get_weather', arguments: JSON.stringify(weatherArgs) }],
+        chunks: 4,
+      });
+      const { message, events } = await send(
+        { model, max_tokens: 256, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] },
+        stream,
+      );
+      expect(message.stop_reason).toBe('tool_use');
+      expect(message.content.map((block) => block.type)).toEqual(['tool_use']);
+      expect(toolUses(message.content)).toEqual([
+        { id: id ?? expect.stringMatching(/^[\w-]+$/), name: 'get_weather', input: weatherArgs },
+      ]);
+      if (stream) {
+        expectWellFormedStream(events);
+        const starts = events.filter((event) => event.type === 'content_block_start');
+        expect(starts.map((event) => event.content_block.type)).toEqual(['tool_use']);
+        const pieces = events.flatMap((event) =>
+          event.type === 'content_block_delta' && event.delta.type === 'input_json_delta'
+            ? [event.delta.partial_json]
+            : [],
+        );
+        expect(JSON.parse(pieces.join(''))).toEqual(weatherArgs);
+        // OpenAI and Anthropic stream the arguments in pieces; Gemini sends a call whole.
+        if (format !== 'gemini') expect(pieces.filter((piece) => piece !== '').length).toBeGreaterThan(1);
+      }
+    });
+
+    it('two parallel tool calls, then their results in the next turn', async () => {
+      const { mock } = matrix;
+      const issued = parallelToolCalls(format);
+      const [weatherId, timeId] = issued.map((call) => call.id);
+      mock.enqueue({ kind: 'chat', toolCalls: issued, chunks: 3 });
+      const question: MessageParam = { role: 'user', content: 'Weather and time in Paris?' };
+      const first = await send({ model, max_tokens: 256, tools, messages: [question] }, stream);
+      expect(first.message.stop_reason).toBe('tool_use');
+      expect(first.message.content.map((block) => block.type)).toEqual(['tool_use', 'tool_use']);
+      const calls = toolUses(first.message.content);
+      expect(calls.map(({ name, input }) => ({ name, input }))).toEqual([
+        { name: 'get_weather', input: weatherArgs },
+        { name: 'get_time', input: timeArgs },
+      ]);
+      if (weatherId) expect(calls.map((call) => call.id)).toEqual([weatherId, timeId]);
+      expect(new Set(calls.map((call) => call.id)).size).toBe(2);
+
+      mock.enqueue({ kind: 'chat', content: 'It is 21°C and 14:05 in Paris.' });
+      const second = await send(
+        {
+          model,
+          max_tokens: 256,
+          tools,
+          messages: [
+            question,
+            { role: 'assistant', content: asParams(first.message.content) },
+            {
+              role: 'user',
+              content: [
+                { type: 'tool_result', tool_use_id: calls[0]!.id, content: JSON.stringify(weatherResult) },
+                { type: 'tool_result', tool_use_id: calls[1]!.id, content: timeResult },
+              ],
+            },
+          ],
+        },
+        stream,
+      );
+      expect(second.message.content).toEqual([
+        expect.objectContaining({ type: 'text', text: 'It is 21°C and 14:05 in Paris.' }),
+      ]);
+      expect(second.message.stop_reason).toBe('end_turn');
+
+      expectUpstreamToolTurn(format, lastUpstreamBody(mock));
+    });
+
+    it('image input, base64 and URL', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'A red pixel and a cat.' });
+      const { message } = await send(
+        {
+          model,
+          max_tokens: 256,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in these images?' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } },
+                { type: 'image', source: { type: 'url', url: imageUrl } },
+              ],
+            },
+          ],
+        },
+        stream,
+      );
+      expect(message.content).toEqual([
+        expect.objectContaining({ type: 'text', text: 'A red pixel and a cat.' }),
+      ]);
+      const body = lastUpstreamBody(mock);
+      expect(upstreamUserText(format, body)).toBe('What is in these images?');
+      expect(upstreamImages(format, body)).toEqual([
+        { kind: 'base64', mediaType: 'image/png', data: pngBase64 },
+        { kind: 'url', url: imageUrl },
+      ]);
+    });
+
+    // Anthropic has no response_format; its documented way to get JSON that follows a schema is a
+    // forced tool whose input_schema is the schema. The upstream must be forced to that function.
+    it('a JSON-schema answer through a forced tool (tool_choice: tool)', async () => {
+      const { mock } = matrix;
+      const id = upstreamToolId(format, 'report');
+      mock.enqueue({
+        kind: 'chat',
+        toolCalls: [{ ...(id ? { id } : {}), name: 'record_weather', arguments: reportJson }],
+        // OpenAI ends a turn whose tool call was forced by name with `stop`, not `tool_calls`.
+        ...(format === 'openai' ? { finishReason: 'stop' } : {}),
+        chunks: 3,
+      });
+      const { message } = await send(
+        {
+          model,
+          max_tokens: 256,
+          tools: [{ name: 'record_weather', input_schema: reportSchema as Tool.InputSchema }],
+          tool_choice: { type: 'tool', name: 'record_weather' },
+          messages: [{ role: 'user', content: 'Report the weather in Paris' }],
+        },
+        stream,
+      );
+      expect(message.stop_reason).toBe('tool_use');
+      expect(message.content.map((block) => block.type)).toEqual(['tool_use']);
+      expect(toolUses(message.content)).toEqual([
+        { id: id ?? expect.stringMatching(/^[\w-]+$/), name: 'record_weather', input: report },
+      ]);
+      const body = lastUpstreamBody(mock);
+      if (format === 'openai') {
+        expect(body.tool_choice).toEqual({ type: 'function', function: { name: 'record_weather' } });
+        expect(body.tools).toEqual([
+          { type: 'function', function: { name: 'record_weather', parameters: reportSchema } },
+        ]);
+      }
+      if (format === 'anthropic') expect(body.tool_choice).toEqual({ type: 'tool', name: 'record_weather' });
+      if (format === 'gemini') {
+        expect(body.toolConfig).toEqual({
+          functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['record_weather'] },
+        });
+      }
+    });
+
+    it("upstream errors become the SDK's own error types", async () => {
+      const { mock } = matrix;
+      const params = { model, max_tokens: 64, messages: [{ role: 'user' as const, content: 'x' }] };
+      const failure = async () => {
+        const request = stream
+          ? client.messages.create({ ...params, stream: true })
+          : client.messages.create(params);
+        return (await request.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )) as APIError;
+      };
+
+      mock.enqueue({ kind: 'error', status: 400, body: upstreamErrorBody(format, 400, badRequestMessage) });
+      const badRequest = await failure();
+      expect(badRequest).toBeInstanceOf(BadRequestError);
+      expect(badRequest.status).toBe(400);
+      expect(badRequest.message).toContain(badRequestMessage);
+      expect(badRequest.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+
+      mock.enqueue(rateLimitReply(format));
+      const limited = await failure();
+      expect(limited).toBeInstanceOf(RateLimitError);
+      expect(limited.status).toBe(429);
+      expect(limited.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+
+      // API.md 1: an upstream failure, failover exhausted, is a 502.
+      mock.enqueue({ kind: 'error', status: 500 });
+      const failed = await failure();
+      expect(failed).toBeInstanceOf(InternalServerError);
+      expect(failed.status).toBe(502);
+      expect(failed.error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+      if (!stream) return;
+
+      // After the first byte the status is sent: a failure mid-stream is an `error` event, which the SDK raises.
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      const cut = client.messages.stream(params);
+      let received = '';
+      cut.on('text', (text) => {
+        received += text;
+      });
+      const midStream = (await cut.finalMessage().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )) as APIError;
+      expect(midStream).toBeInstanceOf(APIError);
+      expect(midStream.error).toMatchObject({
+        type: 'error',
+        error: { type: expect.stringMatching(/_error$/) },
+      });
+      expect('a b c d e f'.startsWith(received)).toBe(true);
+      expect(received).not.toBe('a b c d e f');
+    });
+
+    // API.md 1.3: Retry-After on 429, taken from wherever the upstream said it (Gemini: RetryInfo).
+    it("a 429 carries Retry-After, from the upstream's own way of saying it", async () => {
+      matrix.mock.enqueue(rateLimitReply(format));
+      const error = (await client.messages
+        .create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'x' }], stream })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )) as RateLimitError;
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error.headers?.get('retry-after')).toBe('7');
+    });
+  });
+});
+
+describe('translation warnings reach an Anthropic client', () => {
+  const topKRequest = (model: string) =>
+    client.messages
+      .create({
+        model,
+        max_tokens: 64,
+        // @ts-expect-error: the Messages API takes top_k; this SDK version no longer types it
+        top_k: 5,
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .withResponse();
+
+  it('top_k to an OpenAI upstream: X-Switchboard-Warnings and the log row', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await topKRequest('up-openai');
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
+    expect(matrix.mock.requests[0]?.body).not.toHaveProperty('top_k');
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'top_k' })]);
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+
+  it('top_k to a Gemini upstream translates: no warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await topKRequest('up-gemini');
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({ topK: 5 });
+    expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+  });
+
+  it('a field the gateway cannot translate (output_config) is reported on a stream, not dropped silently', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data: stream, response } = await client.messages
+      .create({
+        model: 'up-gemini',
+        max_tokens: 64,
+        stream: true,
+        output_config: { effort: 'low' },
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .withResponse();
+    for await (const _event of stream) {
+      // drained
+    }
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ field: 'output_config' })]);
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+});

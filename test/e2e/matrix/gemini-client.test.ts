@@ -1,0 +1,380 @@
+/**
+ * The client × upstream matrix for the Google GenAI SDK (`@google/genai`): every case against a channel of each
+ * upstream format, whole and streamed, asserting on what the SDK itself parsed and on what the
+ * mock upstream received in its own format. See matrix-setup.ts for the shared gateway and data.
+ */
+import {
+  ApiError,
+  FinishReason,
+  GoogleGenAI,
+  type Content,
+  type FunctionCall,
+  type FunctionDeclaration,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+  type Part,
+} from '@google/genai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
+import { logRows } from '../../support/test-gateway.ts';
+import {
+  badRequestMessage,
+  expectedUsage,
+  geminiCallSignature,
+  imageUrl,
+  modes,
+  parallelToolCalls,
+  parseWarningsHeader,
+  pngBase64,
+  rateLimitReply,
+  report,
+  reportJson,
+  reportSchema,
+  scriptedUsage,
+  startMatrix,
+  timeArgs,
+  timeResult,
+  timeSchema,
+  upstreamErrorBody,
+  upstreams,
+  upstreamToolId,
+  weatherArgs,
+  weatherResult,
+  weatherSchema,
+  type Matrix,
+  type UpstreamFormat,
+} from './matrix-setup.ts';
+import {
+  expectUpstreamToolTurn,
+  lastUpstreamBody,
+  upstreamImages,
+  upstreamUserText,
+} from './upstream-view.ts';
+
+let matrix: Matrix;
+let ai: GoogleGenAI;
+
+beforeAll(async () => {
+  matrix = await startMatrix();
+  ai = new GoogleGenAI({ apiKey: matrix.key, httpOptions: { baseUrl: matrix.gateway.url } });
+});
+afterAll(async () => {
+  await matrix?.close();
+});
+beforeEach(() => matrix.mock.reset());
+
+const declarations: FunctionDeclaration[] = [
+  { name: 'get_weather', description: 'Weather in a city', parametersJsonSchema: weatherSchema },
+  { name: 'get_time', description: 'Local time in a zone', parametersJsonSchema: timeSchema },
+];
+const tools = [{ functionDeclarations: declarations }];
+
+/** What a client makes of a whole response or of all the chunks of a stream. */
+interface Answer {
+  text: string;
+  parts: Part[];
+  functionCalls: FunctionCall[];
+  finishReason: FinishReason | undefined;
+  usage: GenerateContentResponse['usageMetadata'];
+  chunks: GenerateContentResponse[];
+}
+
+async function generate(
+  contents: Content[] | string,
+  config: GenerateContentConfig,
+  model: string,
+  stream: boolean,
+): Promise<Answer> {
+  const responses: GenerateContentResponse[] = [];
+  if (stream) {
+    for await (const chunk of await ai.models.generateContentStream({ model, contents, config })) {
+      responses.push(chunk);
+    }
+  } else {
+    responses.push(await ai.models.generateContent({ model, contents, config }));
+  }
+  const candidates = responses.flatMap((response) => response.candidates?.slice(0, 1) ?? []);
+  const parts = candidates.flatMap((candidate) => candidate.content?.parts ?? []);
+  return {
+    text: parts.map((part) => (part.thought ? '' : (part.text ?? ''))).join(''),
+    parts,
+    functionCalls: responses.flatMap((response) => response.functionCalls ?? []),
+    finishReason: candidates.findLast((candidate) => candidate.finishReason)?.finishReason,
+    usage: responses.findLast((response) => response.usageMetadata)?.usageMetadata,
+    chunks: responses,
+  };
+}
+
+/**
+ * A turn of function calls says nothing else: no text part in front of the calls, and no text
+ * after them but the empty one Gemini may end a stream with.
+ */
+function expectOnlyCalls(parts: Part[]): void {
+  const firstCall = parts.findIndex((part) => part.functionCall !== undefined);
+  expect(firstCall).toBeGreaterThanOrEqual(0);
+  expect(parts.slice(0, firstCall)).toEqual([]);
+  expect(parts.filter((part) => part.functionCall === undefined && part.text !== '')).toEqual([]);
+}
+
+function expectGeminiUsage(usage: Answer['usage'], format: UpstreamFormat): void {
+  const expected = expectedUsage(format);
+  expect(usage).toBeDefined();
+  // Gemini's prompt count includes the cached part; its candidates count excludes thoughts.
+  expect(usage?.promptTokenCount).toBe(expected.input);
+  expect(usage?.cachedContentTokenCount ?? 0).toBe(expected.cached);
+  expect(usage?.candidatesTokenCount ?? 0).toBe(expected.output - expected.reasoning);
+  expect(usage?.thoughtsTokenCount ?? 0).toBe(expected.reasoning);
+  expect(usage?.totalTokenCount).toBe(expected.input + expected.output);
+}
+
+describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => {
+  const { format, model } = upstream;
+
+  describe.each(modes)('$mode', ({ stream }) => {
+    it('plain text, with usage in Gemini terms', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'Hello from upstream', chunks: 3, usage: scriptedUsage(format) });
+      const answer = await generate('Say hello', { systemInstruction: 'Be brief.' }, model, stream);
+      expect(answer.text).toBe('Hello from upstream');
+      expect(answer.chunks.every((chunk) => typeof chunk.responseId === 'string')).toBe(true);
+      expect(answer.parts.every((part) => typeof part.text === 'string')).toBe(true);
+      expect(answer.finishReason).toBe(FinishReason.STOP);
+      expectGeminiUsage(answer.usage, format);
+      expect(upstreamUserText(format, lastUpstreamBody(mock))).toBe('Say hello');
+      if (stream) expect(answer.chunks.length).toBeGreaterThan(1);
+    });
+
+    it('a tool call (streamed upstream), delivered whole as Gemini does', async () => {
+      const { mock } = matrix;
+      const id = upstreamToolId(format, 'weather');
+      mock.enqueue({
+        kind: 'chat',
+        toolCalls: [{ ...(id ? { id } : {}), name: 'get_weather', arguments: JSON.stringify(weatherArgs) }],
+        chunks: 4,
+      });
+      const answer = await generate('Weather in Paris?', { tools }, model, stream);
+      // Gemini ends a turn of function calls with STOP, and puts no empty text part beside them.
+      expect(answer.finishReason).toBe(FinishReason.STOP);
+      expectOnlyCalls(answer.parts);
+      expect(answer.functionCalls.map(({ name, args }) => ({ name, args }))).toEqual([
+        { name: 'get_weather', args: weatherArgs },
+      ]);
+      const upstreamId = answer.functionCalls[0]?.id;
+      if (upstreamId !== undefined) expect(upstreamId).toMatch(/^[\w-]+$/);
+    });
+
+    it('two parallel tool calls, then their results in the next turn', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', toolCalls: parallelToolCalls(format), chunks: 3 });
+      const question: Content = { role: 'user', parts: [{ text: 'Weather and time in Paris?' }] };
+      const first = await generate([question], { tools }, model, stream);
+      expect(first.finishReason).toBe(FinishReason.STOP);
+      const calls = first.functionCalls;
+      expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([
+        { name: 'get_weather', args: weatherArgs },
+        { name: 'get_time', args: timeArgs },
+      ]);
+      expectOnlyCalls(first.parts);
+      if (format === 'gemini') expect(first.parts[0]?.thoughtSignature).toBe(geminiCallSignature);
+
+      mock.enqueue({ kind: 'chat', content: 'It is 21°C and 14:05 in Paris.' });
+      // As Google's docs show it: the model turn as received, then one functionResponse per call,
+      // with the call's id when it had one.
+      const responses: Part[] = calls.map((call) => ({
+        functionResponse: {
+          ...(call.id ? { id: call.id } : {}),
+          name: call.name,
+          response: call.name === 'get_weather' ? weatherResult : { output: timeResult },
+        },
+      }));
+      const second = await generate(
+        [question, { role: 'model', parts: first.parts }, { role: 'user', parts: responses }],
+        { tools },
+        model,
+        stream,
+      );
+      expect(second.text).toBe('It is 21°C and 14:05 in Paris.');
+      expect(second.finishReason).toBe(FinishReason.STOP);
+
+      expectUpstreamToolTurn(format, lastUpstreamBody(mock));
+    });
+
+    it('image input, inline base64 and a file URL', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'A red pixel and a cat.' });
+      const answer = await generate(
+        [
+          {
+            role: 'user',
+            parts: [
+              { text: 'What is in these images?' },
+              { inlineData: { mimeType: 'image/png', data: pngBase64 } },
+              { fileData: { fileUri: imageUrl, mimeType: 'image/png' } },
+            ],
+          },
+        ],
+        {},
+        model,
+        stream,
+      );
+      expect(answer.text).toBe('A red pixel and a cat.');
+      const body = lastUpstreamBody(mock);
+      expect(upstreamUserText(format, body)).toBe('What is in these images?');
+      expect(upstreamImages(format, body)).toEqual([
+        { kind: 'base64', mediaType: 'image/png', data: pngBase64 },
+        { kind: 'url', url: imageUrl },
+      ]);
+    });
+
+    it('a JSON-schema response (responseMimeType + responseJsonSchema)', async () => {
+      const { mock } = matrix;
+      // Anthropic has no response_format: the gateway forces its reserved tool, so the model answers by calling it.
+      mock.enqueue(
+        format === 'anthropic'
+          ? { kind: 'chat', toolCalls: [{ name: jsonResponseToolName, arguments: reportJson }], chunks: 3 }
+          : { kind: 'chat', content: reportJson, chunks: 3 },
+      );
+      const answer = await generate(
+        'Report the weather in Paris',
+        { responseMimeType: 'application/json', responseJsonSchema: reportSchema },
+        model,
+        stream,
+      );
+      expect(answer.finishReason).toBe(FinishReason.STOP);
+      expect(answer.functionCalls).toEqual([]);
+      expect(JSON.parse(answer.text)).toEqual(report);
+
+      const body = lastUpstreamBody(mock);
+      if (format === 'openai') {
+        expect(body.response_format).toMatchObject({
+          type: 'json_schema',
+          json_schema: { schema: reportSchema },
+        });
+      }
+      if (format === 'anthropic') {
+        expect(body.tools).toEqual([
+          expect.objectContaining({ name: jsonResponseToolName, input_schema: reportSchema }),
+        ]);
+        expect(body.tool_choice).toEqual({ type: 'tool', name: jsonResponseToolName });
+      }
+      if (format === 'gemini') {
+        expect(body.generationConfig).toMatchObject({
+          responseMimeType: 'application/json',
+          responseJsonSchema: reportSchema,
+        });
+      }
+    });
+
+    it("upstream errors become the SDK's own ApiError with the status", async () => {
+      const { mock } = matrix;
+      const failure = async () => {
+        try {
+          await generate('x', {}, model, stream);
+        } catch (caught) {
+          return caught as ApiError;
+        }
+        throw new Error('the request did not fail');
+      };
+
+      mock.enqueue({ kind: 'error', status: 400, body: upstreamErrorBody(format, 400, badRequestMessage) });
+      const badRequest = await failure();
+      expect(badRequest).toBeInstanceOf(ApiError);
+      expect(badRequest.status).toBe(400);
+      expect(badRequest.message).toContain(badRequestMessage);
+      expect(badRequest.message).toContain('INVALID_ARGUMENT');
+
+      mock.enqueue(rateLimitReply(format));
+      const limited = await failure();
+      expect(limited).toBeInstanceOf(ApiError);
+      expect(limited.status).toBe(429);
+      expect(limited.message).toContain('RESOURCE_EXHAUSTED');
+
+      // API.md 1: an upstream failure, failover exhausted, is a 502.
+      mock.enqueue({ kind: 'error', status: 500 });
+      const failed = await failure();
+      expect(failed).toBeInstanceOf(ApiError);
+      expect(failed.status).toBe(502);
+      if (!stream) return;
+
+      // After the first byte the status is sent: a failure mid-stream is an error payload, which the SDK raises.
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      let received = '';
+      const midStream = await (async () => {
+        for await (const chunk of await ai.models.generateContentStream({ model, contents: 'x' })) {
+          received += chunk.text ?? '';
+        }
+      })().then(
+        () => undefined,
+        (caught: unknown) => caught as ApiError,
+      );
+      expect(midStream).toBeInstanceOf(ApiError);
+      expect(midStream?.status).toBeGreaterThanOrEqual(500);
+      expect('a b c d e f'.startsWith(received)).toBe(true);
+      expect(received).not.toBe('a b c d e f');
+    });
+
+    // The SDK's chat session keeps only turns it deems valid (every chunk's content has parts); a
+    // dropped turn loses the function call, and the function response then answers nothing.
+    it('a chat session keeps the tool call turn and relays the results', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', toolCalls: parallelToolCalls(format), chunks: 3 });
+      const chat = ai.chats.create({ model, config: { tools } });
+      const question = 'Weather and time in Paris?';
+      if (stream) {
+        for await (const _chunk of await chat.sendMessageStream({ message: question })) {
+          // drained
+        }
+      } else {
+        await chat.sendMessage({ message: question });
+      }
+      const history = chat.getHistory(true);
+      expect(history.map((content) => content.role)).toEqual(expect.arrayContaining(['user', 'model']));
+      const calls = history.flatMap((content) =>
+        (content.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : [])),
+      );
+      expect(calls.map((call) => call.name)).toEqual(['get_weather', 'get_time']);
+
+      mock.enqueue({ kind: 'chat', content: 'It is 21°C and 14:05 in Paris.' });
+      const answer = await chat.sendMessage({
+        message: calls.map((call) => ({
+          functionResponse: {
+            ...(call.id ? { id: call.id } : {}),
+            name: call.name,
+            response: call.name === 'get_weather' ? weatherResult : { output: timeResult },
+          },
+        })),
+      });
+      expect(answer.text).toBe('It is 21°C and 14:05 in Paris.');
+      expectUpstreamToolTurn(format, lastUpstreamBody(mock));
+    });
+  });
+});
+
+describe('translation warnings reach a Gemini client', () => {
+  it('seed to an Anthropic upstream: X-Switchboard-Warnings and the log row', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-anthropic',
+      contents: 'Hi',
+      config: { seed: 42 },
+    });
+    expect(response.text).toBe('ok');
+    expect(matrix.mock.requests[0]?.body).not.toHaveProperty('seed');
+    const headers = response.sdkHttpResponse?.headers ?? {};
+    const warnings = parseWarningsHeader(headers['x-switchboard-warnings']);
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'seed' })]);
+    const [row] = await logRows(matrix.gateway, `?request_id=${headers['x-request-id']}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+
+  it('nothing to warn about on the same-format path', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-gemini',
+      contents: 'Hi',
+      config: { seed: 42 },
+    });
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({ seed: 42 });
+    expect(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']).toBeUndefined();
+  });
+});

@@ -1,0 +1,422 @@
+/**
+ * The client × upstream matrix for the OpenAI SDK (`openai`): every case against a channel of each
+ * upstream format, whole and streamed, asserting on what the SDK itself parsed and on what the
+ * mock upstream received in its own format. See matrix-setup.ts for the shared gateway and data.
+ */
+import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
+import { logRows } from '../../support/test-gateway.ts';
+import {
+  badRequestMessage,
+  expectedUsage,
+  imageUrl,
+  modes,
+  parallelToolCalls,
+  parseWarningsHeader,
+  pngBase64,
+  rateLimitReply,
+  report,
+  reportJson,
+  reportSchema,
+  scriptedUsage,
+  startMatrix,
+  timeArgs,
+  timeResult,
+  timeSchema,
+  upstreamErrorBody,
+  upstreams,
+  upstreamToolId,
+  weatherArgs,
+  weatherResult,
+  weatherSchema,
+  type Matrix,
+  type UpstreamFormat,
+} from './matrix-setup.ts';
+import {
+  expectUpstreamToolTurn,
+  lastUpstreamBody,
+  upstreamImages,
+  upstreamUserText,
+} from './upstream-view.ts';
+
+let matrix: Matrix;
+let client: OpenAI;
+
+beforeAll(async () => {
+  matrix = await startMatrix();
+  client = new OpenAI({ apiKey: matrix.key, baseURL: `${matrix.gateway.url}/v1`, maxRetries: 0 });
+});
+afterAll(async () => {
+  await matrix?.close();
+});
+beforeEach(() => matrix.mock.reset());
+
+const tools: ChatCompletionTool[] = [
+  {
+    type: 'function',
+    function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherSchema },
+  },
+  {
+    type: 'function',
+    function: { name: 'get_time', description: 'Local time in a zone', parameters: timeSchema },
+  },
+];
+
+function expectOpenAiUsage(usage: ChatCompletion['usage'], format: UpstreamFormat): void {
+  const expected = expectedUsage(format);
+  expect(usage).toBeDefined();
+  expect(usage?.prompt_tokens).toBe(expected.input);
+  expect(usage?.completion_tokens).toBe(expected.output);
+  expect(usage?.total_tokens).toBe(expected.input + expected.output);
+  expect(usage?.prompt_tokens_details?.cached_tokens ?? 0).toBe(expected.cached);
+  expect(usage?.completion_tokens_details?.reasoning_tokens ?? 0).toBe(expected.reasoning);
+}
+
+/** Sends a request whole or streamed (through the SDK's stream helper) and returns the SDK's final completion. */
+async function complete(
+  params: ChatCompletionCreateParamsBase,
+  stream: boolean,
+): Promise<{ completion: ChatCompletion; chunks: ChatCompletionChunk[] }> {
+  if (!stream) {
+    const completion = await client.chat.completions.create({ ...params, stream: false });
+    return { completion, chunks: [] };
+  }
+  const runner = client.chat.completions.stream({ ...params, stream: true });
+  const chunks: ChatCompletionChunk[] = [];
+  for await (const chunk of runner) chunks.push(chunk);
+  return { completion: await runner.finalChatCompletion(), chunks };
+}
+
+function functionCalls(completion: ChatCompletion) {
+  return (completion.choices[0]?.message.tool_calls ?? []).map((call) => {
+    if (call.type !== 'function') throw new Error(`unexpected ${call.type} tool call`);
+    return { id: call.id, name: call.function.name, args: JSON.parse(call.function.arguments) as unknown };
+  });
+}
+
+/** Streamed chunks must all be real choice chunks: no usage chunk for a client that did not ask. */
+function expectNoUsageChunk(chunks: ChatCompletionChunk[]): void {
+  expect(chunks.length).toBeGreaterThan(0);
+  for (const chunk of chunks) {
+    expect(chunk.choices).toHaveLength(1);
+    expect(chunk.usage ?? null).toBeNull();
+  }
+}
+
+describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
+  const { format, model } = upstream;
+
+  describe.each(modes)('$mode', ({ stream }) => {
+    it('plain text, with usage in OpenAI terms', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'Hello from upstream', chunks: 3, usage: scriptedUsage(format) });
+      const messages: ChatCompletionMessageParam[] = [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Say hello' },
+      ];
+      const { completion, chunks } = await complete({ model, messages }, stream);
+      const choice = completion.choices[0]!;
+      expect(completion.choices).toHaveLength(1);
+      expect(choice.message.role).toBe('assistant');
+      expect(choice.message.content).toBe('Hello from upstream');
+      expect(choice.message.tool_calls ?? []).toEqual([]);
+      expect(choice.finish_reason).toBe('stop');
+      expect(upstreamUserText(format, lastUpstreamBody(mock))).toBe('Say hello');
+      if (!stream) {
+        expectOpenAiUsage(completion.usage, format);
+        return;
+      }
+      expectNoUsageChunk(chunks);
+      expect(chunks.filter((chunk) => chunk.choices[0]?.finish_reason != null)).toHaveLength(1);
+      expect(chunks.filter((chunk) => chunk.choices[0]?.delta.content).length).toBeGreaterThan(1);
+
+      // Asked for: the usage chunk comes last, with no choices.
+      mock.enqueue({ kind: 'chat', content: 'Hello again', usage: scriptedUsage(format) });
+      const withUsage = await client.chat.completions.create({
+        model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      const all: ChatCompletionChunk[] = [];
+      for await (const chunk of withUsage) all.push(chunk);
+      const last = all.at(-1)!;
+      expect(last.choices).toEqual([]);
+      expectOpenAiUsage(last.usage ?? undefined, format);
+      expect(all.slice(0, -1).every((chunk) => chunk.usage == null)).toBe(true);
+    });
+
+    it('a tool call with streamed arguments', async () => {
+      const { mock } = matrix;
+      const id = upstreamToolId(format, 'weather');
+      mock.enqueue({
+        kind: 'chat',
+        toolCalls: [{ ...(id ? { id } : {}), name: 'get_weather', arguments: JSON.stringify(weatherArgs) }],
+        chunks: 4,
+      });
+      const { completion, chunks } = await complete(
+        { model, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools },
+        stream,
+      );
+      const choice = completion.choices[0]!;
+      expect(choice.finish_reason).toBe('tool_calls');
+      expect(choice.message.content ?? null).toBeNull();
+      const calls = functionCalls(completion);
+      expect(calls).toEqual([
+        { id: id ?? expect.stringMatching(/^[\w-]+$/), name: 'get_weather', args: weatherArgs },
+      ]);
+      if (stream) {
+        expectNoUsageChunk(chunks);
+        const pieces = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
+        expect(pieces[0]).toMatchObject({ index: 0, id: calls[0]!.id, type: 'function' });
+        expect(pieces[0]?.function?.name).toBe('get_weather');
+        expect(pieces.slice(1).every((piece) => piece.id === undefined && piece.index === 0)).toBe(true);
+        // OpenAI and Anthropic stream the arguments in pieces; Gemini sends a call whole.
+        if (format !== 'gemini') expect(pieces.length).toBeGreaterThan(2);
+        expect(chunks.some((chunk) => chunk.choices[0]?.delta.content)).toBe(false);
+      }
+    });
+
+    it('two parallel tool calls, then their results in the next turn', async () => {
+      const { mock } = matrix;
+      const issued = parallelToolCalls(format);
+      const [weatherId, timeId] = issued.map((call) => call.id);
+      mock.enqueue({ kind: 'chat', toolCalls: issued, chunks: 3 });
+      const question: ChatCompletionMessageParam = { role: 'user', content: 'Weather and time in Paris?' };
+      const first = await complete({ model, messages: [question], tools }, stream);
+      expect(first.completion.choices[0]?.finish_reason).toBe('tool_calls');
+      const calls = functionCalls(first.completion);
+      expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([
+        { name: 'get_weather', args: weatherArgs },
+        { name: 'get_time', args: timeArgs },
+      ]);
+      if (weatherId) expect(calls.map((call) => call.id)).toEqual([weatherId, timeId]);
+      expect(new Set(calls.map((call) => call.id)).size).toBe(2);
+
+      mock.enqueue({ kind: 'chat', content: 'It is 21°C and 14:05 in Paris.' });
+      const second = await complete(
+        {
+          model,
+          tools,
+          messages: [
+            question,
+            first.completion.choices[0]!.message as ChatCompletionMessageParam,
+            { role: 'tool', tool_call_id: calls[0]!.id, content: JSON.stringify(weatherResult) },
+            { role: 'tool', tool_call_id: calls[1]!.id, content: timeResult },
+          ],
+        },
+        stream,
+      );
+      expect(second.completion.choices[0]?.message.content).toBe('It is 21°C and 14:05 in Paris.');
+      expect(second.completion.choices[0]?.finish_reason).toBe('stop');
+
+      expectUpstreamToolTurn(format, lastUpstreamBody(mock));
+    });
+
+    it('image input, base64 and URL', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'A red pixel and a cat.' });
+      const { completion } = await complete(
+        {
+          model,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in these images?' },
+                { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } },
+                { type: 'image_url', image_url: { url: imageUrl } },
+              ],
+            },
+          ],
+        },
+        stream,
+      );
+      expect(completion.choices[0]?.message.content).toBe('A red pixel and a cat.');
+      const body = lastUpstreamBody(mock);
+      expect(upstreamUserText(format, body)).toBe('What is in these images?');
+      expect(upstreamImages(format, body)).toEqual([
+        { kind: 'base64', mediaType: 'image/png', data: pngBase64 },
+        { kind: 'url', url: imageUrl },
+      ]);
+    });
+
+    it('a JSON-schema response (response_format json_schema)', async () => {
+      const { mock } = matrix;
+      // Anthropic has no response_format: the gateway forces its reserved tool, so the model answers by calling it.
+      mock.enqueue(
+        format === 'anthropic'
+          ? { kind: 'chat', toolCalls: [{ name: jsonResponseToolName, arguments: reportJson }], chunks: 3 }
+          : { kind: 'chat', content: reportJson, chunks: 3 },
+      );
+      const response_format = {
+        type: 'json_schema' as const,
+        json_schema: { name: 'weather_report', strict: true, schema: reportSchema },
+      };
+      const messages: ChatCompletionMessageParam[] = [
+        { role: 'user', content: 'Report the weather in Paris' },
+      ];
+      let content: string | null | undefined;
+      if (stream) {
+        const { completion, chunks } = await complete({ model, messages, response_format }, true);
+        expectNoUsageChunk(chunks);
+        expect(completion.choices[0]?.finish_reason).toBe('stop');
+        expect(completion.choices[0]?.message.tool_calls ?? []).toEqual([]);
+        content = completion.choices[0]?.message.content;
+      } else {
+        const parsed = await client.chat.completions.parse({ model, messages, response_format });
+        expect(parsed.choices[0]?.finish_reason).toBe('stop');
+        expect(parsed.choices[0]?.message.tool_calls ?? []).toEqual([]);
+        expect(parsed.choices[0]?.message.parsed).toEqual(report);
+        content = parsed.choices[0]?.message.content;
+      }
+      expect(JSON.parse(content ?? 'null')).toEqual(report);
+
+      const body = lastUpstreamBody(mock);
+      if (format === 'openai') expect(body.response_format).toEqual(response_format);
+      if (format === 'anthropic') {
+        expect(body.tools).toEqual([
+          expect.objectContaining({ name: jsonResponseToolName, input_schema: reportSchema }),
+        ]);
+        expect(body.tool_choice).toEqual({ type: 'tool', name: jsonResponseToolName });
+      }
+      if (format === 'gemini') {
+        expect(body.generationConfig).toMatchObject({
+          responseMimeType: 'application/json',
+          responseJsonSchema: reportSchema,
+        });
+      }
+    });
+
+    it("upstream errors become the SDK's own error types", async () => {
+      const { mock } = matrix;
+      const request = () =>
+        stream
+          ? client.chat.completions.create({
+              model,
+              messages: [{ role: 'user', content: 'x' }],
+              stream: true,
+            })
+          : client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+      const failure = async () =>
+        (await request().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )) as Error;
+
+      mock.enqueue({ kind: 'error', status: 400, body: upstreamErrorBody(format, 400, badRequestMessage) });
+      const badRequest = await failure();
+      expect(badRequest).toBeInstanceOf(BadRequestError);
+      expect((badRequest as BadRequestError).status).toBe(400);
+      expect(badRequest.message).toContain(badRequestMessage);
+
+      mock.enqueue(rateLimitReply(format));
+      const limited = await failure();
+      expect(limited).toBeInstanceOf(RateLimitError);
+      expect((limited as RateLimitError).status).toBe(429);
+
+      // API.md 1: an upstream failure, failover exhausted, is a 502.
+      mock.enqueue({ kind: 'error', status: 500 });
+      const failed = await failure();
+      expect(failed).toBeInstanceOf(InternalServerError);
+      expect((failed as InternalServerError).status).toBe(502);
+      if (!stream) return;
+
+      // After the first byte the status is sent: a failure mid-stream is an error event, which the SDK raises.
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      const cut = await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      });
+      let received = '';
+      const midStream = await (async () => {
+        for await (const chunk of cut) received += chunk.choices[0]?.delta.content ?? '';
+      })().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(midStream).toBeInstanceOf(APIError);
+      expect('a b c d e f'.startsWith(received)).toBe(true);
+      expect(received).not.toBe('a b c d e f');
+    });
+
+    // The id names a chat completion as OpenAI's do, streamed or not, whatever the upstream called it.
+    it('the completion id is a chatcmpl- id', async () => {
+      matrix.mock.enqueue({ kind: 'chat', content: 'Hello', chunks: 2 });
+      const { completion, chunks } = await complete(
+        { model, messages: [{ role: 'user', content: 'Hi' }] },
+        stream,
+      );
+      expect(completion.id).toMatch(/^chatcmpl-/);
+      expect(new Set(chunks.map((chunk) => chunk.id)).size).toBeLessThanOrEqual(1);
+    });
+
+    // API.md 1.3: Retry-After on 429, taken from wherever the upstream said it (Gemini: RetryInfo).
+    it("a 429 carries Retry-After, from the upstream's own way of saying it", async () => {
+      matrix.mock.enqueue(rateLimitReply(format));
+      const error = (await client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'x' }], stream })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )) as RateLimitError;
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error.headers.get('retry-after')).toBe('7');
+    });
+  });
+});
+
+describe('translation warnings reach an OpenAI client', () => {
+  const seedRequest = (model: string) =>
+    client.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'Hi' }], seed: 42 })
+      .withResponse();
+
+  it('seed to an Anthropic upstream: X-Switchboard-Warnings and the log row', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await seedRequest('up-anthropic');
+    expect(data.choices[0]?.message.content).toBe('ok');
+    expect(matrix.mock.requests[0]?.body).not.toHaveProperty('seed');
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'seed' })]);
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+
+  it('an unknown field to a Gemini upstream, streamed: the header is there before the first byte', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'up-gemini',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+        logprobs: true,
+      })
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('ok');
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ field: 'logprobs' })]);
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+
+  it('nothing to warn about on the same-format path', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await seedRequest('up-openai');
+    expect(matrix.mock.requests[0]?.body).toMatchObject({ seed: 42 });
+    expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual([]);
+  });
+});
