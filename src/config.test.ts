@@ -121,3 +121,50 @@ describe('loadConfig', () => {
     expect(port).toBe(3000);
   });
 });
+
+describe('loadConfig: accounts and security', () => {
+  it('defaults to open registration, no trusted proxies, CORS off and login throttling on', () => {
+    expect(loadConfig({})).toMatchObject({
+      REGISTRATION_ENABLED: true,
+      TRUSTED_PROXIES: [],
+      CORS_ORIGINS: [],
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 20,
+      LOGIN_FAILURE_WINDOW_SECONDS: 900,
+      LOGIN_COOLDOWN_SECONDS: 900,
+    });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+  ])('reads REGISTRATION_ENABLED=%s as %s', (value, expected) => {
+    expect(loadConfig({ REGISTRATION_ENABLED: value }).REGISTRATION_ENABLED).toBe(expected);
+  });
+
+  it('reads comma-separated proxies and origins', () => {
+    const config = loadConfig({
+      TRUSTED_PROXIES: '10.0.0.0/8, 2001:db8::1 ,loopback,',
+      CORS_ORIGINS: 'https://console.example.com,http://localhost:5173',
+    });
+    expect(config.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '2001:db8::1', 'loopback']);
+    expect(config.CORS_ORIGINS).toEqual(['https://console.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+  });
+
+  it.each([
+    ['REGISTRATION_ENABLED', 'maybe'],
+    ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['TRUSTED_PROXIES', '10.0.0.0/40'],
+    ['CORS_ORIGINS', 'console.example.com'],
+    ['CORS_ORIGINS', 'https://example.com/path'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['LOGIN_COOLDOWN_SECONDS', 'soon'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name);
+  });
+});

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapRootUser } from './bootstrap-root-user.ts';
+import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
+import { applyConfigFile } from './declarative/apply-config-file.ts';
+import { readConfigFile } from './declarative/config-file.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { RequestLogWriter } from './observability/request-log-writer.ts';
+import { createRoutingServices, type RoutingServices } from './routing/routing-services.ts';
 import { ApiKeyCache } from './relay/api-key-cache.ts';
 import { ChannelRegistry } from './relay/channel-registry.ts';
 import { UpstreamClient } from './relay/upstream-client.ts';
@@ -18,6 +22,8 @@ export interface Gateway {
   store: Store;
   logger: Logger;
   logWriter: RequestLogWriter;
+  /** Channel health, failover policy and the periodic health check. */
+  routing: RoutingServices;
   /** Listens on config.HOST:config.PORT and returns the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, writes every queued log row, closes the store. */
@@ -32,6 +38,16 @@ export async function createGateway(
   const store = await Store.open(config.DATABASE_URL);
   await bootstrapRootUser(store, config, logger);
   const secretBox = new SecretBox(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+  const catalog = new ModelCatalog(store.models);
+  await catalog.reload();
+  if (config.SWITCHBOARD_CONFIG) {
+    try {
+      await applyConfigFile(readConfigFile(config.SWITCHBOARD_CONFIG), { store, catalog, secretBox, logger });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   const registry = new ChannelRegistry(store.channels, secretBox, logger);
   await registry.reload();
   const keyCache = new ApiKeyCache(store.apiKeys, {
@@ -45,6 +61,7 @@ export async function createGateway(
     idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
     connections: config.UPSTREAM_POOL_CONNECTIONS,
   });
+  const routing = createRoutingServices(config, { store, registry, upstream, secretBox, logger });
   const logWriter = new RequestLogWriter(store.requestLogs, logger, {
     batchSize: config.LOG_BATCH_SIZE,
     flushIntervalMs: config.LOG_FLUSH_INTERVAL_MS,
@@ -52,9 +69,22 @@ export async function createGateway(
   const app = await buildApp({
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
-    relay: { keyCache, registry, upstream, logWriter, logger, maxAttempts: 3 },
-    admin: { config, store, secretBox, keyCache, registry, startedAt: Date.now(), version },
+    trustedProxies: config.TRUSTED_PROXIES,
+    corsOrigins: config.CORS_ORIGINS,
+    relay: {
+      keyCache,
+      registry,
+      catalog,
+      upstream,
+      logWriter,
+      logger,
+      health: routing.health,
+      disabler: routing.disabler,
+      failover: routing.failover,
+    },
+    admin: { config, store, secretBox, keyCache, registry, catalog, routing, startedAt: Date.now(), version },
   });
+  routing.healthCheck.start(config.CHANNEL_HEALTH_CHECK_INTERVAL_MS);
 
   let closing: Promise<void> | undefined;
   return {
@@ -62,6 +92,7 @@ export async function createGateway(
     store,
     logger,
     logWriter,
+    routing,
     async listen() {
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       return address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
@@ -76,6 +107,8 @@ export async function createGateway(
         } finally {
           clearInterval(sweeper);
         }
+        await routing.healthCheck.stop();
+        await routing.disabler.drain();
         await upstream.close();
         await logWriter.close();
         await store.close();

@@ -1,6 +1,8 @@
+import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { Config } from '../config.ts';
 import type { ApiKeyCache } from '../relay/api-key-cache.ts';
 import type { ChannelRegistry } from '../relay/channel-registry.ts';
+import type { RoutingServices } from '../routing/routing-services.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { Store } from '../store/store.ts';
 
@@ -10,6 +12,9 @@ export interface AdminDeps {
   secretBox: SecretBox;
   keyCache: ApiKeyCache;
   registry: ChannelRegistry;
+  /** Channel health and tests (GET /api/channel/ figures, POST /api/channel/{id}/test). */
+  routing: RoutingServices;
+  catalog: ModelCatalog;
   startedAt: number;
   version: string;
 }

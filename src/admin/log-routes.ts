@@ -34,7 +34,13 @@ const publicLog = (row: RequestLogRow, admin: boolean) => ({
   upstream_model: row.upstream_model,
   token_id: row.api_key_id,
   user_id: row.user_id,
-  ...(admin ? { channel_id: row.channel_id } : {}),
+  ...(admin
+    ? {
+        channel_id: row.channel_id,
+        // The channels tried, in order, and what came of each: `[{channel: 3, outcome: "503"}, …]`.
+        attempts: parseJsonColumn<{ channel: number; outcome: string }[]>(row.attempts, []),
+      }
+    : {}),
   status: row.status,
   stream: row.stream === 1,
   usage: {

@@ -3,15 +3,20 @@ import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
 import { registerChannelRoutes } from '../admin/channel-routes.ts';
 import { registerLogRoutes } from '../admin/log-routes.ts';
+import { registerModelRoutes } from '../admin/model-routes.ts';
+import { registerSettingRoutes } from '../admin/setting-routes.ts';
 import { registerStatusRoute } from '../admin/status-route.ts';
 import { registerTokenRoutes } from '../admin/token-routes.ts';
+import { registerUserAdminRoutes } from '../admin/user-admin-routes.ts';
 import { registerUserRoutes } from '../admin/user-routes.ts';
 import { registerModelsRoutes } from '../relay/models-route.ts';
 import { registerAnthropicMessagesRoutes } from '../relay/routes/anthropic-messages-routes.ts';
 import { registerGeminiRoutes } from '../relay/routes/gemini-routes.ts';
 import { registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
+import { registerProviderScopedRoute } from '../relay/routes/provider-scoped-route.ts';
 import type { RelayDeps } from '../relay/relay-deps.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
+import { registerManagementCors } from './management-cors.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import type { Surface } from './surface.ts';
@@ -22,11 +27,19 @@ export interface AppOptions {
   logger: Logger;
   relay: RelayDeps;
   admin: AdminDeps;
+  /** Proxies whose X-Forwarded-For names the client (request.ip); empty: the socket's address does. */
+  trustedProxies: readonly string[];
+  /** Origins allowed to call /api/* from a browser; empty: CORS off. */
+  corsOrigins: readonly string[];
 }
 
 /** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
 const surfaceOfUrl = (url: string): Surface =>
-  url.startsWith('/api/') || url === '/api' ? 'management' : 'openai';
+  url.startsWith('/api/core/')
+    ? 'provider-scoped'
+    : url.startsWith('/api/') || url === '/api'
+      ? 'management'
+      : 'openai';
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
   });
 
   // Every reply Fastify sends carries the request id and the overhead figure; hijacked replies
@@ -90,13 +104,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (scope) => {
       scope.setErrorHandler(errorHandlerFor('management', options.logger));
       scope.setNotFoundHandler(notFoundFor('management'));
+      registerManagementCors(scope, options.corsOrigins);
       registerStatusRoute(scope, options.admin);
       registerUserRoutes(scope, options.admin);
+      registerUserAdminRoutes(scope, options.admin);
+      registerSettingRoutes(scope, options.admin);
       registerTokenRoutes(scope, options.admin);
       registerChannelRoutes(scope, options.admin);
       registerLogRoutes(scope, options.admin);
+      registerModelRoutes(scope, options.admin);
     },
     { prefix: '/api' },
+  );
+
+  // The provider-scoped relay lives under /api but, like /v1, takes the raw body (API.md 1.2).
+  await app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      scope.setErrorHandler(errorHandlerFor('provider-scoped', options.logger));
+      scope.setNotFoundHandler(notFoundFor('provider-scoped'));
+      registerProviderScopedRoute(scope, options.relay);
+    },
+    { prefix: '/api/core' },
   );
 
   return app;

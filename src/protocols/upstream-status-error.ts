@@ -73,3 +73,8 @@ export function upstreamStatusError(
   const detail = message ? `: ${message}` : '';
   return new GatewayError(status, code, `The upstream rejected the request${detail}`, { param });
 }
+
+/** Google's `RetryInfo` delay in an error body, in whole seconds (Gemini sends it instead of a header). */
+export function upstreamRetryDelay(body: string): string | undefined {
+  return readUpstreamError(body.slice(0, 64 * 1024)).retryDelay;
+}

@@ -1,6 +1,8 @@
-import type { ApiKeysRepository } from '../store/api-keys-repository.ts';
+import { IpAllowlist } from '../security/ip-allowlist.ts';
+import type { ApiKeysRepository, ApiKeyWithOwner } from '../store/api-keys-repository.ts';
 import { parseJsonColumn } from '../store/json-column.ts';
 import type { KeyContext } from './key-context.ts';
+import { isKeyScope } from './key-scope.ts';
 
 interface Entry {
   context: KeyContext | null;
@@ -54,17 +56,7 @@ export class ApiKeyCache {
   async #load(keyHash: string): Promise<KeyContext | null> {
     const generation = this.#generation;
     const row = await this.repository.findByHash(keyHash);
-    const context: KeyContext | null = row
-      ? {
-          keyId: row.id,
-          userId: row.user_id,
-          role: row.user_role,
-          group: row.user_group,
-          models: row.models === null ? null : new Set(parseJsonColumn<string[]>(row.models, [])),
-          enabled: row.enabled === 1 && row.user_enabled === 1,
-          expiresAt: row.expires_at,
-        }
-      : null;
+    const context = row ? toKeyContext(row) : null;
     if (generation !== this.#generation) return context;
     if (this.#entries.size >= this.options.maxEntries) this.#entries.clear();
     const ttl = context ? this.options.ttlMs : this.options.negativeTtlMs;
@@ -72,3 +64,32 @@ export class ApiKeyCache {
     return context;
   }
 }
+
+/**
+ * The relay's view of a key row. A damaged JSON column reads as the narrowest value (no models, no
+ * scopes, no addresses), so damage refuses rather than opens.
+ */
+function toKeyContext(row: ApiKeyWithOwner): KeyContext {
+  const allowIps = row.allow_ips === null ? null : parseJsonColumn<unknown>(row.allow_ips, []);
+  const scopes = parseJsonColumn<unknown>(row.scopes, []);
+  return {
+    keyId: row.id,
+    userId: row.user_id,
+    role: row.user_role,
+    group: row.user_group,
+    models: row.models === null ? null : new Set(parseJsonColumn<string[]>(row.models, [])),
+    enabled: row.enabled === 1,
+    accountEnabled: row.user_enabled === 1,
+    expiresAt: row.expires_at,
+    scopes: new Set(Array.isArray(scopes) ? scopes.filter(isString).filter(isKeyScope) : []),
+    allowIps:
+      allowIps === null
+        ? null
+        : IpAllowlist.fromText(Array.isArray(allowIps) ? allowIps.filter(isString) : []),
+    creditLimit: row.credit_limit,
+    rpm: row.rpm,
+    tpm: row.tpm,
+  };
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';

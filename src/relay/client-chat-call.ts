@@ -17,4 +17,6 @@ export interface ClientChatCall {
   includeUsage: boolean;
   context: ClientRequestContext;
   headers: IncomingHttpHeaders;
+  /** Only channels of this provider may serve it (the provider-scoped routes). */
+  provider?: string;
 }

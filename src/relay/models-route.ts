@@ -1,44 +1,39 @@
 import type { FastifyInstance } from 'fastify';
+import { visibleModel, visibleModels, type VisibleModel } from '../catalog/visible-models.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import { authenticate } from './authenticate.ts';
-import type { KeyContext } from './key-context.ts';
 import type { RelayDeps } from './relay-deps.ts';
 
-// A fixed `created` keeps listings stable between calls; the catalog issue gives models real dates.
-const listedSince = 1_700_000_000;
+const openAiModel = (model: VisibleModel) => ({
+  id: model.id,
+  object: 'model',
+  created: model.created,
+  owned_by: model.ownedBy,
+});
 
-function visibleModels(deps: RelayDeps, key: KeyContext): string[] {
-  const models = deps.registry.modelsFor(key.group);
-  return key.models === null ? models : models.filter((model) => key.models!.has(model));
-}
-
-function ownerOf(deps: RelayDeps, key: KeyContext, model: string): string {
-  return deps.registry.channelsFor(model, key.group)[0]?.provider.id ?? 'switchboard';
-}
-
-/** `GET /v1/models` and `GET /v1/models/{id}`: exactly the models this key may use. */
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`: exactly the models this key may use (its allowlist,
+ * its group's catalog visibility, and some channel serving it). `{id}` may be an alias or
+ * `provider/model`; the answer names the catalog id.
+ */
 export function registerModelsRoutes(scope: FastifyInstance, deps: RelayDeps): void {
   scope.get('/models', async (request) => {
-    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    const key = await authenticate(deps.keyCache, request, undefined);
     return {
       object: 'list',
-      data: visibleModels(deps, key).map((id) => ({
-        id,
-        object: 'model',
-        created: listedSince,
-        owned_by: ownerOf(deps, key, id),
-      })),
+      data: visibleModels(deps.catalog, deps.registry, key).map(openAiModel),
     };
   });
 
   scope.get<{ Params: { '*': string } }>('/models/*', async (request) => {
-    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    const key = await authenticate(deps.keyCache, request, undefined);
     const id = request.params['*'];
-    if (!visibleModels(deps, key).includes(id)) {
+    const model = visibleModel(deps.catalog, deps.registry, key, id);
+    if (!model) {
       throw new GatewayError(404, 'model_not_found', `The model '${id}' does not exist or is not available`, {
         param: 'model',
       });
     }
-    return { id, object: 'model', created: listedSince, owned_by: ownerOf(deps, key, id) };
+    return openAiModel(model);
   });
 }

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findProvider } from '../providers/provider-catalog.ts';
+import type { LatencySource } from '../routing/channel-health.ts';
 import { orderChannels } from './order-channels.ts';
-import type { RuntimeChannel } from './runtime-channel.ts';
-
-const channel = (id: number, priority: number, weight: number): RuntimeChannel => ({
-  id,
-  name: `c${id}`,
-  provider: findProvider('openai')!,
-  baseUrl: 'http://x',
-  origin: 'http://x',
-  basePath: '',
-  query: new URLSearchParams(),
-  models: new Set(['m']),
-  groups: new Set(['default']),
-  modelMap: {},
-  priority,
-  weight,
-  headers: {},
-});
+import { runtimeChannel as channel } from './runtime-channel.test-support.ts';
 
 describe('orderChannels', () => {
   it('tries higher priority tiers first, whatever the weights', () => {
@@ -39,8 +23,49 @@ describe('orderChannels', () => {
   });
 
   it('keeps every channel exactly once, zero weights last-resort but present', () => {
-    const ordered = orderChannels([channel(1, 0, 0), channel(2, 0, 2), channel(3, 0, 0)], () => 0.5);
+    const ordered = orderChannels(
+      [channel(1, 0, 0), channel(2, 0, 2), channel(3, 0, 0)],
+      'priority',
+      undefined,
+      () => 0.5,
+    );
     expect(ordered[0]!.id).toBe(2);
     expect(new Set(ordered.map((c) => c.id))).toEqual(new Set([1, 2, 3]));
+  });
+
+  describe('least-latency', () => {
+    const latencies = (figures: Record<number, number>): LatencySource => ({
+      averageLatencyMs: (id) => figures[id],
+    });
+
+    it('puts the fastest first, whatever the priorities', () => {
+      const ordered = orderChannels(
+        [channel(1, 10), channel(2, 5), channel(3, 0)],
+        'least-latency',
+        latencies({ 1: 900, 2: 120, 3: 400 }),
+      );
+      expect(ordered.map((c) => c.id)).toEqual([2, 3, 1]);
+    });
+
+    it('tries channels with no recent figure first, so that they get measured', () => {
+      const ordered = orderChannels(
+        [channel(1, 10), channel(2, 5), channel(3, 0)],
+        'least-latency',
+        latencies({ 1: 50 }),
+      );
+      expect(ordered.map((c) => c.id)).toEqual([2, 3, 1]);
+    });
+
+    it('breaks ties by priority, and falls back to priority order without figures', () => {
+      const tied = orderChannels(
+        [channel(1, 10), channel(2, 5)],
+        'least-latency',
+        latencies({ 1: 100, 2: 100 }),
+      );
+      expect(tied.map((c) => c.id)).toEqual([1, 2]);
+      expect(orderChannels([channel(1, 10), channel(2, 5)], 'least-latency').map((c) => c.id)).toEqual([
+        1, 2,
+      ]);
+    });
   });
 });

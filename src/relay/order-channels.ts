@@ -1,14 +1,35 @@
+import type { LatencySource } from '../routing/channel-health.ts';
+import type { RoutingStrategy } from '../routing/routing-strategy.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 
 /**
- * The order in which to try channels: priority tiers from highest to lowest, and within a tier a
- * weighted random permutation (each next pick is drawn with probability proportional to weight).
+ * The order in which to try channels, by the model's routing strategy:
+ * - `priority`: priority tiers from highest to lowest, and within a tier a weighted random
+ *   permutation (each next pick is drawn with probability proportional to weight);
+ * - `least-latency`: channels with no recent latency figure first (in priority order, so that each
+ *   gets measured), then the others by their moving average of first-byte latency, fastest first;
+ *   priority breaks ties.
  * The input must be sorted by priority, highest first.
  */
 export function orderChannels(
   channels: readonly RuntimeChannel[],
+  strategy: RoutingStrategy = 'priority',
+  stats?: LatencySource,
   random: () => number = Math.random,
 ): RuntimeChannel[] {
+  switch (strategy) {
+    case 'priority':
+      return byPriority(channels, random);
+    case 'least-latency':
+      return stats ? byLatency(channels, stats, random) : byPriority(channels, random);
+    default: {
+      const unreachable: never = strategy;
+      throw new Error(`unknown routing strategy ${String(unreachable)}`);
+    }
+  }
+}
+
+function byPriority(channels: readonly RuntimeChannel[], random: () => number): RuntimeChannel[] {
   if (channels.length <= 1) return [...channels];
   const ordered: RuntimeChannel[] = [];
   let start = 0;
@@ -30,4 +51,21 @@ export function orderChannels(
     start = end;
   }
   return ordered;
+}
+
+function byLatency(
+  channels: readonly RuntimeChannel[],
+  stats: LatencySource,
+  random: () => number,
+): RuntimeChannel[] {
+  const unmeasured: RuntimeChannel[] = [];
+  const measured: { channel: RuntimeChannel; latency: number }[] = [];
+  for (const channel of channels) {
+    const latency = stats.averageLatencyMs(channel.id);
+    if (latency === undefined) unmeasured.push(channel);
+    else measured.push({ channel, latency });
+  }
+  // A stable sort keeps the input's priority order among equal latencies.
+  measured.sort((a, b) => a.latency - b.latency);
+  return [...byPriority(unmeasured, random), ...measured.map((entry) => entry.channel)];
 }

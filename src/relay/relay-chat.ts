@@ -1,31 +1,30 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routeModel } from '../catalog/route-model.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
-import { GatewayError } from '../core/gateway-error.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
-import type { Decoded, WireProtocol } from '../protocols/wire-protocol.ts';
-import { checkModelAllowed } from './authenticate.ts';
+import type { Decoded } from '../protocols/wire-protocol.ts';
+import { pickChannels } from '../routing/pick-channels.ts';
+import { isRoutingStrategy } from '../routing/routing-strategy.ts';
 import { estimateRequestTokens } from './estimate-tokens.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import { ClientLink } from './client-link.ts';
+import { encodeForChannel } from './encode-for-channel.ts';
 import type { KeyContext } from './key-context.ts';
-import { orderChannels } from './order-channels.ts';
 import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { newRelayRecord, toLogRow, type RelayRecord } from './relay-record.ts';
 import { clientClosedStatus } from './relay-stream.ts';
-import { pipeSameFormatStream, sendSameFormatWhole } from './respond-same-format.ts';
-import { pipeTranslatedStream, sendTranslatedWhole } from './respond-translated.ts';
+import { sendSameFormatWhole } from './respond-same-format.ts';
+import { sendTranslatedWhole } from './respond-translated.ts';
 import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
 import { sameFormatBody, sameFormatHeaders } from './same-format-body.ts';
 import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
+import { takeAnswer, type AnswerPlan } from './take-answer.ts';
 import type { UpstreamRequest } from './upstream-client.ts';
 import { upstreamPath } from './upstream-path.ts';
 import { warningsHeader } from './warnings-header.ts';
-
-/** How the answering channel's exchange is handled: bytes through, or translated. */
-type Plan = { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol; request: ChatRequest };
 
 function responseHeaders(
   reply: FastifyReply,
@@ -47,14 +46,8 @@ function translatedBody(
   channel: RuntimeChannel,
   model: string,
 ): { body: string; warnings: TranslationWarning[] } {
-  const encoded = protocolNamed(channel.provider.protocol).encodeRequest(core.value, model);
-  const body = encoded.value;
-  const field = channel.provider.maxTokensField;
-  if (field === 'max_completion_tokens' && body.max_tokens !== undefined) {
-    body.max_completion_tokens = body.max_tokens;
-    delete body.max_tokens;
-  }
-  return { body: JSON.stringify(body), warnings: [...core.warnings, ...encoded.warnings] };
+  const encoded = encodeForChannel(core.value, channel, model);
+  return { body: JSON.stringify(encoded.value), warnings: [...core.warnings, ...encoded.warnings] };
 }
 
 /**
@@ -77,18 +70,10 @@ export async function relayChat(
     record.endpoint = call.endpoint;
     record.model = call.model;
     record.stream = call.stream;
-    checkModelAllowed(key, call.model);
-    const channels = orderChannels(deps.registry.channelsFor(call.model, key.group));
-    if (channels.length === 0) {
-      throw new GatewayError(
-        404,
-        'model_not_found',
-        `The model '${call.model}' does not exist or is not available`,
-        {
-          param: 'model',
-        },
-      );
-    }
+    const route = routeModel(deps.catalog, deps.registry, key, call.model, call.provider);
+    // A strategy this build cannot rank by falls back to priority order.
+    const strategy = isRoutingStrategy(route.strategy) ? route.strategy : 'priority';
+    const channels = pickChannels(route.channels, strategy, deps.health);
     let core: Decoded<ChatRequest> | undefined;
     record.estimateInput = () => {
       try {
@@ -98,9 +83,9 @@ export async function relayChat(
         return 0;
       }
     };
-    const plans = new Map<number, Plan>();
+    const plans = new Map<number, AnswerPlan>();
     const build = (channel: RuntimeChannel): UpstreamRequest => {
-      const model = upstreamModel(channel, call.model);
+      const model = upstreamModel(channel, route.nameFor(channel));
       record.upstreamModel = model;
       const path = upstreamPath(channel, model, call.stream);
       if (channel.provider.protocol === call.protocol.name) {
@@ -123,30 +108,23 @@ export async function relayChat(
       record.warnings = warnings;
       return { origin: channel.origin, path, headers: channel.headers, body };
     };
-    const answer = await sendWithFailover(deps.upstream, channels, build, record, link, deps.maxAttempts);
+    const take = (answer: UpstreamAnswer) =>
+      takeAnswer(call, plans.get(answer.channel.id)!, record, link, answer);
+    const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
     record.firstByteMs = Date.now() - record.startedAt;
     const plan = plans.get(answer.channel.id)!;
     const headers = responseHeaders(reply, record, answer);
-    const isEventStream = String(answer.call.headers['content-type'] ?? '').startsWith('text/event-stream');
-    if (call.stream && isEventStream) {
-      const outcome =
-        plan.kind === 'same-format'
-          ? await pipeSameFormatStream(reply, headers, call, record, answer, link)
-          : await pipeTranslatedStream(
-              reply,
-              headers,
-              call,
-              plan.request,
-              plan.protocol,
-              record,
-              answer,
-              link,
-            );
+    if (value.kind === 'stream') {
+      const outcome = await value.stream.pipe(reply, headers);
+      if (outcome.failure !== undefined) {
+        deps.health.interrupted(answer.channel.id, outcome.failure);
+        record.attempts.at(-1)!.outcome = 'interrupted';
+      }
       deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
       return;
     }
-    if (plan.kind === 'same-format') await sendSameFormatWhole(reply, headers, call, record, answer);
-    else await sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, answer);
+    if (plan.kind === 'same-format') sendSameFormatWhole(reply, headers, call, record, answer, value.bytes);
+    else sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, value.bytes);
     deps.logWriter.enqueue(toLogRow(record, reply.statusCode, null));
   } catch (error) {
     if (link.gone) {

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { RequestLogWriter } from '../observability/request-log-writer.ts';
+import type { ChannelHealth } from '../routing/channel-health.ts';
+import type { ChannelDisabler, FailoverPolicy } from '../routing/failover-policy.ts';
 import type { ApiKeyCache } from './api-key-cache.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { UpstreamClient } from './upstream-client.ts';
@@ -7,9 +10,14 @@ import type { UpstreamClient } from './upstream-client.ts';
 export interface RelayDeps {
   keyCache: ApiKeyCache;
   registry: ChannelRegistry;
+  catalog: ModelCatalog;
   upstream: UpstreamClient;
   logWriter: RequestLogWriter;
   logger: Logger;
-  /** Channels tried per request before giving up. */
-  maxAttempts: number;
+  /** Breakers, recent outcomes and latency of every channel. */
+  health: ChannelHealth;
+  /** Takes a channel whose credentials were refused out of service. */
+  disabler: ChannelDisabler;
+  /** Attempts, time budget and backoff of failover. */
+  failover: FailoverPolicy;
 }

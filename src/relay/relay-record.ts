@@ -4,6 +4,12 @@ import type { NewRequestLog } from '../store/schema.ts';
 import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
 
+/** One channel tried for a request, and what came of it (`ok`, an upstream status, `timeout`, …). */
+export interface ChannelAttempt {
+  channel: number;
+  outcome: string;
+}
+
 /** What the relay learns about one request as it goes; becomes its log row at the end. */
 export interface RelayRecord {
   requestId: string;
@@ -13,6 +19,8 @@ export interface RelayRecord {
   model: string;
   upstreamModel: string | null;
   channelId: number | null;
+  /** Every channel tried, in order. */
+  attempts: ChannelAttempt[];
   stream: boolean;
   usage: Usage | undefined;
   firstByteMs: number | null;
@@ -35,6 +43,7 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     model: '',
     upstreamModel: null,
     channelId: null,
+    attempts: [],
     stream: false,
     usage: undefined,
     firstByteMs: null,
@@ -89,5 +98,6 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     error_code: errorCode,
     user_metadata: record.userMetadata,
     warnings: record.warnings.length > 0 ? JSON.stringify(record.warnings) : null,
+    attempts: record.attempts.length > 0 ? JSON.stringify(record.attempts) : null,
   };
 }

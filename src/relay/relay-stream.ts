@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { ClientLink } from './client-link.ts';
-import type { UpstreamAnswer } from './send-with-failover.ts';
+import type { AttemptFailure, Taken, UpstreamAnswer } from './send-with-failover.ts';
+import type { StreamGate } from './stream-gate.ts';
+import type { BodySink } from './upstream-call.ts';
 import { classifyUpstreamError } from './upstream-failure.ts';
 
 export interface StreamHandlers {
@@ -12,66 +14,208 @@ export interface StreamHandlers {
   end(): Buffer | string | undefined;
   /** A failure after the first byte: the client's error event. */
   fail(error: GatewayError): string;
+  /** Fed by `chunk` with the upstream's events until the first content. */
+  gate: StreamGate;
 }
 
 export interface StreamOutcome {
   status: number;
   errorCode: string | null;
+  /** What broke the stream after its first byte, when something did. */
+  failure?: string;
 }
 
 /** nginx's convention for "the client closed the request": logged, never sent. */
 export const clientClosedStatus = 499;
 
+/** Output held back while no content has come is bounded: past this, the stream is committed anyway. */
+const maxHeldBytes = 64 * 1024;
+
 const uncork = (response: ServerResponse) => response.uncork();
 
 /**
- * Pipes an upstream stream to the client through `handlers`, with backpressure: a client that reads
- * slowly pauses the upstream. Output is corked until the end of the tick, so what one upstream read
- * produces (often the whole stream, ending included) leaves in one write.
+ * An upstream stream that has started and is the client's, once `pipe` is called: what was held
+ * back goes out with the response head, the rest follows as it arrives.
  */
-export function relayStream(
-  reply: FastifyReply,
-  headers: Record<string, string>,
+export interface PrimedStream {
+  pipe(reply: FastifyReply, headers: Record<string, string>): Promise<StreamOutcome>;
+}
+
+/**
+ * Reads an upstream stream until its first content, holding back what the handlers produce until
+ * then, so that a failure before it — an error event, a reset, a stall — sends nothing to the client
+ * and lets the next channel try. Resolves with the stream to pipe, or the attempt's failure.
+ */
+export function primeStream(
   answer: UpstreamAnswer,
-  link: ClientLink,
   handlers: StreamHandlers,
-): Promise<StreamOutcome> {
-  reply.hijack();
-  const response = reply.raw;
-  // Headers go out with the first bytes, in one write, as a bare proxy would send them.
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-    ...headers,
-  });
-  const resume = () => answer.call.resume();
-  return new Promise((resolve) => {
-    answer.call.read({
-      chunk(bytes) {
-        const out = handlers.chunk(bytes);
-        if (out === undefined || out.length === 0) return true;
-        if (!response.writableCorked) {
-          response.cork();
-          process.nextTick(uncork, response);
-        }
-        if (response.write(out)) return true;
-        response.once('drain', resume);
-        return false;
-      },
-      end() {
-        const rest = handlers.end();
-        response.end(rest === undefined || rest.length === 0 ? undefined : rest);
-        resolve({ status: 200, errorCode: null });
-      },
-      fail(error) {
-        if (link.gone) {
-          resolve({ status: clientClosedStatus, errorCode: 'client_closed' });
-          return;
-        }
-        response.end(handlers.fail(classifyUpstreamError(error).error));
-        resolve({ status: 502, errorCode: 'upstream_stream_error' });
-      },
+  link: ClientLink,
+): Promise<Taken<PrimedStream>> {
+  return new StreamPump(answer, handlers, link).primed;
+}
+
+class StreamPump implements BodySink, PrimedStream {
+  readonly primed: Promise<Taken<PrimedStream>>;
+  #resolvePrimed!: (taken: Taken<PrimedStream>) => void;
+  #resolveOutcome: ((outcome: StreamOutcome) => void) | undefined;
+  /**
+   * priming: reading, output held back; committed: the stream is the client's but `pipe` is not
+   * called yet (output still held); flowing: piping; over: nothing more to do.
+   */
+  #phase: 'priming' | 'committed' | 'flowing' | 'over' = 'priming';
+  #held: (Buffer | string)[] = [];
+  #heldBytes = 0;
+  #ended = false;
+  #error: Error | undefined;
+  #response: ServerResponse | undefined;
+
+  constructor(
+    private readonly answer: UpstreamAnswer,
+    private readonly handlers: StreamHandlers,
+    private readonly link: ClientLink,
+  ) {
+    this.primed = new Promise((resolve) => {
+      this.#resolvePrimed = resolve;
     });
-  });
+    answer.call.read(this);
+  }
+
+  chunk(bytes: Buffer): boolean {
+    if (this.#phase === 'over') return true;
+    const out = this.handlers.chunk(bytes);
+    if (this.#phase === 'flowing') return this.#write(out);
+    if (this.#phase === 'priming' && this.handlers.gate.error) {
+      this.#failPrime({
+        error: this.handlers.gate.error,
+        outcome: 'stream_error',
+        retryable: true,
+        detail: this.handlers.gate.error.message,
+      });
+      return true;
+    }
+    this.#hold(out);
+    if (this.#phase === 'priming' && (this.handlers.gate.open || this.#heldBytes > maxHeldBytes))
+      this.#commit();
+    return true;
+  }
+
+  end(): void {
+    if (this.#phase === 'over') return;
+    const rest = this.handlers.end();
+    if (this.#phase === 'flowing') {
+      this.#finish(rest);
+      return;
+    }
+    if (this.#phase === 'priming' && this.handlers.gate.error) {
+      this.#failPrime({
+        error: this.handlers.gate.error,
+        outcome: 'stream_error',
+        retryable: true,
+        detail: this.handlers.gate.error.message,
+      });
+      return;
+    }
+    // A stream that ends without content (a refusal, an empty answer) is still the answer.
+    this.#hold(rest);
+    this.#ended = true;
+    if (this.#phase === 'priming') this.#commit();
+  }
+
+  fail(error: Error): void {
+    if (this.#phase === 'over') return;
+    if (this.#phase === 'flowing') {
+      this.#failFlowing(error);
+      return;
+    }
+    if (this.#phase === 'committed') {
+      this.#error = error;
+      return;
+    }
+    // Nothing reached the client: whatever broke, another channel may do better.
+    const failure = classifyUpstreamError(error);
+    this.#failPrime({
+      error: failure.error,
+      outcome: this.link.gone ? 'client_closed' : failure.kind,
+      retryable: true,
+      detail: failure.error.message,
+    });
+  }
+
+  pipe(reply: FastifyReply, headers: Record<string, string>): Promise<StreamOutcome> {
+    reply.hijack();
+    const response = reply.raw;
+    this.#response = response;
+    // Headers go out with the first bytes, in one write, as a bare proxy would send them.
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      ...headers,
+    });
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    response.cork();
+    for (const out of held) response.write(out);
+    process.nextTick(uncork, response);
+    return new Promise((resolve) => {
+      this.#resolveOutcome = resolve;
+      this.#phase = 'flowing';
+      if (this.#ended) this.#finish(undefined);
+      else if (this.#error) this.#failFlowing(this.#error);
+    });
+  }
+
+  readonly #resume = () => this.answer.call.resume();
+
+  #hold(out: Buffer | string | undefined): void {
+    if (out === undefined || out.length === 0) return;
+    this.#held.push(out);
+    this.#heldBytes += out.length;
+  }
+
+  #commit(): void {
+    this.#phase = 'committed';
+    this.#resolvePrimed({ ok: true, value: this });
+  }
+
+  #failPrime(failure: AttemptFailure): void {
+    this.#phase = 'over';
+    this.#held = [];
+    this.answer.call.abort(new Error('the upstream stream failed before its first content'));
+    this.#resolvePrimed({ ok: false, failure });
+  }
+
+  #write(out: Buffer | string | undefined): boolean {
+    const response = this.#response!;
+    if (out === undefined || out.length === 0) return true;
+    if (!response.writableCorked) {
+      response.cork();
+      process.nextTick(uncork, response);
+    }
+    if (response.write(out)) return true;
+    response.once('drain', this.#resume);
+    return false;
+  }
+
+  #finish(rest: Buffer | string | undefined): void {
+    this.#phase = 'over';
+    this.#response!.end(rest === undefined || rest.length === 0 ? undefined : rest);
+    this.#resolveOutcome?.({ status: 200, errorCode: null });
+  }
+
+  #failFlowing(error: Error): void {
+    this.#phase = 'over';
+    if (this.link.gone) {
+      this.#resolveOutcome?.({ status: clientClosedStatus, errorCode: 'client_closed' });
+      return;
+    }
+    const { error: gatewayError } = classifyUpstreamError(error);
+    this.#response!.end(this.handlers.fail(gatewayError));
+    this.#resolveOutcome?.({
+      status: 502,
+      errorCode: 'upstream_stream_error',
+      failure: gatewayError.message,
+    });
+  }
 }

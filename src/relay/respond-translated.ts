@@ -4,11 +4,11 @@ import { SseReader } from '../protocols/sse/sse-reader.ts';
 import { includeThoughts } from '../protocols/include-thoughts.ts';
 import type { StreamEncoderOptions, WireProtocol } from '../protocols/wire-protocol.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
+import type { StreamEvent } from '../core/stream-event.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
-import type { ClientLink } from './client-link.ts';
 import type { RelayRecord } from './relay-record.ts';
-import { relayStream, type StreamOutcome } from './relay-stream.ts';
-import type { UpstreamAnswer } from './send-with-failover.ts';
+import type { StreamHandlers } from './relay-stream.ts';
+import { StreamGate } from './stream-gate.ts';
 
 const encoderOptions = (
   call: ClientChatCall,
@@ -22,17 +22,15 @@ const encoderOptions = (
 });
 
 /** Another format, not streamed: decode the upstream's response to core, encode it for the client. */
-export async function sendTranslatedWhole(
+export function sendTranslatedWhole(
   reply: FastifyReply,
   headers: Record<string, string>,
   call: ClientChatCall,
   request: ChatRequest,
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
-  answer: UpstreamAnswer,
-): Promise<void> {
-  const bytes = await answer.call.buffer();
-  record.upstreamMs += performance.now() - answer.sentAt;
+  bytes: Buffer,
+): void {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -51,44 +49,39 @@ export async function sendTranslatedWhole(
 
 /**
  * Another format, streamed: upstream SSE → core events → the client's SSE, event by event. Each
- * upstream read is translated and written at once; nothing waits for more than it needs.
+ * upstream read is translated at once; nothing waits for more than it needs.
  */
-export function pipeTranslatedStream(
-  reply: FastifyReply,
-  headers: Record<string, string>,
+export function translatedStreamHandlers(
   call: ClientChatCall,
   request: ChatRequest,
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
-  answer: UpstreamAnswer,
-  link: ClientLink,
-): Promise<StreamOutcome> {
-  record.upstreamMs += performance.now() - answer.sentAt;
+): StreamHandlers {
+  const gate = new StreamGate();
   const reader = new SseReader();
   const decoder = upstreamProtocol.createStreamDecoder();
   const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, request));
-  const translate = (messages: ReturnType<SseReader['push']>, ending: boolean): string => {
+  const encode = (events: StreamEvent[]): string => {
     let out = '';
-    for (const message of messages) {
-      for (const event of decoder.push(message)) {
-        if (event.type === 'usage') record.usage = event.usage;
-        else record.output.addEvent(event);
-        out += encoder.push(event);
-      }
-    }
-    if (ending) {
-      for (const event of decoder.end()) {
-        if (event.type === 'usage') record.usage = event.usage;
-        else record.output.addEvent(event);
-        out += encoder.push(event);
-      }
-      out += encoder.end();
+    for (const event of events) {
+      // An error before any content is not encoded: the attempt fails over instead.
+      if (!gate.see(event)) return out;
+      if (event.type === 'usage') record.usage = event.usage;
+      else record.output.addEvent(event);
+      out += encoder.push(event);
     }
     return out;
   };
-  return relayStream(reply, headers, answer, link, {
+  const translate = (messages: ReturnType<SseReader['push']>, ending: boolean): string => {
+    let out = '';
+    for (const message of messages) out += encode(decoder.push(message));
+    if (ending) out += encode(decoder.end()) + encoder.end();
+    return out;
+  };
+  return {
+    gate,
     chunk: (bytes) => translate(reader.push(bytes), false),
     end: () => translate(reader.end(), true),
     fail: (error) => translate([], false) + encoder.push({ type: 'error', error }),
-  });
+  };
 }

@@ -1,18 +1,17 @@
 import { GatewayError } from '../core/gateway-error.ts';
 
-/** Network-level failure codes that mean "this channel did not answer": try the next one. */
+/** Failure codes that mean "no connection could be made": the upstream never saw the request. */
 const connectFailures = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
+
+/** Failure codes that mean "the connection broke". */
+const resetFailures = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 const errorCode = (error: unknown): string | undefined => {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -21,8 +20,18 @@ const errorCode = (error: unknown): string | undefined => {
   return cause === undefined ? undefined : errorCode(cause);
 };
 
-/** What a thrown upstream call error means for the client, and whether another channel may help. */
-export function classifyUpstreamError(error: unknown): { error: GatewayError; retryable: boolean } {
+/** How an upstream call failed, in the words of the log's `attempts` list. */
+export type UpstreamFailureKind = 'timeout' | 'connect_error' | 'reset' | 'error';
+
+/**
+ * What a thrown upstream call error means for the client, whether another channel may help (when
+ * it failed before its response started), and what kind of failure it was.
+ */
+export function classifyUpstreamError(error: unknown): {
+  error: GatewayError;
+  retryable: boolean;
+  kind: UpstreamFailureKind;
+} {
   const code = errorCode(error);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return {
@@ -30,14 +39,18 @@ export function classifyUpstreamError(error: unknown): { error: GatewayError; re
         cause: error,
       }),
       retryable: code === 'UND_ERR_HEADERS_TIMEOUT',
+      kind: 'timeout',
     };
   }
-  const reason = code && connectFailures.has(code) ? `connection failed (${code})` : 'request failed';
+  const kind =
+    code && connectFailures.has(code) ? 'connect_error' : code && resetFailures.has(code) ? 'reset' : 'error';
+  const reason = kind === 'error' ? 'request failed' : `connection failed (${code})`;
   return {
     error: new GatewayError(503, 'upstream_unavailable', `The upstream is unavailable: ${reason}`, {
       cause: error,
     }),
     retryable: true,
+    kind,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { insertReturningId } from './insert-returning-id.ts';
 import type { DialectName } from './open-database.ts';
-import type { ApiKeyRow, Database, UserRole } from './schema.ts';
+import type { ApiKeyRow, ApiKeyUpdate, Database, UserRole } from './schema.ts';
 
 /** A key joined with what the relay needs to know of its owner. */
 export interface ApiKeyWithOwner extends ApiKeyRow {
@@ -17,6 +17,13 @@ export interface NewApiKey {
   masked: string;
   models: string[] | null;
   expiresAt: number | null;
+  enabled?: boolean;
+  creditLimit?: number | null;
+  rpm?: number | null;
+  tpm?: number | null;
+  /** Defaults to `['llm-all']`. */
+  scopes?: readonly string[];
+  allowIps?: readonly string[] | null;
 }
 
 export class ApiKeysRepository {
@@ -35,8 +42,13 @@ export class ApiKeysRepository {
         key_hash: input.keyHash,
         masked: input.masked,
         models: input.models === null ? null : JSON.stringify(input.models),
-        enabled: 1,
+        enabled: input.enabled === false ? 0 : 1,
         expires_at: input.expiresAt,
+        credit_limit: input.creditLimit ?? null,
+        rpm: input.rpm ?? null,
+        tpm: input.tpm ?? null,
+        scopes: JSON.stringify(input.scopes ?? ['llm-all']),
+        allow_ips: input.allowIps == null ? null : JSON.stringify(input.allowIps),
         created_at: now,
         updated_at: now,
       }),
@@ -63,7 +75,20 @@ export class ApiKeysRepository {
       .selectAll('api_keys')
       .select(['users.role as user_role', 'users.group_name as user_group', 'users.enabled as user_enabled'])
       .where('api_keys.key_hash', '=', keyHash)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
+  }
+
+  /** Changes a key its owner holds; false when there is no such key for that user. */
+  async updateOwned(id: number, userId: number, changes: ApiKeyUpdate): Promise<boolean> {
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ ...changes, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    // MySQL counts only rows whose values changed; the row exists if the lookup finds it.
+    return Number(result.numUpdatedRows) > 0 || (await this.findOwned(id, userId)) !== undefined;
   }
 
   /** Deletes a key its owner holds; false when there is no such key for that user. */

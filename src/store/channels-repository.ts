@@ -3,7 +3,11 @@ import { insertReturningId } from './insert-returning-id.ts';
 import type { DialectName } from './open-database.ts';
 import type { ChannelRow, ChannelUpdate, Database } from './schema.ts';
 
-export type NewChannel = Omit<ChannelRow, 'id' | 'created_at' | 'updated_at'>;
+/** Health columns the gateway maintains: a new channel starts without them. */
+type HealthColumns = 'disabled_reason' | 'last_checked_at' | 'last_check_error';
+
+export type NewChannel = Omit<ChannelRow, 'id' | 'created_at' | 'updated_at' | HealthColumns> &
+  Partial<Pick<ChannelRow, HealthColumns>>;
 
 export class ChannelsRepository {
   constructor(
@@ -35,6 +39,41 @@ export class ChannelsRepository {
       .executeTakeFirst();
     // MySQL counts only rows whose values changed; the row exists if the lookup finds it.
     return Number(result.numUpdatedRows) > 0 || (await this.findById(id)) !== undefined;
+  }
+
+  /**
+   * The gateway disables an enabled channel, saying why. False when the channel was not enabled
+   * (already disabled, by an admin or by another node): nothing changed.
+   */
+  async disableAutomatically(id: number, reason: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('channels')
+      .set({ enabled: 0, disabled_reason: reason.slice(0, 255), updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('enabled', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Re-enables a channel the gateway disabled; never one an admin disabled. False if nothing changed. */
+  async enableAutomatically(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('channels')
+      .set({ enabled: 1, disabled_reason: null, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('enabled', '=', 0)
+      .where('disabled_reason', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Notes a test of the channel (null error: it passed). Not a change of its settings: `updated_at` stays. */
+  async recordCheck(id: number, checkedAt: number, error: string | null): Promise<void> {
+    await this.db
+      .updateTable('channels')
+      .set({ last_checked_at: checkedAt, last_check_error: error === null ? null : error.slice(0, 1000) })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: number): Promise<boolean> {

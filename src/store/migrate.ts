@@ -1,6 +1,10 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/001-initial.ts';
 import * as logWarnings from './migrations/002-log-warnings.ts';
+import * as channelHealth from './migrations/003-channel-health.ts';
+import * as modelCatalog from './migrations/004-model-catalog.ts';
+import * as accounts from './migrations/005-accounts.ts';
+import * as groupsPlans from './migrations/006-groups-plans.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -12,6 +16,10 @@ interface VersionedMigration {
 const migrations: Record<string, VersionedMigration> = {
   '001-initial': initial,
   '002-log-warnings': logWarnings,
+  '003-channel-health': channelHealth,
+  '004-model-catalog': modelCatalog,
+  '005-accounts': accounts,
+  '006-groups-plans': groupsPlans,
 };
 
 class InCodeMigrations implements MigrationProvider {

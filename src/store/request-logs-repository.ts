@@ -36,15 +36,18 @@ const insertColumns = [
   'error_code',
   'user_metadata',
   'warnings',
+  'attempts',
 ] as const satisfies readonly (keyof NewRequestLog)[];
 
 export class RequestLogsRepository {
   readonly #insertBatch: ((rows: readonly NewRequestLog[]) => void) | undefined;
+  readonly #sqlite: BetterSqlite3.Database | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite?: BetterSqlite3.Database,
   ) {
+    this.#sqlite = sqlite;
     if (sqlite) {
       // SQLite writes block the event loop: one cached statement in one transaction costs a few
       // microseconds a row, where a fresh multi-row INSERT is compiled and prepared every batch.
@@ -61,6 +64,9 @@ export class RequestLogsRepository {
   async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
     if (rows.length === 0) return;
     if (this.#insertBatch) {
+      // Never inside another writer's open transaction (Kysely's, on the same connection): its
+      // rollback would take these rows with it.
+      while (this.#sqlite?.inTransaction) await new Promise((resolve) => setImmediate(resolve));
       this.#insertBatch(rows);
       return;
     }

@@ -13,6 +13,11 @@ export interface UsersTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** What the console shows instead of the username; null: the username. */
+  display_name: string | null;
+  email: string | null;
+  /** Set by `DELETE /api/user/{id}`: the row stays (logs and ledger point at it), the name stays taken. */
+  deleted_at: number | null;
 }
 
 export type UserRole = 'user' | 'admin' | 'root';
@@ -38,6 +43,15 @@ export interface ApiKeysTable {
   expires_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Most micro-credits the key may spend; null: no limit. Enforced by billing. */
+  credit_limit: number | null;
+  /** Requests and tokens per minute; null: no limit of the key's own. Enforced by the rate limiter. */
+  rpm: number | null;
+  tpm: number | null;
+  /** JSON array of KeyScope. */
+  scopes: string;
+  /** JSON array of IP addresses and CIDR blocks the key may be used from; null: anywhere. */
+  allow_ips: string | null;
 }
 
 export interface ChannelsTable {
@@ -58,6 +72,11 @@ export interface ChannelsTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** Why the gateway disabled the channel (it may re-enable it); null if it did not. */
+  disabled_reason: string | null;
+  /** When the channel was last tested (by an admin or the health check), and what failed then. */
+  last_checked_at: number | null;
+  last_check_error: string | null;
 }
 
 export interface RequestLogsTable {
@@ -84,6 +103,65 @@ export interface RequestLogsTable {
   user_metadata: string | null;
   /** JSON array of translation warnings, or null. */
   warnings: string | null;
+  /** JSON array of the channels tried, in order: `[{"channel":3,"outcome":"503"},…]`; null if none. */
+  attempts: string | null;
+}
+
+export interface SystemLogsTable {
+  id: Generated<number>;
+  created_at: number;
+  level: 'info' | 'warn' | 'error';
+  /** What happened, e.g. `channel_disabled`, `channel_enabled`. */
+  event: string;
+  channel_id: number | null;
+  message: string;
+}
+
+/** An operator's catalog entry; it replaces the built-in entry of the same id. */
+export interface ModelsTable {
+  /** The model id itself. */
+  id: string;
+  /** JSON array of other names. */
+  aliases: string;
+  /** JSON object `{vision, tools, json, context_window, max_output}`. */
+  capabilities: string;
+  /** JSON array of the groups that may use the model; null: every group. */
+  groups: string | null;
+  strategy: string;
+  owned_by: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Operator settings changed at run time (`/api/setting/`): one JSON value per name. */
+export interface SettingsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface UserGroupsTable {
+  name: string;
+  /** Price multiplier in parts per million: 1_000_000 is 1×, 0 is free. */
+  multiplier_ppm: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PlansTable {
+  name: string;
+  rpm: number | null;
+  tpm: number | null;
+  /** JSON array of model ids the plan allows; null for all. */
+  models: string | null;
+  /** JSON array of groups whose models the plan allows; null for all. */
+  groups: string | null;
+  duration_days: number | null;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -92,11 +170,24 @@ export interface Database {
   api_keys: ApiKeysTable;
   channels: ChannelsTable;
   request_logs: RequestLogsTable;
+  settings: SettingsTable;
+  system_logs: SystemLogsTable;
+  models: ModelsTable;
+  user_groups: UserGroupsTable;
+  plans: PlansTable;
 }
+
+export type UserGroupRow = Selectable<UserGroupsTable>;
+export type PlanRow = Selectable<PlansTable>;
 
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ApiKeyUpdate = Updateable<ApiKeysTable>;
+export type UserUpdate = Updateable<UsersTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type RequestLogRow = Selectable<RequestLogsTable>;
+export type ModelRow = Selectable<ModelsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type ChannelUpdate = Updateable<ChannelsTable>;
+export type SystemLogRow = Selectable<SystemLogsTable>;
+export type NewSystemLog = Insertable<SystemLogsTable>;

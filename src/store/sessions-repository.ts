@@ -20,11 +20,20 @@ export class SessionsRepository {
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
       .where('users.enabled', '=', 1)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
   }
 
   async delete(tokenHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  /** Ends every session of a user, or every one but `keepTokenHash`; returns how many ended. */
+  async deleteByUser(userId: number, keepTokenHash?: string): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepTokenHash !== undefined) query = query.where('token_hash', '<>', keepTokenHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteExpired(now: number): Promise<void> {

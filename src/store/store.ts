@@ -2,11 +2,15 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { ApiKeysRepository } from './api-keys-repository.ts';
 import { ChannelsRepository } from './channels-repository.ts';
+import { GroupsPlansRepository } from './groups-plans-repository.ts';
 import { migrateToLatest } from './migrate.ts';
+import { ModelsRepository } from './models-repository.ts';
 import { openDatabase, type DialectName } from './open-database.ts';
 import { RequestLogsRepository } from './request-logs-repository.ts';
 import type { Database } from './schema.ts';
 import { SessionsRepository } from './sessions-repository.ts';
+import { SettingsRepository } from './settings-repository.ts';
+import { SystemLogsRepository } from './system-logs-repository.ts';
 import { UsersRepository } from './users-repository.ts';
 
 /** The database and one repository per aggregate. */
@@ -16,6 +20,10 @@ export class Store {
   readonly apiKeys: ApiKeysRepository;
   readonly channels: ChannelsRepository;
   readonly requestLogs: RequestLogsRepository;
+  readonly settings: SettingsRepository;
+  readonly systemLogs: SystemLogsRepository;
+  readonly models: ModelsRepository;
+  readonly groupsPlans: GroupsPlansRepository;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -27,6 +35,10 @@ export class Store {
     this.apiKeys = new ApiKeysRepository(db, dialect);
     this.channels = new ChannelsRepository(db, dialect);
     this.requestLogs = new RequestLogsRepository(db, sqlite);
+    this.settings = new SettingsRepository(db, dialect);
+    this.systemLogs = new SystemLogsRepository(db);
+    this.models = new ModelsRepository(db, dialect);
+    this.groupsPlans = new GroupsPlansRepository(db, dialect);
   }
 
   /** Opens the database at `url` and migrates it to the latest schema. */

@@ -155,10 +155,15 @@ for (const backend of testBackends) {
           data: {
             id: alice.id,
             username: 'alice',
+            display_name: null,
+            email: null,
             role: 'user',
             group: 'default',
             enabled: true,
+            balance: null,
+            plan: null,
             created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+            updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
         });
         const bearer = await call('GET', '/api/user/self', { token: `Bearer ${alice.token}` });
@@ -226,7 +231,13 @@ for (const backend of testBackends) {
             models: ['gpt-4o'],
             enabled: true,
             expires_at: null,
+            credit_limit: null,
+            rpm: null,
+            tpm: null,
+            scopes: ['llm-all'],
+            allow_ips: null,
             created_at: expect.any(String),
+            updated_at: expect.any(String),
           },
         ]);
         const one = await call('GET', `/api/token/${data.id}`, { token: alice.token });
@@ -384,6 +395,19 @@ for (const backend of testBackends) {
           priority: 5,
           weight: 3,
           enabled: true,
+          disabled_reason: null,
+          last_checked_at: null,
+          last_check_error: null,
+          health: {
+            breaker: 'closed',
+            consecutive_failures: 0,
+            success_rate: null,
+            requests: 0,
+            average_latency_ms: null,
+            last_error: null,
+            last_error_at: null,
+            resting_until: null,
+          },
           created_at: expect.any(String),
           updated_at: expect.any(String),
         };

@@ -270,6 +270,13 @@ describe('errors reach the OpenAI SDK in its own shape', () => {
       .catch((caught: unknown) => caught)) as APIError;
     expect(refused.status).toBe(502);
     expect(refused.message).not.toContain('sk-upst');
+
+    // The refused key took the channel out of service (see channel-health.test.ts); put it back.
+    await test.gateway.routing.disabler.drain();
+    const { body } = await test.api('GET', '/api/channel/', undefined, test.adminToken);
+    const [channel] = body.data as unknown as { id: number; enabled: boolean; disabled_reason: string }[];
+    expect(channel).toMatchObject({ enabled: false, disabled_reason: expect.stringContaining('401') });
+    await test.api('PUT', `/api/channel/${channel!.id}`, { enabled: true }, test.adminToken);
   });
 
   it('aborts the upstream request when the client disconnects, and logs it as 499', async () => {

@@ -51,6 +51,8 @@ afterAll(async () => {
 beforeEach(() => {
   primary.reset();
   backup.reset();
+  // Each case starts with healthy channels: no open breaker, no Retry-After rest left by the last.
+  test.gateway.routing.health.clear();
 });
 
 describe('a failing channel before the first byte', () => {
@@ -107,8 +109,17 @@ describe('a failing channel before the first byte', () => {
 
 describe('a stream that stalls after the first byte', () => {
   it('ends with an error event once the idle timeout passes, and logs the partial stream', async () => {
-    // Chunks 1 s apart against a 300 ms idle timeout: the first arrives, the second never does in time.
-    primary.enqueue({ kind: 'chat', content: 'first second third', chunks: 3, delayBetweenChunksMs: 1000 });
+    // The first content arrives at once; the rest 1 s later, against a 300 ms idle timeout.
+    const frame = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'solo', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    primary.enqueue({
+      kind: 'raw',
+      body: [
+        frame({ role: 'assistant', content: '' }) + frame({ content: 'first ' }),
+        frame({ content: 'second third' }) + frame({}, 'stop') + 'data: [DONE]\n\n',
+      ],
+      delayBetweenPartsMs: 1000,
+    });
     const stream = await client.chat.completions.create({
       model: 'solo',
       messages: [{ role: 'user', content: 'x' }],
@@ -120,7 +131,7 @@ describe('a stream that stalls after the first byte', () => {
     })().catch((caught: unknown) => caught);
     expect(failure).toBeInstanceOf(APIError);
     expect((failure as APIError).message).toContain('did not answer in time');
-    expect(received.join('')).not.toContain('third');
+    expect(received.join('')).toBe('first ');
     const [row] = await logRows(test, '?limit=1');
     expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error', stream: true });
   });

@@ -46,6 +46,8 @@ export async function startTestGateway(
     DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dataDir, 'test.db')}`,
     ADMIN_PASSWORD: adminPassword,
     LOG_FLUSH_INTERVAL_MS: '20',
+    // Tests run the channel health check themselves (gateway.routing.healthCheck.runOnce()).
+    CHANNEL_HEALTH_CHECK_INTERVAL_MS: '0',
     ...options.env,
   });
   const gateway = await createGateway(config, createLogger('silent'));

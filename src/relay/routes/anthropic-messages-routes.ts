@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { routeModel } from '../../catalog/route-model.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { errorHandlerFor } from '../../http/error-handler.ts';
 import { parseJsonBody } from '../../http/parse-json-body.ts';
 import { anthropicMessages } from '../../protocols/anthropic-messages/anthropic-protocol.ts';
-import { authenticate, checkModelAllowed } from '../authenticate.ts';
+import { authenticate, requireScope } from '../authenticate.ts';
 import { estimateRequestTokens } from '../estimate-tokens.ts';
 import { relayChat } from '../relay-chat.ts';
 import type { RelayDeps } from '../relay-deps.ts';
@@ -30,7 +31,8 @@ export function registerAnthropicMessagesRoutes(
   const errorHandler = errorHandlerFor('anthropic', logger);
 
   scope.post('/messages', { errorHandler }, async (request, reply) => {
-    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    const key = await authenticate(deps.keyCache, request, undefined);
+    requireScope(key, 'llm-chat');
     await relayChat(deps, request, reply, key, () => {
       const raw = request.body as Buffer | undefined;
       const json = parseJsonBody(raw);
@@ -51,17 +53,11 @@ export function registerAnthropicMessagesRoutes(
 
   // Counted here, with an o200k tokenizer: an estimate of what the model would bill, for any upstream.
   scope.post('/messages/count_tokens', { errorHandler }, async (request) => {
-    const key = await authenticate(deps.keyCache, request.headers, undefined);
+    const key = await authenticate(deps.keyCache, request, undefined);
+    requireScope(key, 'llm-chat');
     const json = parseJsonBody(request.body as Buffer | undefined);
     const model = requiredModel(json);
-    checkModelAllowed(key, model);
-    if (deps.registry.channelsFor(model, key.group).length === 0) {
-      throw new GatewayError(
-        404,
-        'model_not_found',
-        `The model '${model}' does not exist or is not available`,
-      );
-    }
+    routeModel(deps.catalog, deps.registry, key, model);
     // count_tokens takes no max_tokens; the decoder wants one.
     const decoded = anthropicMessages.decodeRequest({ max_tokens: 1, ...json, stream: false }, {});
     return { input_tokens: estimateRequestTokens(decoded.value) };

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { routeModel } from '../../catalog/route-model.ts';
+import { visibleModel, visibleModels, type VisibleModel } from '../../catalog/visible-models.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { parseJsonBody } from '../../http/parse-json-body.ts';
 import { gemini } from '../../protocols/gemini/gemini-protocol.ts';
-import { authenticate, checkModelAllowed } from '../authenticate.ts';
+import { authenticate, requireScope } from '../authenticate.ts';
 import { estimateRequestTokens } from '../estimate-tokens.ts';
-import type { KeyContext } from '../key-context.ts';
 import { relayChat } from '../relay-chat.ts';
 import type { RelayDeps } from '../relay-deps.ts';
 
@@ -15,18 +16,19 @@ interface GeminiQuery {
 
 const methods = ['generateContent', 'streamGenerateContent', 'countTokens'];
 
-const geminiModel = (id: string) => ({
-  name: `models/${id}`,
-  baseModelId: id,
-  version: '001',
-  displayName: id,
-  description: `${id}, served by Switchboard`,
-  supportedGenerationMethods: methods,
-});
-
-function visibleModels(deps: RelayDeps, key: KeyContext): string[] {
-  const models = deps.registry.modelsFor(key.group);
-  return key.models === null ? models : models.filter((model) => key.models!.has(model));
+/** A model in Gemini's `Model` shape (ai.google.dev/api/models), limits from the catalog when it has them. */
+function geminiModel(model: VisibleModel) {
+  const limits = model.entry?.capabilities;
+  return {
+    name: `models/${model.id}`,
+    baseModelId: model.id,
+    version: '001',
+    displayName: model.id,
+    description: `${model.id}, served by Switchboard`,
+    ...(limits?.contextWindow != null ? { inputTokenLimit: limits.contextWindow } : {}),
+    ...(limits?.maxOutput != null ? { outputTokenLimit: limits.maxOutput } : {}),
+    supportedGenerationMethods: methods,
+  };
 }
 
 function notFound(model: string): GatewayError {
@@ -40,26 +42,27 @@ function notFound(model: string): GatewayError {
  */
 export function registerGeminiRoutes(scope: FastifyInstance, deps: RelayDeps): void {
   scope.get<{ Querystring: GeminiQuery }>('/models', async (request) => {
-    const key = await authenticate(deps.keyCache, request.headers, request.query.key);
-    return { models: visibleModels(deps, key).map(geminiModel) };
+    const key = await authenticate(deps.keyCache, request, request.query.key);
+    return { models: visibleModels(deps.catalog, deps.registry, key).map(geminiModel) };
   });
 
   scope.get<{ Params: { '*': string }; Querystring: GeminiQuery }>('/models/*', async (request) => {
-    const key = await authenticate(deps.keyCache, request.headers, request.query.key);
-    const model = request.params['*'];
-    if (!visibleModels(deps, key).includes(model)) throw notFound(model);
+    const key = await authenticate(deps.keyCache, request, request.query.key);
+    const name = request.params['*'];
+    const model = visibleModel(deps.catalog, deps.registry, key, name);
+    if (!model) throw notFound(name);
     return geminiModel(model);
   });
 
   scope.post<{ Params: { '*': string }; Querystring: GeminiQuery }>('/models/*', async (request, reply) => {
-    const key = await authenticate(deps.keyCache, request.headers, request.query.key);
+    const key = await authenticate(deps.keyCache, request, request.query.key);
+    requireScope(key, 'llm-chat');
     const target = request.params['*'];
     const colon = target.lastIndexOf(':');
     const model = colon < 0 ? target : target.slice(0, colon);
     const action = colon < 0 ? '' : target.slice(colon + 1);
     if (action === 'countTokens') {
-      checkModelAllowed(key, model);
-      if (deps.registry.channelsFor(model, key.group).length === 0) throw notFound(model);
+      routeModel(deps.catalog, deps.registry, key, model);
       const json = parseJsonBody(request.body as Buffer | undefined);
       // countTokens takes either the contents alone or a whole generateContentRequest.
       const body = typeof json.generateContentRequest === 'object' ? json.generateContentRequest : json;

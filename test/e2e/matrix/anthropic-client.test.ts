@@ -360,7 +360,8 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       if (!stream) return;
 
       // After the first byte the status is sent: a failure mid-stream is an `error` event, which the SDK raises.
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
       const cut = client.messages.stream(params);
       let received = '';
       cut.on('text', (text) => {

@@ -297,7 +297,8 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       if (!stream) return;
 
       // After the first byte the status is sent: a failure mid-stream is an error payload, which the SDK raises.
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
       let received = '';
       const midStream = await (async () => {
         for await (const chunk of await ai.models.generateContentStream({ model, contents: 'x' })) {

@@ -331,7 +331,8 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       if (!stream) return;
 
       // After the first byte the status is sent: a failure mid-stream is an error event, which the SDK raises.
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 3 });
+      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
       const cut = await client.chat.completions.create({
         model,
         messages: [{ role: 'user', content: 'x' }],

@@ -1,0 +1,19 @@
+import type { ChatRequest } from '../core/chat-request.ts';
+import { protocolNamed } from '../protocols/protocols.ts';
+import type { Decoded } from '../protocols/wire-protocol.ts';
+import type { RuntimeChannel } from './runtime-channel.ts';
+
+/** A core request as the channel's upstream takes it, in its protocol and with its provider's quirks. */
+export function encodeForChannel(
+  request: ChatRequest,
+  channel: RuntimeChannel,
+  model: string,
+): Decoded<Record<string, unknown>> {
+  const encoded = protocolNamed(channel.provider.protocol).encodeRequest(request, model);
+  const body = encoded.value;
+  if (channel.provider.maxTokensField === 'max_completion_tokens' && body.max_tokens !== undefined) {
+    body.max_completion_tokens = body.max_tokens;
+    delete body.max_tokens;
+  }
+  return encoded;
+}

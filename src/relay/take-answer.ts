@@ -1,0 +1,94 @@
+import type { ChatRequest } from '../core/chat-request.ts';
+import { GatewayError } from '../core/gateway-error.ts';
+import type { WireProtocol } from '../protocols/wire-protocol.ts';
+import { upstreamErrorMessage } from '../routing/auth-failure.ts';
+import type { ClientChatCall } from './client-chat-call.ts';
+import type { ClientLink } from './client-link.ts';
+import type { RelayRecord } from './relay-record.ts';
+import { primeStream, type PrimedStream } from './relay-stream.ts';
+import { sameFormatStreamHandlers } from './respond-same-format.ts';
+import { translatedStreamHandlers } from './respond-translated.ts';
+import type { Taken, UpstreamAnswer } from './send-with-failover.ts';
+import { classifyUpstreamError } from './upstream-failure.ts';
+
+/** How the answering channel's exchange is handled: bytes through, or translated. */
+export type AnswerPlan =
+  { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol; request: ChatRequest };
+
+/** An answer accepted before anything was sent: a stream up to its first content, or a whole body. */
+export type TakenAnswer = { kind: 'stream'; stream: PrimedStream } | { kind: 'whole'; bytes: Buffer };
+
+/**
+ * The upstream's message when a 2xx body is an error envelope (OpenAI/Gemini `{"error":…}`,
+ * Anthropic `{"type":"error",…}`): some upstreams answer failures with a 200. Bodies that do not
+ * mention `"error"` are not parsed.
+ */
+function errorInBody(bytes: Buffer): string | undefined {
+  if (bytes.indexOf('"error"') < 0) return undefined;
+  const text = bytes.toString('utf8');
+  try {
+    const json = JSON.parse(text) as Record<string, unknown> | null;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+    const answered = 'choices' in json || 'candidates' in json || 'content' in json;
+    if (answered || (json.error == null && json.type !== 'error')) return undefined;
+  } catch {
+    return undefined;
+  }
+  return upstreamErrorMessage(text);
+}
+
+async function takeWhole(answer: UpstreamAnswer, link: ClientLink): Promise<Taken<TakenAnswer>> {
+  let bytes: Buffer;
+  try {
+    bytes = await answer.call.buffer();
+  } catch (error) {
+    // The body broke off before any of it was sent: another channel may answer whole.
+    const failure = classifyUpstreamError(error);
+    return {
+      ok: false,
+      failure: {
+        error: failure.error,
+        outcome: link.gone ? 'client_closed' : failure.kind,
+        retryable: true,
+        detail: failure.error.message,
+      },
+    };
+  }
+  const upstreamError = errorInBody(bytes);
+  if (upstreamError === undefined) return { ok: true, value: { kind: 'whole', bytes } };
+  return {
+    ok: false,
+    failure: {
+      error: new GatewayError(
+        502,
+        'upstream_error',
+        `The upstream answered ${answer.call.status} with an error`,
+      ),
+      outcome: 'error_body',
+      retryable: true,
+      detail: `${answer.call.status}: ${upstreamError}`,
+    },
+  };
+}
+
+/**
+ * What the relay makes of a channel's 2xx answer before anything goes to the client: a streamed
+ * request's event stream is read up to its first content, anything else is read whole. Either way a
+ * failure on the way (an error event or error body, a reset, a stall) is the attempt's failure.
+ */
+export async function takeAnswer(
+  call: ClientChatCall,
+  plan: AnswerPlan,
+  record: RelayRecord,
+  link: ClientLink,
+  answer: UpstreamAnswer,
+): Promise<Taken<TakenAnswer>> {
+  const contentType = String(answer.call.headers['content-type'] ?? '');
+  if (!call.stream || !contentType.startsWith('text/event-stream')) return takeWhole(answer, link);
+  const handlers =
+    plan.kind === 'same-format'
+      ? sameFormatStreamHandlers(call, record)
+      : translatedStreamHandlers(call, plan.request, plan.protocol, record);
+  const primed = await primeStream(answer, handlers, link);
+  return primed.ok ? { ok: true, value: { kind: 'stream', stream: primed.value } } : primed;
+}

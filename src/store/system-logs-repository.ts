@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewSystemLog, SystemLogRow } from './schema.ts';
+
+export interface SystemLogQuery {
+  channelId?: number;
+  event?: string;
+  /** Keyset paging: rows with an id below this one. */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Events of the gateway itself (a channel disabled or re-enabled), newest first. */
+export class SystemLogsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: Omit<NewSystemLog, 'created_at'> & { created_at?: number }): Promise<void> {
+    await this.db
+      .insertInto('system_logs')
+      .values({ ...row, created_at: row.created_at ?? Date.now() })
+      .execute();
+  }
+
+  list(query: SystemLogQuery): Promise<SystemLogRow[]> {
+    let select = this.db.selectFrom('system_logs').selectAll();
+    if (query.channelId !== undefined) select = select.where('channel_id', '=', query.channelId);
+    if (query.event !== undefined) select = select.where('event', '=', query.event);
+    if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+    return select.orderBy('id', 'desc').limit(query.limit).execute();
+  }
+}
