@@ -34,6 +34,10 @@ export const channelFields = {
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),
+  /** What the channel costs per model (or `*` for any), in micro-credits per million tokens. */
+  costs: z
+    .record(z.string().min(1).max(255), z.number().int().min(0).max(1_000_000_000_000))
+    .refine((costs) => Object.keys(costs).length <= 5000, 'at most 5000 entries'),
 };
 
 export const channelCreateBody = z.strictObject({
@@ -45,6 +49,7 @@ export const channelCreateBody = z.strictObject({
   priority: channelFields.priority.default(0),
   weight: channelFields.weight.default(1),
   enabled: channelFields.enabled.default(true),
+  costs: channelFields.costs.default({}),
 });
 
 export const channelUpdateBody = z.strictObject(channelFields).partial();
@@ -89,5 +94,6 @@ export function channelRow(input: ChannelInput, secretBox: SecretBox): NewChanne
     priority: input.priority,
     weight: input.weight,
     enabled: input.enabled ? 1 : 0,
+    costs: JSON.stringify(input.costs),
   };
 }

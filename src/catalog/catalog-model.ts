@@ -1,7 +1,6 @@
-export const routingStrategies = ['priority', 'least-latency', 'cheapest'] as const;
+import type { RoutingStrategy } from '../routing/routing-strategy.ts';
 
-/** How the channels of a model are ranked (the ranking itself belongs to routing). */
-export type RoutingStrategy = (typeof routingStrategies)[number];
+export { routingStrategies, type RoutingStrategy } from '../routing/routing-strategy.ts';
 
 export interface ModelCapabilities {
   vision: boolean;

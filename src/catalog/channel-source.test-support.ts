@@ -24,6 +24,7 @@ export function testChannel(
     models: new Set(models),
     groups: new Set(options.groups ?? ['default']),
     modelMap: options.modelMap ?? {},
+    costs: {},
     priority: options.priority ?? 0,
     weight: 1,
     headers: {},

@@ -69,3 +69,28 @@ describe('orderChannels', () => {
     });
   });
 });
+
+describe('the cheapest strategy', () => {
+  const priced = (id: number, priority: number, cost?: number) =>
+    channel(id, priority, 1, cost === undefined ? {} : { '*': cost });
+
+  it('tries the lowest cost first whatever the priority, and channels without a cost last', () => {
+    const ordered = orderChannels(
+      [priced(1, 10, 900), priced(2, 5), priced(3, 0, 100), priced(4, 0, 500)],
+      'cheapest',
+    );
+    expect(ordered.map((channel) => channel.id)).toEqual([3, 4, 1, 2]);
+  });
+
+  it('keeps priority order among equal costs, and reads the cost of the model asked for', () => {
+    const channels = [
+      channel(1, 10, 1, { 'gpt-4o': 300, '*': 50 }),
+      channel(2, 0, 1, { 'gpt-4o': 300 }),
+      channel(3, 5, 1, { '*': 200 }),
+    ];
+    const costOf = (channel: (typeof channels)[number]) => channel.costs['gpt-4o'] ?? channel.costs['*'];
+    expect(orderChannels(channels, 'cheapest', undefined, Math.random, costOf).map((c) => c.id)).toEqual([
+      3, 1, 2,
+    ]);
+  });
+});

@@ -9,6 +9,8 @@ import type { RuntimeChannel } from './runtime-channel.ts';
  * - `least-latency`: channels with no recent latency figure first (in priority order, so that each
  *   gets measured), then the others by their moving average of first-byte latency, fastest first;
  *   priority breaks ties.
+ * - `cheapest`: by each channel's cost for the model (`costOf`), lowest first; equal costs in
+ *   priority order; channels with no cost last.
  * The input must be sorted by priority, highest first.
  */
 export function orderChannels(
@@ -16,12 +18,15 @@ export function orderChannels(
   strategy: RoutingStrategy = 'priority',
   stats?: LatencySource,
   random: () => number = Math.random,
+  costOf: (channel: RuntimeChannel) => number | undefined = (channel) => channel.costs['*'],
 ): RuntimeChannel[] {
   switch (strategy) {
     case 'priority':
       return byPriority(channels, random);
     case 'least-latency':
       return stats ? byLatency(channels, stats, random) : byPriority(channels, random);
+    case 'cheapest':
+      return byCost(channels, costOf, random);
     default: {
       const unreachable: never = strategy;
       throw new Error(`unknown routing strategy ${String(unreachable)}`);
@@ -68,4 +73,21 @@ function byLatency(
   // A stable sort keeps the input's priority order among equal latencies.
   measured.sort((a, b) => a.latency - b.latency);
   return [...byPriority(unmeasured, random), ...measured.map((entry) => entry.channel)];
+}
+
+function byCost(
+  channels: readonly RuntimeChannel[],
+  costOf: (channel: RuntimeChannel) => number | undefined,
+  random: () => number,
+): RuntimeChannel[] {
+  const costs = new Map<number, number>();
+  for (const channel of channels) costs.set(channel.id, costOf(channel) ?? Number.POSITIVE_INFINITY);
+  const distinct = [...new Set(costs.values())].sort((a, b) => a - b);
+  // Each cost level keeps the input's priority order, so byPriority applies within it.
+  return distinct.flatMap((cost) =>
+    byPriority(
+      channels.filter((channel) => costs.get(channel.id) === cost),
+      random,
+    ),
+  );
 }

@@ -6,7 +6,6 @@ import { toGatewayError } from '../http/to-gateway-error.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
 import { pickChannels } from '../routing/pick-channels.ts';
-import { isRoutingStrategy } from '../routing/routing-strategy.ts';
 import { estimateRequestTokens } from './estimate-tokens.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import { ClientLink } from './client-link.ts';
@@ -71,9 +70,9 @@ export async function relayChat(
     record.model = call.model;
     record.stream = call.stream;
     const route = routeModel(deps.catalog, deps.registry, key, call.model, call.provider);
-    // A strategy this build cannot rank by falls back to priority order.
-    const strategy = isRoutingStrategy(route.strategy) ? route.strategy : 'priority';
-    const channels = pickChannels(route.channels, strategy, deps.health);
+    // A channel's cost for the model under the name it lists it, or its cost for any model.
+    const costOf = (channel: RuntimeChannel) => channel.costs[route.nameFor(channel)] ?? channel.costs['*'];
+    const channels = pickChannels(route.channels, route.strategy, deps.health, Math.random, costOf);
     let core: Decoded<ChatRequest> | undefined;
     record.estimateInput = () => {
       try {

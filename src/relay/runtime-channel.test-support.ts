@@ -2,7 +2,12 @@ import { findProvider } from '../providers/provider-catalog.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 
 /** A channel for routing tests: only id, priority and weight matter. */
-export const runtimeChannel = (id: number, priority = 0, weight = 1): RuntimeChannel => ({
+export const runtimeChannel = (
+  id: number,
+  priority = 0,
+  weight = 1,
+  costs: Record<string, number> = {},
+): RuntimeChannel => ({
   id,
   name: `c${id}`,
   provider: findProvider('openai')!,
@@ -13,6 +18,7 @@ export const runtimeChannel = (id: number, priority = 0, weight = 1): RuntimeCha
   models: new Set(['m']),
   groups: new Set(['default']),
   modelMap: {},
+  costs,
   priority,
   weight,
   headers: {},

@@ -15,6 +15,8 @@ export interface RuntimeChannel {
   models: ReadonlySet<string>;
   groups: ReadonlySet<string>;
   modelMap: Readonly<Record<string, string>>;
+  /** Micro-credits per million tokens, per model or `*`: what the `cheapest` strategy ranks by. */
+  costs: Readonly<Record<string, number>>;
   priority: number;
   weight: number;
   /** Headers sent upstream on every request of this channel (auth, provider extras). */

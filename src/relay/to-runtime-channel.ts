@@ -50,6 +50,7 @@ export function toRuntimeChannel(
     models: new Set(parseJsonColumn<string[]>(row.models, [])),
     groups: new Set(parseJsonColumn<string[]>(row.groups, ['default'])),
     modelMap: parseJsonColumn<Record<string, string>>(row.model_map, {}),
+    costs: parseJsonColumn<Record<string, number>>(row.costs, {}),
     priority: row.priority,
     weight: row.weight,
     headers,

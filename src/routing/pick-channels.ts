@@ -25,6 +25,7 @@ export function pickChannels(
   strategy: RoutingStrategy,
   health: ChannelHealth,
   random: () => number = Math.random,
+  costOf?: (channel: RuntimeChannel) => number | undefined,
 ): ChannelRoute {
   const available: RuntimeChannel[] = [];
   const resting: { channel: RuntimeChannel; readyAt: number }[] = [];
@@ -35,6 +36,6 @@ export function pickChannels(
     else resting.push({ channel, readyAt });
   }
   resting.sort((a, b) => a.readyAt - b.readyAt);
-  const ordered = orderChannels(available, strategy, health, random);
+  const ordered = orderChannels(available, strategy, health, random, costOf);
   return { channels: [...ordered, ...resting.map((entry) => entry.channel)], restingFrom: ordered.length };
 }

@@ -4,7 +4,7 @@ import type { DialectName } from './open-database.ts';
 import type { ChannelRow, ChannelUpdate, Database } from './schema.ts';
 
 /** Health columns the gateway maintains: a new channel starts without them. */
-type HealthColumns = 'disabled_reason' | 'last_checked_at' | 'last_check_error';
+type HealthColumns = 'disabled_reason' | 'last_checked_at' | 'last_check_error' | 'costs';
 
 export type NewChannel = Omit<ChannelRow, 'id' | 'created_at' | 'updated_at' | HealthColumns> &
   Partial<Pick<ChannelRow, HealthColumns>>;

@@ -5,6 +5,7 @@ import * as channelHealth from './migrations/003-channel-health.ts';
 import * as modelCatalog from './migrations/004-model-catalog.ts';
 import * as accounts from './migrations/005-accounts.ts';
 import * as groupsPlans from './migrations/006-groups-plans.ts';
+import * as channelCosts from './migrations/007-channel-costs.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, VersionedMigration> = {
   '004-model-catalog': modelCatalog,
   '005-accounts': accounts,
   '006-groups-plans': groupsPlans,
+  '007-channel-costs': channelCosts,
 };
 
 class InCodeMigrations implements MigrationProvider {

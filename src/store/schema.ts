@@ -77,6 +77,8 @@ export interface ChannelsTable {
   /** When the channel was last tested (by an admin or the health check), and what failed then. */
   last_checked_at: number | null;
   last_check_error: string | null;
+  /** JSON object: model (or `*`) → micro-credits per million tokens, for the `cheapest` strategy. */
+  costs: string | null;
 }
 
 export interface RequestLogsTable {

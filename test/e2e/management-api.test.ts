@@ -392,6 +392,7 @@ for (const backend of testBackends) {
           models: ['gpt-4o', 'gpt-4o-mini'],
           groups: ['default', 'vip'],
           model_map: { 'gpt-4o': 'gpt-4o-2024-08-06' },
+          costs: {},
           priority: 5,
           weight: 3,
           enabled: true,
