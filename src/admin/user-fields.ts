@@ -22,8 +22,7 @@ export const displayNameField = z
   .trim()
   .min(1, 'must not be blank')
   .max(64, 'must be at most 64 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must have no control characters');
+  .refine((name) => !/\p{Cc}/u.test(name), 'must have no control characters');
 
 export const emailField = z.email('must be an email address').max(254, 'must be at most 254 characters');
 
