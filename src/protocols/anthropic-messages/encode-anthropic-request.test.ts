@@ -1,26 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../core/chat-request.ts';
-import type { Message } from '../../core/message.ts';
-import type { AnthropicRequestBody } from './anthropic-wire-types.ts';
-import { encodeAnthropicRequest } from './encode-anthropic-request.ts';
-
-const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
-const assistant = (text: string): Message => ({ role: 'assistant', content: [{ type: 'text', text }] });
-
-const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
-  model: 'gpt-4o',
-  system: [],
-  messages: [user('Hi')],
-  stream: false,
-  ...overrides,
-});
-
-function encode(overrides: Partial<ChatRequest> = {}) {
-  const { value, warnings } = encodeAnthropicRequest(request(overrides), 'claude-up');
-  return { value: value as AnthropicRequestBody, warnings };
-}
-const fields = (warnings: { type: string; field?: string }[]) =>
-  warnings.map((warning) => [warning.type, warning.field]);
+import { user, assistant, encode, fields } from './encode-request.test-support.ts';
 
 describe('encodeAnthropicRequest', () => {
   it('sends the upstream model and a default max_tokens of 4096 when the client gave none', () => {

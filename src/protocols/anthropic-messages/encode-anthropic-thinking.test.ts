@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../core/chat-request.ts';
 import type { Message } from '../../core/message.ts';
-import type { AnthropicRequestBody } from './anthropic-wire-types.ts';
-import { encodeAnthropicRequest } from './encode-anthropic-request.ts';
-
-const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
-const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
-  model: 'gpt-4o',
-  system: [],
-  messages: [user('Hi')],
-  stream: false,
-  ...overrides,
-});
-
-function encode(overrides: Partial<ChatRequest> = {}) {
-  const { value, warnings } = encodeAnthropicRequest(request(overrides), 'claude-up');
-  return { value: value as AnthropicRequestBody, warnings };
-}
-const fields = (warnings: { type: string; field?: string }[]) =>
-  warnings.map((warning) => [warning.type, warning.field]);
+import { encode, fields, user } from './encode-request.test-support.ts';
 
 describe('encodeAnthropicRequest: thinking', () => {
   it('sends a budget, with max_tokens above it', () => {
