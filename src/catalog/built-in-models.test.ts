@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInModels } from './built-in-models.ts';
+import { kindOf, type ModelKind } from './catalog-model.ts';
 
 describe('builtInModels', () => {
   it('gives every name to one model only', () => {
@@ -14,8 +15,12 @@ describe('builtInModels', () => {
 
   it('describes each model whole: a context window, a release date, visible to every group', () => {
     for (const model of builtInModels) {
-      expect(model.capabilities.contextWindow, model.id).toBeGreaterThan(1000);
-      expect(model.created, model.id).toBeGreaterThan(Date.parse('2024-01-01') / 1000);
+      // Image and speech models publish their input limits in characters, if at all.
+      if (kindOf(model) === 'chat' || kindOf(model) === 'embedding') {
+        expect(model.capabilities.contextWindow, model.id).toBeGreaterThan(1000);
+      }
+      // DALL·E 2 (2022) is what OpenAI's images API serves when a request names no model.
+      expect(model.created, model.id).toBeGreaterThan(Date.parse('2022-06-01') / 1000);
       expect(model.created, model.id).toBeLessThan(Date.now() / 1000);
       expect(model.groups, model.id).toBeNull();
       expect(model.enabled, model.id).toBe(true);
@@ -63,5 +68,25 @@ describe('builtInModels', () => {
       'openai',
       'xai',
     ]);
+  });
+
+  it('marks the models of the non-chat routes with their kind', () => {
+    const kinds = new Map(builtInModels.map((model) => [model.id, kindOf(model)]));
+    const expected: Record<string, ModelKind> = {
+      'text-embedding-3-small': 'embedding',
+      'text-embedding-3-large': 'embedding',
+      'gemini-embedding-001': 'embedding',
+      'text-embedding-004': 'embedding',
+      'dall-e-2': 'image',
+      'dall-e-3': 'image',
+      'gpt-image-1': 'image',
+      'gemini-2.5-flash-image': 'image',
+      'tts-1': 'speech',
+      'tts-1-hd': 'speech',
+      'gpt-4o-mini-tts': 'speech',
+      'gpt-4o': 'chat',
+      'gemini-2.5-flash': 'chat',
+    };
+    for (const [id, kind] of Object.entries(expected)) expect(kinds.get(id), id).toBe(kind);
   });
 });

@@ -1,4 +1,4 @@
-import type { CatalogModel } from './catalog-model.ts';
+import type { CatalogModel, ModelKind } from './catalog-model.ts';
 
 type Feature = 'vision' | 'tools' | 'json';
 
@@ -31,6 +31,20 @@ function model(
   };
 }
 
+/**
+ * A model served by one of the non-chat routes. `inputLimit` is the published input limit in tokens
+ * (null where a provider publishes it in characters, or not at all).
+ */
+function nonChat(
+  id: string,
+  ownedBy: string,
+  releaseDate: string,
+  kind: Exclude<ModelKind, 'chat'>,
+  inputLimit: number | null,
+): CatalogModel {
+  return { ...model(id, ownedBy, releaseDate, [], inputLimit, null), kind };
+}
+
 const all: readonly Feature[] = ['vision', 'tools', 'json'];
 const text: readonly Feature[] = ['tools', 'json'];
 
@@ -56,6 +70,14 @@ export const builtInModels: readonly CatalogModel[] = [
   model('o3', 'openai', '2025-04-16', all, 200_000, 100_000),
   model('o3-mini', 'openai', '2025-01-31', text, 200_000, 100_000),
   model('o4-mini', 'openai', '2025-04-16', all, 200_000, 100_000),
+  nonChat('text-embedding-3-small', 'openai', '2024-01-25', 'embedding', 8_191),
+  nonChat('text-embedding-3-large', 'openai', '2024-01-25', 'embedding', 8_191),
+  nonChat('dall-e-2', 'openai', '2022-11-03', 'image', null),
+  nonChat('dall-e-3', 'openai', '2023-11-06', 'image', null),
+  nonChat('gpt-image-1', 'openai', '2025-04-23', 'image', null),
+  nonChat('tts-1', 'openai', '2023-11-06', 'speech', null),
+  nonChat('tts-1-hd', 'openai', '2023-11-06', 'speech', null),
+  nonChat('gpt-4o-mini-tts', 'openai', '2025-03-20', 'speech', null),
 
   // Anthropic — docs.anthropic.com, "Models overview" (JSON through structured output / a tool)
   model('claude-opus-4-5', 'anthropic', '2025-11-24', all, 200_000, 64_000, [
@@ -101,6 +123,10 @@ export const builtInModels: readonly CatalogModel[] = [
   model('gemini-2.0-flash-lite', 'google', '2025-02-25', all, 1_048_576, 8_192, [
     'gemini-2.0-flash-lite-001',
   ]),
+  nonChat('gemini-embedding-001', 'google', '2025-07-14', 'embedding', 2_048),
+  nonChat('text-embedding-004', 'google', '2024-04-09', 'embedding', 2_048),
+  // Served through generateContent with responseModalities IMAGE (ai.google.dev, "Image generation").
+  { ...model('gemini-2.5-flash-image', 'google', '2025-10-02', ['vision'], 32_768, 32_768), kind: 'image' },
 
   // DeepSeek — api-docs.deepseek.com, "Models & Pricing"
   model('deepseek-chat', 'deepseek', '2024-12-26', text, 128_000, 8_192),

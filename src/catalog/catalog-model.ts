@@ -13,6 +13,14 @@ export interface ModelCapabilities {
   maxOutput: number | null;
 }
 
+/**
+ * What a model does, which decides the routes that serve it: chat (`/v1/chat/completions` and the
+ * other chat surfaces), `/v1/embeddings`, `/v1/images/generations` or `/v1/audio/speech`.
+ */
+export const modelKinds = ['chat', 'embedding', 'image', 'speech'] as const;
+
+export type ModelKind = (typeof modelKinds)[number];
+
 /** One model of the catalog, built in or written by an operator. */
 export interface CatalogModel {
   /** The canonical id, listed by `/v1/models`. */
@@ -28,7 +36,15 @@ export interface CatalogModel {
   enabled: boolean;
   /** Release date, Unix seconds (OpenAI's `created`). */
   created: number;
+  /**
+   * Set on built-in models that are not chat models. An operator's row keeps the kind of the
+   * built-in entry it replaces; the admin API does not set it (yet), so its own models are chat.
+   */
+  kind?: ModelKind;
 }
+
+/** The model's kind; chat when the catalog says nothing else. */
+export const kindOf = (model: CatalogModel | undefined): ModelKind => model?.kind ?? 'chat';
 
 /** Whether a caller in `group` may see and use `model` at all (channels decide the rest). */
 export const isModelUsableBy = (model: CatalogModel, group: string): boolean =>

@@ -56,6 +56,7 @@ export function modelFromRow(row: ModelRow, builtIn: CatalogModel | undefined): 
     enabled: row.enabled === 1,
     // An override keeps the release date of the model it replaces; a new model dates from its row.
     created: builtIn?.created ?? Math.floor(row.created_at / 1000),
+    ...(builtIn?.kind === undefined ? {} : { kind: builtIn.kind }),
   };
 }
 

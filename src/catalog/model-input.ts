@@ -82,6 +82,7 @@ function completeModel(catalog: ModelCatalog, id: string, input: ModelInput): Ca
     ownedBy: input.owned_by ?? base?.ownedBy ?? guessOwner(id),
     enabled: input.enabled ?? base?.enabled ?? true,
     created: base?.created ?? Math.floor(Date.now() / 1000),
+    ...(base?.kind === undefined ? {} : { kind: base.kind }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { kindOf, type ModelKind } from '../../catalog/catalog-model.ts';
 import { routeModel } from '../../catalog/route-model.ts';
 import { visibleModel, visibleModels, type VisibleModel } from '../../catalog/visible-models.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
@@ -14,7 +15,17 @@ interface GeminiQuery {
   alt?: string;
 }
 
-const methods = ['generateContent', 'streamGenerateContent', 'countTokens'];
+/**
+ * What Gemini's `Model.supportedGenerationMethods` says for each kind: chat and image models take
+ * generateContent (image models answer with inline image parts), embedding models embedContent.
+ * OpenAI's speech models have no Gemini method.
+ */
+const methodsByKind: Readonly<Record<ModelKind, readonly string[]>> = {
+  chat: ['generateContent', 'streamGenerateContent', 'countTokens'],
+  image: ['generateContent', 'countTokens'],
+  embedding: ['embedContent', 'batchEmbedContents'],
+  speech: [],
+};
 
 /** A model in Gemini's `Model` shape (ai.google.dev/api/models), limits from the catalog when it has them. */
 function geminiModel(model: VisibleModel) {
@@ -27,7 +38,7 @@ function geminiModel(model: VisibleModel) {
     description: `${model.id}, served by Switchboard`,
     ...(limits?.contextWindow != null ? { inputTokenLimit: limits.contextWindow } : {}),
     ...(limits?.maxOutput != null ? { outputTokenLimit: limits.maxOutput } : {}),
-    supportedGenerationMethods: methods,
+    supportedGenerationMethods: methodsByKind[kindOf(model.entry)],
   };
 }
 
