@@ -48,13 +48,14 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
         db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
       };
     }
-    case 'postgres':
-      return {
-        dialect,
-        db: new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
-        }),
-      };
+    case 'postgres': {
+      const pool = new pg.Pool({ connectionString: url, max: poolSize });
+      // An idle connection the server ends (a restart, a terminated backend) is an 'error' event on
+      // the pool; unheard, it would crash the process. The pool drops that client and the next
+      // query opens a fresh one, so there is nothing else to do.
+      pool.on('error', () => {});
+      return { dialect, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+    }
     case 'mysql': {
       const pool = createMysqlPool({ uri: url.replace(/^mariadb:/i, 'mysql:'), connectionLimit: poolSize });
       return { dialect, db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }) };

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CreditLedgerTable, ModelPricesTable, RedemptionCodesTable } from './credit-tables.ts';
 
 /**
  * Table types shared by the three backends. Portable column choices: timestamps are epoch
@@ -18,6 +19,12 @@ export interface UsersTable {
   email: string | null;
   /** Set by `DELETE /api/user/{id}`: the row stays (logs and ledger point at it), the name stays taken. */
   deleted_at: number | null;
+  /** Micro-credits; changed only through the ledger, never below zero. */
+  balance: Generated<number>;
+  /** The plan that sets the user's limits; null: the default plan, if any. */
+  plan_name: string | null;
+  /** When the plan ends (epoch ms); null: never. */
+  plan_expires_at: number | null;
 }
 
 export type UserRole = 'user' | 'admin' | 'root';
@@ -52,6 +59,8 @@ export interface ApiKeysTable {
   scopes: string;
   /** JSON array of IP addresses and CIDR blocks the key may be used from; null: anywhere. */
   allow_ips: string | null;
+  /** Micro-credits charged to the key so far (held ones included); bounded by `credit_limit`. */
+  credit_used: Generated<number>;
 }
 
 export interface ChannelsTable {
@@ -177,6 +186,9 @@ export interface Database {
   models: ModelsTable;
   user_groups: UserGroupsTable;
   plans: PlansTable;
+  credit_ledger: CreditLedgerTable;
+  model_prices: ModelPricesTable;
+  redemption_codes: RedemptionCodesTable;
 }
 
 export type UserGroupRow = Selectable<UserGroupsTable>;

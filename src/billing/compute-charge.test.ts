@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { applyMultiplier, computeCharge } from './compute-charge.ts';
+import type { ModelPrice } from './model-price.ts';
+
+const gpt4oMini: ModelPrice = { perRequest: 0, input: 150_000, cachedInput: 75_000, output: 600_000 };
+
+describe('computeCharge', () => {
+  it('prices input, cached input and output per million tokens', () => {
+    // 1,000 input of which 400 cached, 500 output:
+    // 600 × 0.15 + 400 × 0.075 + 500 × 0.6 = 90 + 30 + 300 micro-credits.
+    expect(
+      computeCharge(gpt4oMini, { inputTokens: 1_000, cachedInputTokens: 400, outputTokens: 500 }, 1_000_000),
+    ).toBe(420);
+  });
+
+  it('rounds each part up, so a tiny request is never free', () => {
+    expect(
+      computeCharge(gpt4oMini, { inputTokens: 1, cachedInputTokens: 0, outputTokens: 1 }, 1_000_000),
+    ).toBe(2);
+  });
+
+  it('charges cached input at the input price when no cached price is set', () => {
+    const price: ModelPrice = { perRequest: 0, input: 1_000_000, cachedInput: null, output: 0 };
+    expect(computeCharge(price, { inputTokens: 10, cachedInputTokens: 10, outputTokens: 0 }, 1_000_000)).toBe(
+      10,
+    );
+  });
+
+  it('adds the per-request price and applies the group multiplier', () => {
+    const price: ModelPrice = { perRequest: 40_000, input: 0, cachedInput: null, output: 0 };
+    const usage = { inputTokens: 99, cachedInputTokens: 0, outputTokens: 99 };
+    expect(computeCharge(price, usage, 1_000_000)).toBe(40_000);
+    expect(computeCharge(price, usage, 1_500_000)).toBe(60_000);
+    expect(computeCharge(price, usage, 0)).toBe(0);
+  });
+
+  it('stays exact for huge token counts and prices', () => {
+    const price: ModelPrice = { perRequest: 0, input: 0, cachedInput: null, output: 9_000_000_000 };
+    expect(
+      computeCharge(price, { inputTokens: 0, cachedInputTokens: 0, outputTokens: 3_000_000_001 }, 1_000_000),
+    ).toBe(27_000_000_009_000);
+  });
+
+  it('ignores nonsense cached counts above the input', () => {
+    expect(
+      computeCharge(gpt4oMini, { inputTokens: 10, cachedInputTokens: 50, outputTokens: 0 }, 1_000_000),
+    ).toBe(1);
+  });
+});
+
+describe('applyMultiplier', () => {
+  it('rounds up fractional results', () => {
+    expect(applyMultiplier(3, 500_000)).toBe(2);
+    expect(applyMultiplier(0, 2_000_000)).toBe(0);
+  });
+});

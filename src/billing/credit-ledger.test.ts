@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { Store } from '../store/store.ts';
+import { CreditLedger } from './credit-ledger.ts';
+
+for (const backend of testBackends) {
+  announceSkipped(backend);
+  describe.skipIf(!backend.create)(`credit ledger on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    let ledger: CreditLedger;
+    let serial = 0;
+
+    /** A fresh user with `balance` credited through the ledger, and one key (optionally capped). */
+    async function account(balance: number, creditLimit: number | null = null) {
+      serial += 1;
+      const userId = await store.users.create({
+        username: `payer${serial}`,
+        passwordHash: 'h',
+        role: 'user',
+      });
+      const keyId = await store.apiKeys.create({
+        userId,
+        name: 'k',
+        keyHash: `hash-${serial}`,
+        masked: 'sk-…',
+        models: null,
+        expiresAt: null,
+        creditLimit,
+      });
+      if (balance > 0) {
+        await ledger.change({ userId, amount: balance, kind: 'top_up', note: null, createdBy: null });
+      }
+      return { userId, keyId };
+    }
+
+    const ledgerSum = async (userId: number) => {
+      const rows = await store.db
+        .selectFrom('credit_ledger')
+        .select('amount')
+        .where('user_id', '=', userId)
+        .execute();
+      return rows.reduce((sum, row) => sum + Number(row.amount), 0);
+    };
+    const keyUsed = async (keyId: number) =>
+      Number(
+        (
+          await store.db
+            .selectFrom('api_keys')
+            .select('credit_used')
+            .where('id', '=', keyId)
+            .executeTakeFirstOrThrow()
+        ).credit_used,
+      );
+
+    beforeAll(async () => {
+      database = await backend.create!();
+      store = await Store.open(database.url);
+      ledger = new CreditLedger(store.db, store.dialect);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('lets exactly as many concurrent holds through as the balance covers, never going below zero', async () => {
+      const { userId, keyId } = await account(50 * 1_000);
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, index) =>
+          ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: `r${index}` }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(50);
+      expect(
+        outcomes
+          .filter((outcome) => !outcome.ok)
+          .every((outcome) => !outcome.ok && outcome.reason === 'balance'),
+      ).toBe(true);
+      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await ledgerSum(userId)).toBe(0);
+      expect(await keyUsed(keyId)).toBe(50_000);
+    });
+
+    it('settles to the real cost, refunds failures and keeps the ledger summing to the balance', async () => {
+      const { userId, keyId } = await account(10_000);
+      expect(await ledger.hold({ userId, keyId, amount: 4_000, keyLimit: null, requestId: 'a' })).toEqual({
+        ok: true,
+        balance: 6_000,
+      });
+      expect((await ledger.hold({ userId, keyId, amount: 3_000, keyLimit: null, requestId: 'b' })).ok).toBe(
+        true,
+      );
+      await ledger.settle([
+        { userId, keyId, held: 4_000, charged: 1_500, requestId: 'a' },
+        { userId, keyId, held: 3_000, charged: 0, requestId: 'b' },
+      ]);
+      expect(await ledger.balanceOf(userId)).toBe(8_500);
+      expect(await ledgerSum(userId)).toBe(8_500);
+      expect(await keyUsed(keyId)).toBe(1_500);
+      const kinds = await store.db
+        .selectFrom('credit_ledger')
+        .select(['kind', 'amount', 'request_id'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute();
+      expect(kinds.map((row) => [row.kind, Number(row.amount), row.request_id])).toEqual([
+        ['top_up', 10_000, null],
+        ['hold', -4_000, 'a'],
+        ['hold', -3_000, 'b'],
+        ['settle', 2_500, 'a'],
+        ['refund', 3_000, 'b'],
+      ]);
+    });
+
+    it('takes a cost above the hold only as far as the balance goes', async () => {
+      const { userId, keyId } = await account(1_000);
+      await ledger.hold({ userId, keyId, amount: 600, keyLimit: null, requestId: 'over' });
+      await ledger.settle([{ userId, keyId, held: 600, charged: 5_000, requestId: 'over' }]);
+      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await ledgerSum(userId)).toBe(0);
+      expect(await keyUsed(keyId)).toBe(1_000);
+    });
+
+    it("refuses a hold over the key's credit limit and changes nothing", async () => {
+      const { userId, keyId } = await account(100_000, 2_500);
+      expect((await ledger.hold({ userId, keyId, amount: 2_000, keyLimit: 2_500, requestId: 'k1' })).ok).toBe(
+        true,
+      );
+      const refused = await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: 2_500, requestId: 'k2' });
+      expect(refused).toEqual({ ok: false, reason: 'key_limit', balance: 98_000 });
+      expect(await keyUsed(keyId)).toBe(2_000);
+      expect(await ledgerSum(userId)).toBe(98_000);
+    });
+
+    it('applies negative adjustments only down to zero', async () => {
+      const { userId } = await account(700);
+      const result = await ledger.change({
+        userId,
+        amount: -1_000,
+        kind: 'adjustment',
+        note: 'fix',
+        createdBy: 1,
+      });
+      expect(result).toEqual({ applied: -700, balance: 0 });
+      expect(await ledgerSum(userId)).toBe(0);
+    });
+  });
+}

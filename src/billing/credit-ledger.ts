@@ -1,0 +1,223 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { LedgerKind } from '../store/credit-tables.ts';
+import type { DialectName } from '../store/open-database.ts';
+import type { Database } from '../store/schema.ts';
+
+/** A hold placed before calling upstream: the request's worst case. */
+export interface HoldInput {
+  userId: number;
+  keyId: number;
+  amount: number;
+  /** The key's own spending cap; null: only the user's balance bounds the hold. */
+  keyLimit: number | null;
+  requestId: string;
+}
+
+export type HoldOutcome =
+  { ok: true; balance: number } | { ok: false; reason: 'balance' | 'key_limit'; balance: number };
+
+/** Closing a hold: what the request really cost (0 for a failed request, which is refunded). */
+export interface Settlement {
+  userId: number;
+  keyId: number;
+  held: number;
+  charged: number;
+  requestId: string;
+}
+
+/** A credit or debit outside requests: top-ups, signup credits, redemptions, adjustments. */
+export interface CreditChange {
+  userId: number;
+  amount: number;
+  kind: Extract<LedgerKind, 'top_up' | 'signup' | 'redemption' | 'adjustment'>;
+  note: string | null;
+  createdBy: number | null;
+}
+
+class HoldRefused extends Error {
+  constructor(readonly reason: 'balance' | 'key_limit') {
+    super(reason);
+  }
+}
+
+/**
+ * Balances and the ledger. Every balance change is a conditional UPDATE (`balance >= amount`) in
+ * the same transaction as its ledger row, so no read-then-write race exists between requests or
+ * gateway nodes: the database decides, and a balance never goes below zero.
+ */
+export class CreditLedger {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async balanceOf(userId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('balance')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  }
+
+  /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
+  async hold(input: HoldInput): Promise<HoldOutcome> {
+    try {
+      const balance = await this.db.transaction().execute(async (trx) => {
+        const taken = await trx
+          .updateTable('users')
+          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
+          .where('id', '=', input.userId)
+          .where('balance', '>=', input.amount)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) !== 1) throw new HoldRefused('balance');
+        let keyUpdate = trx
+          .updateTable('api_keys')
+          .set((eb) => ({ credit_used: eb('credit_used', '+', input.amount) }))
+          .where('id', '=', input.keyId);
+        if (input.keyLimit !== null) {
+          keyUpdate = keyUpdate.where((eb) =>
+            eb(eb('credit_used', '+', input.amount), '<=', eb.ref('credit_limit')),
+          );
+        }
+        const counted = await keyUpdate.executeTakeFirst();
+        if (input.keyLimit !== null && Number(counted.numUpdatedRows) !== 1)
+          throw new HoldRefused('key_limit');
+        await this.#append(trx, {
+          userId: input.userId,
+          keyId: input.keyId,
+          kind: 'hold',
+          amount: -input.amount,
+          requestId: input.requestId,
+          note: null,
+          createdBy: null,
+        });
+        return this.#balanceIn(trx, input.userId);
+      });
+      return { ok: true, balance };
+    } catch (error) {
+      if (!(error instanceof HoldRefused)) throw error;
+      return { ok: false, reason: error.reason, balance: await this.balanceOf(input.userId) };
+    }
+  }
+
+  /**
+   * Closes holds in one transaction: the unused part of each goes back to the user and the key. A
+   * request that cost more than its hold (an upstream that ignored `max_tokens`) takes the rest only
+   * as far as the balance goes.
+   */
+  async settle(settlements: readonly Settlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const settlement of settlements) await this.#settleOne(trx, settlement);
+    });
+  }
+
+  /** Adds (or, for a negative adjustment, takes as far as the balance goes) credits, with a ledger row. */
+  async change(change: CreditChange): Promise<{ applied: number; balance: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const applied =
+        change.amount >= 0 ? change.amount : -(await this.#take(trx, change.userId, -change.amount));
+      if (change.amount >= 0) {
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ balance: eb('balance', '+', change.amount) }))
+          .where('id', '=', change.userId)
+          .execute();
+      }
+      await this.#append(trx, { ...change, keyId: null, amount: applied, requestId: null });
+      return { applied, balance: await this.#balanceIn(trx, change.userId) };
+    });
+  }
+
+  /** Credits a user inside a caller's transaction (redemptions: the code and the credit commit together). */
+  async changeIn(trx: Transaction<Database>, change: CreditChange): Promise<number> {
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ balance: eb('balance', '+', change.amount) }))
+      .where('id', '=', change.userId)
+      .execute();
+    await this.#append(trx, { ...change, keyId: null, requestId: null });
+    return this.#balanceIn(trx, change.userId);
+  }
+
+  async #settleOne(trx: Transaction<Database>, settlement: Settlement): Promise<void> {
+    const { userId, keyId, held, charged, requestId } = settlement;
+    let amount = held - charged;
+    if (amount > 0) {
+      await trx
+        .updateTable('users')
+        .set((eb) => ({ balance: eb('balance', '+', amount) }))
+        .where('id', '=', userId)
+        .execute();
+    } else if (amount < 0) {
+      amount = -(await this.#take(trx, userId, -amount));
+    }
+    if (amount !== 0) {
+      await trx
+        .updateTable('api_keys')
+        .set((eb) => ({ credit_used: eb('credit_used', '-', amount) }))
+        .where('id', '=', keyId)
+        .execute();
+    }
+    const kind = charged === 0 ? 'refund' : 'settle';
+    const note = charged === 0 ? null : `charged ${held - amount}`;
+    await this.#append(trx, { userId, keyId, kind, amount, requestId, note, createdBy: null });
+  }
+
+  /** Takes up to `wanted` from the balance, never below zero; returns what was taken. */
+  async #take(trx: Transaction<Database>, userId: number, wanted: number): Promise<number> {
+    const whole = await trx
+      .updateTable('users')
+      .set((eb) => ({ balance: eb('balance', '-', wanted) }))
+      .where('id', '=', userId)
+      .where('balance', '>=', wanted)
+      .executeTakeFirst();
+    if (Number(whole.numUpdatedRows) === 1) return wanted;
+    // Not enough: lock the row, then take what is there. SQLite has one writer, so no lock is needed.
+    let select = trx.selectFrom('users').select('balance').where('id', '=', userId);
+    if (this.dialect !== 'sqlite') select = select.forUpdate();
+    const row = await select.executeTakeFirst();
+    const available = Math.max(0, Math.min(wanted, Number(row?.balance ?? 0)));
+    if (available > 0) {
+      await trx
+        .updateTable('users')
+        .set((eb) => ({ balance: eb('balance', '-', available) }))
+        .where('id', '=', userId)
+        .execute();
+    }
+    return available;
+  }
+
+  async #balanceIn(trx: Transaction<Database>, userId: number): Promise<number> {
+    const row = await trx.selectFrom('users').select('balance').where('id', '=', userId).executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  }
+
+  async #append(
+    trx: Transaction<Database>,
+    row: {
+      userId: number;
+      keyId: number | null;
+      kind: LedgerKind;
+      amount: number;
+      requestId: string | null;
+      note: string | null;
+      createdBy: number | null;
+    },
+  ): Promise<void> {
+    await trx
+      .insertInto('credit_ledger')
+      .values({
+        user_id: row.userId,
+        api_key_id: row.keyId,
+        kind: row.kind,
+        amount: row.amount,
+        request_id: row.requestId,
+        note: row.note,
+        created_by: row.createdBy,
+        created_at: Date.now(),
+      })
+      .execute();
+  }
+}
