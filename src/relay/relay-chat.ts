@@ -1,11 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { routeModel } from '../catalog/route-model.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
-import { pickChannels } from '../routing/pick-channels.ts';
 import { estimateRequestTokens } from './estimate-tokens.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import { ClientLink } from './client-link.ts';
@@ -13,8 +11,10 @@ import { encodeForChannel } from './encode-for-channel.ts';
 import type { KeyContext } from './key-context.ts';
 import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
-import { newRelayRecord, toLogRow, type RelayRecord } from './relay-record.ts';
+import { newRelayRecord, toLogRow } from './relay-record.ts';
+import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
+import { routeChannels } from './route-channels.ts';
 import { sendSameFormatWhole } from './respond-same-format.ts';
 import { sendTranslatedWhole } from './respond-translated.ts';
 import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
@@ -24,20 +24,6 @@ import { takeAnswer, type AnswerPlan } from './take-answer.ts';
 import type { UpstreamRequest } from './upstream-client.ts';
 import { upstreamPath } from './upstream-path.ts';
 import { warningsHeader } from './warnings-header.ts';
-
-function responseHeaders(
-  reply: FastifyReply,
-  record: RelayRecord,
-  answer: UpstreamAnswer,
-): Record<string, string> {
-  const headers: Record<string, string> = {
-    'x-request-id': record.requestId,
-    'x-switchboard-overhead-ms': Math.max(0, reply.elapsedTime - record.upstreamMs).toFixed(2),
-  };
-  if (record.key && record.key.role !== 'user') headers['x-switchboard-channel'] = answer.channel.name;
-  if (record.warnings.length > 0) headers['x-switchboard-warnings'] = warningsHeader(record.warnings);
-  return headers;
-}
 
 /** The body for a channel of another format: the client's request decoded once, encoded for it. */
 function translatedBody(
@@ -69,10 +55,7 @@ export async function relayChat(
     record.endpoint = call.endpoint;
     record.model = call.model;
     record.stream = call.stream;
-    const route = routeModel(deps.catalog, deps.registry, key, call.model, call.provider);
-    // A channel's cost for the model under the name it lists it, or its cost for any model.
-    const costOf = (channel: RuntimeChannel) => channel.costs[route.nameFor(channel)] ?? channel.costs['*'];
-    const channels = pickChannels(route.channels, route.strategy, deps.health, Math.random, costOf);
+    const { route, channels } = routeChannels(deps, key, call.model, call.provider);
     let core: Decoded<ChatRequest> | undefined;
     record.estimateInput = () => {
       try {
@@ -112,7 +95,7 @@ export async function relayChat(
     const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
     record.firstByteMs = Date.now() - record.startedAt;
     const plan = plans.get(answer.channel.id)!;
-    const headers = responseHeaders(reply, record, answer);
+    const headers = relayResponseHeaders(reply, record, answer);
     if (value.kind === 'stream') {
       const outcome = await value.stream.pipe(reply, headers);
       if (outcome.failure !== undefined) {

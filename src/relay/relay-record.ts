@@ -10,10 +10,19 @@ export interface ChannelAttempt {
   outcome: string;
 }
 
+/**
+ * What kind of call a request was: what it is priced by. Chat and embeddings by tokens (`usage`),
+ * images by the images made and speech by the characters spoken (`units`).
+ */
+export type RelayKind = 'chat' | 'embeddings' | 'images' | 'speech';
+
 /** What the relay learns about one request as it goes; becomes its log row at the end. */
 export interface RelayRecord {
   requestId: string;
   endpoint: string;
+  kind: RelayKind;
+  /** Images generated (`images`) or input characters (`speech`); null for token-priced calls. */
+  units: number | null;
   startedAt: number;
   key: KeyContext | undefined;
   model: string;
@@ -38,6 +47,8 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
   return {
     requestId,
     endpoint,
+    kind: 'chat',
+    units: null,
     startedAt: Date.now(),
     key: undefined,
     model: '',

@@ -12,10 +12,13 @@ export interface StreamHandlers {
   chunk(bytes: Buffer): Buffer | string | undefined;
   /** The upstream ended: what closes the client's stream. */
   end(): Buffer | string | undefined;
-  /** A failure after the first byte: the client's error event. */
-  fail(error: GatewayError): string;
+  /**
+   * A failure after the first byte: the client's error event. Undefined for a body that has no place
+   * for one (audio): the connection is then dropped, so the client sees the answer is incomplete.
+   */
+  fail(error: GatewayError): string | undefined;
   /** Fed by `chunk` with the upstream's events until the first content. */
-  gate: StreamGate;
+  gate: Pick<StreamGate, 'open' | 'error'>;
 }
 
 export interface StreamOutcome {
@@ -145,7 +148,8 @@ class StreamPump implements BodySink, PrimedStream {
     reply.hijack();
     const response = reply.raw;
     this.#response = response;
-    // Headers go out with the first bytes, in one write, as a bare proxy would send them.
+    // Headers go out with the first bytes, in one write, as a bare proxy would send them. `headers`
+    // may name another content type (audio).
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -211,7 +215,9 @@ class StreamPump implements BodySink, PrimedStream {
       return;
     }
     const { error: gatewayError } = classifyUpstreamError(error);
-    this.#response!.end(this.handlers.fail(gatewayError));
+    const tail = this.handlers.fail(gatewayError);
+    if (tail === undefined) this.#response!.destroy();
+    else this.#response!.end(tail);
     this.#resolveOutcome?.({
       status: 502,
       errorCode: 'upstream_stream_error',

@@ -37,7 +37,11 @@ function errorInBody(bytes: Buffer): string | undefined {
   return upstreamErrorMessage(text);
 }
 
-async function takeWhole(answer: UpstreamAnswer, link: ClientLink): Promise<Taken<TakenAnswer>> {
+/** A 2xx answer read whole; a body that breaks off or holds an error envelope fails the attempt. */
+export async function takeWhole(
+  answer: UpstreamAnswer,
+  link: ClientLink,
+): Promise<Taken<{ kind: 'whole'; bytes: Buffer }>> {
   let bytes: Buffer;
   try {
     bytes = await answer.call.buffer();

@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../core/gateway-error.ts';
+import { toGatewayError } from '../http/to-gateway-error.ts';
+import { ClientLink } from './client-link.ts';
+import type { EndpointCall } from './endpoint-call.ts';
+import type { KeyContext } from './key-context.ts';
+import { readMetadataHeader } from './read-metadata-header.ts';
+import type { RelayDeps } from './relay-deps.ts';
+import { newRelayRecord, toLogRow } from './relay-record.ts';
+import { relayResponseHeaders } from './relay-response-headers.ts';
+import { clientClosedStatus } from './relay-stream.ts';
+import { routeChannels } from './route-channels.ts';
+import { upstreamModel } from './runtime-channel.ts';
+import { sendWithFailover } from './send-with-failover.ts';
+
+/**
+ * One call to a non-chat route (embeddings, images, speech), through the same steps as chat: route
+ * the model to its channels (those whose format serves the route), send with failover, answer the
+ * client, log one row that says what kind of call it was and what it used.
+ */
+export async function relayEndpoint<T>(
+  deps: RelayDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: KeyContext,
+  readCall: () => EndpointCall<T>,
+): Promise<void> {
+  const record = newRelayRecord(request.id, request.routeOptions.url ?? request.url);
+  record.key = key;
+  const link = new ClientLink(reply.raw);
+  try {
+    record.userMetadata = readMetadataHeader(request.headers);
+    const call = readCall();
+    record.kind = call.kind;
+    record.endpoint = call.endpoint;
+    record.model = call.model;
+    record.units = call.units;
+    record.estimateInput = call.estimateInputTokens;
+    const { route, channels } = routeChannels(deps, key, call.model, undefined, (candidates) => {
+      const serving = candidates.filter((channel) => call.serves(channel));
+      if (serving.length === 0) {
+        throw new GatewayError(400, 'invalid_request', call.unservedMessage, { param: 'model' });
+      }
+      return serving;
+    });
+    const build = (channel: Parameters<typeof call.request>[0]) => {
+      const model = upstreamModel(channel, route.nameFor(channel));
+      record.upstreamModel = model;
+      return call.request(channel, model);
+    };
+    const take = (answer: Parameters<typeof call.take>[0]) => call.take(answer, record, link);
+    const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
+    record.firstByteMs = Date.now() - record.startedAt;
+    const outcome = await call.send(
+      reply,
+      relayResponseHeaders(reply, record, answer),
+      value,
+      answer,
+      record,
+    );
+    if (outcome.failure !== undefined) {
+      deps.health.interrupted(answer.channel.id, outcome.failure);
+      record.attempts.at(-1)!.outcome = 'interrupted';
+    }
+    deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
+  } catch (error) {
+    if (link.gone) {
+      deps.logWriter.enqueue(toLogRow(record, clientClosedStatus, 'client_closed'));
+      if (!reply.sent) reply.hijack();
+      return;
+    }
+    const { error: gatewayError } = toGatewayError(error);
+    deps.logWriter.enqueue(toLogRow(record, gatewayError.status, gatewayError.code));
+    throw error;
+  } finally {
+    link.release();
+  }
+}

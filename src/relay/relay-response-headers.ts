@@ -1,0 +1,19 @@
+import type { FastifyReply } from 'fastify';
+import type { RelayRecord } from './relay-record.ts';
+import type { UpstreamAnswer } from './send-with-failover.ts';
+import { warningsHeader } from './warnings-header.ts';
+
+/** The gateway's own headers on a relayed answer (API.md 1.3); the channel's name for admins only. */
+export function relayResponseHeaders(
+  reply: FastifyReply,
+  record: RelayRecord,
+  answer: UpstreamAnswer,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-request-id': record.requestId,
+    'x-switchboard-overhead-ms': Math.max(0, reply.elapsedTime - record.upstreamMs).toFixed(2),
+  };
+  if (record.key && record.key.role !== 'user') headers['x-switchboard-channel'] = answer.channel.name;
+  if (record.warnings.length > 0) headers['x-switchboard-warnings'] = warningsHeader(record.warnings);
+  return headers;
+}
