@@ -13,6 +13,7 @@ import { registerModelsRoutes } from '../relay/models-route.ts';
 import { registerAnthropicMessagesRoutes } from '../relay/routes/anthropic-messages-routes.ts';
 import { registerGeminiRoutes } from '../relay/routes/gemini-routes.ts';
 import { registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
+import { registerOpenAiEndpointRoutes } from '../relay/routes/openai-endpoint-routes.ts';
 import { registerProviderScopedRoute } from '../relay/routes/provider-scoped-route.ts';
 import type { RelayDeps } from '../relay/relay-deps.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
@@ -37,9 +38,11 @@ export interface AppOptions {
 const surfaceOfUrl = (url: string): Surface =>
   url.startsWith('/api/core/')
     ? 'provider-scoped'
-    : url.startsWith('/api/') || url === '/api'
-      ? 'management'
-      : 'openai';
+    : url.startsWith('/api/v1/')
+      ? 'openai'
+      : url.startsWith('/api/') || url === '/api'
+        ? 'management'
+        : 'openai';
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -84,9 +87,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       scope.setNotFoundHandler(notFoundFor('openai'));
       registerOpenAiChatRoute(scope, options.relay, '/v1/chat/completions');
       registerModelsRoutes(scope, options.relay);
+      registerOpenAiEndpointRoutes(scope, options.relay, '/v1');
       registerAnthropicMessagesRoutes(scope, options.relay, options.logger);
     },
     { prefix: '/v1' },
+  );
+
+  // The prefixed alias of the OpenAI chat and model routes (API.md 1), with OpenAI-format errors.
+  await app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      scope.setErrorHandler(errorHandlerFor('openai', options.logger));
+      scope.setNotFoundHandler(notFoundFor('openai'));
+      registerOpenAiChatRoute(scope, options.relay, '/api/v1/chat/completions');
+      registerModelsRoutes(scope, options.relay);
+    },
+    { prefix: '/api/v1' },
   );
 
   await app.register(
