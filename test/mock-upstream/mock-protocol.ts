@@ -64,7 +64,9 @@ export type OutgoingHeaders = Record<string, string>;
 export type RenderedReply =
   | { type: 'body'; status: number; headers: OutgoingHeaders; body: string }
   /** `frames` are whole frames (SSE events, or JSON array elements), in order. */
-  | { type: 'stream'; status: number; headers: OutgoingHeaders; frames: string[] };
+  | { type: 'stream'; status: number; headers: OutgoingHeaders; frames: string[] }
+  /** A binary body (audio) sent in `chunks`, one write each, paced like stream frames. */
+  | { type: 'binary'; status: number; headers: OutgoingHeaders; chunks: Buffer[] };
 
 export interface MockProtocol {
   /** Undefined when the body is not a request of this protocol at all (e.g. not a JSON object). */

@@ -60,12 +60,46 @@ async function writeStream(
   }
 }
 
-/** Writes a protocol's rendered reply: a whole body, or SSE frames paced and possibly cut. */
+/**
+ * A binary body in its chunks, each its own write (`delayBetweenChunksMs` apart); a cut sends the
+ * first `cutAfter` of them (never all) and closes the connection.
+ */
+async function writeBinary(
+  exchange: Exchange,
+  reply: Extract<RenderedReply, { type: 'binary' }>,
+  options: WriteOptions,
+): Promise<void> {
+  const { response } = exchange;
+  const { chunks } = reply;
+  response.writeHead(reply.status, reply.headers);
+  const count =
+    options.cutAfter === undefined
+      ? chunks.length
+      : Math.max(0, Math.min(options.cutAfter, chunks.length - 1));
+  for (let index = 0; index < count; index++) {
+    if (
+      index > 0 &&
+      options.delayBetweenChunksMs > 0 &&
+      !(await exchange.sleep(options.delayBetweenChunksMs))
+    )
+      return;
+    if (!exchange.writable) return;
+    response.write(chunks[index]);
+  }
+  if (options.cutAfter === undefined) response.end();
+  else {
+    if (count === 0) response.flushHeaders();
+    exchange.cutConnection();
+  }
+}
+
+/** Writes a protocol's rendered reply: a whole body, SSE frames or binary chunks, paced and possibly cut. */
 export async function writeRenderedReply(
   exchange: Exchange,
   reply: RenderedReply,
   options: WriteOptions,
 ): Promise<void> {
   if (reply.type === 'body') writeBody(exchange, reply, options.cutAfter);
+  else if (reply.type === 'binary') await writeBinary(exchange, reply, options);
   else await writeStream(exchange, reply, options);
 }
