@@ -6,6 +6,7 @@ import * as modelCatalog from './migrations/004-model-catalog.ts';
 import * as accounts from './migrations/005-accounts.ts';
 import * as groupsPlans from './migrations/006-groups-plans.ts';
 import * as channelCosts from './migrations/007-channel-costs.ts';
+import * as logBodiesRollups from './migrations/008-log-bodies-rollups.ts';
 import * as credits from './migrations/009-credits.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
@@ -23,6 +24,7 @@ const migrations: Record<string, VersionedMigration> = {
   '005-accounts': accounts,
   '006-groups-plans': groupsPlans,
   '007-channel-costs': channelCosts,
+  '008-log-bodies-rollups': logBodiesRollups,
   '009-credits': credits,
 };
 

@@ -1,6 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Database, NewRequestLog, RequestLogRow } from './schema.ts';
+import { insertReturningId } from './insert-returning-id.ts';
+import type { DialectName } from './open-database.ts';
+import type { LogBodies, RequestLogEntry } from './request-log-entry.ts';
+import { rollupDeltas, rollupKeyColumns, rollupSumColumns } from './rollup-deltas.ts';
+import type {
+  Database,
+  NewRequestLog,
+  RequestLogBodiesRow,
+  RequestLogBodiesTable,
+  RequestLogRow,
+} from './schema.ts';
+import { sqliteRollupUpsert, upsertRollups } from './upsert-rollups.ts';
 
 export interface RequestLogQuery {
   /** Only this user's rows; undefined for all rows (admins). */
@@ -37,14 +48,52 @@ const insertColumns = [
   'user_metadata',
   'warnings',
   'attempts',
+  'credits',
 ] as const satisfies readonly (keyof NewRequestLog)[];
 
+const creditsIndex = insertColumns.indexOf('credits');
+
+const bodyColumns = [
+  'log_id',
+  'request_body',
+  'request_bytes',
+  'request_truncated',
+  'response_body',
+  'response_bytes',
+  'response_truncated',
+] as const satisfies readonly (keyof RequestLogBodiesTable)[];
+
+function bodyRow(logId: number, bodies: LogBodies): RequestLogBodiesTable {
+  return {
+    log_id: logId,
+    request_body: bodies.request?.text ?? null,
+    request_bytes: bodies.request?.bytes ?? 0,
+    request_truncated: bodies.request?.truncated ? 1 : 0,
+    response_body: bodies.response?.text ?? null,
+    response_bytes: bodies.response?.bytes ?? 0,
+    response_truncated: bodies.response?.truncated ? 1 : 0,
+  };
+}
+
+function sqliteValues(row: NewRequestLog): unknown[] {
+  const values = new Array<unknown>(insertColumns.length);
+  for (let index = 0; index < insertColumns.length; index++)
+    values[index] = row[insertColumns[index]!] ?? null;
+  values[creditsIndex] = row.credits ?? 0;
+  return values;
+}
+
+/**
+ * Request-log rows, their bodies, and the hourly rollups made from them. A batch is written in one
+ * transaction — rows, bodies and rollup increments together — so a retried batch never counts twice.
+ */
 export class RequestLogsRepository {
-  readonly #insertBatch: ((rows: readonly NewRequestLog[]) => void) | undefined;
+  readonly #insertBatch: ((rows: readonly RequestLogEntry[]) => void) | undefined;
   readonly #sqlite: BetterSqlite3.Database | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
     sqlite?: BetterSqlite3.Database,
   ) {
     this.#sqlite = sqlite;
@@ -55,13 +104,25 @@ export class RequestLogsRepository {
       const insert = sqlite.prepare(
         `INSERT INTO request_logs (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
       );
-      this.#insertBatch = sqlite.transaction((rows: readonly NewRequestLog[]) => {
-        for (const row of rows) insert.run(insertColumns.map((column) => row[column] ?? null));
+      const insertBody = sqlite.prepare(
+        `INSERT INTO request_log_bodies (${bodyColumns.join(', ')}) VALUES (${bodyColumns.map(() => '?').join(', ')})`,
+      );
+      const upsert = sqlite.prepare(sqliteRollupUpsert());
+      const rollupColumns = [...rollupKeyColumns, ...rollupSumColumns];
+      this.#insertBatch = sqlite.transaction((rows: readonly RequestLogEntry[]) => {
+        for (const row of rows) {
+          const result = insert.run(sqliteValues(row));
+          if (row.bodies) {
+            const body = bodyRow(Number(result.lastInsertRowid), row.bodies);
+            insertBody.run(bodyColumns.map((column) => body[column]));
+          }
+        }
+        for (const delta of rollupDeltas(rows)) upsert.run(rollupColumns.map((column) => delta[column]));
       });
     }
   }
 
-  async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
+  async insertMany(rows: readonly RequestLogEntry[]): Promise<void> {
     if (rows.length === 0) return;
     if (this.#insertBatch) {
       // Never inside another writer's open transaction (Kysely's, on the same connection): its
@@ -70,7 +131,31 @@ export class RequestLogsRepository {
       this.#insertBatch(rows);
       return;
     }
-    await this.db.insertInto('request_logs').values(rows).execute();
+    await this.db.transaction().execute(async (transaction) => {
+      // Rows without bodies go in multi-row INSERTs; a row with bodies alone, to learn its id.
+      let run: NewRequestLog[] = [];
+      const insertRun = async () => {
+        if (run.length === 0) return;
+        await transaction.insertInto('request_logs').values(run).execute();
+        run = [];
+      };
+      for (const entry of rows) {
+        if (!('bodies' in entry)) {
+          run.push(entry);
+          continue;
+        }
+        const { bodies, ...row } = entry;
+        if (!bodies) {
+          run.push(row);
+          continue;
+        }
+        await insertRun();
+        const id = await insertReturningId(this.dialect, transaction.insertInto('request_logs').values(row));
+        await transaction.insertInto('request_log_bodies').values(bodyRow(id, bodies)).execute();
+      }
+      await insertRun();
+      await upsertRollups(transaction, this.dialect, rollupDeltas(rows));
+    });
   }
 
   /** Newest first. Keyset paging on id stays fast however deep the page. */
@@ -85,5 +170,43 @@ export class RequestLogsRepository {
     if (query.to !== undefined) select = select.where('created_at', '<', query.to);
     if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
     return select.orderBy('id', 'desc').limit(query.limit).execute();
+  }
+
+  /** One row by id; with `userId`, only if it is that user's. */
+  findById(id: number, userId?: number): Promise<RequestLogRow | undefined> {
+    let select = this.db.selectFrom('request_logs').selectAll().where('id', '=', id);
+    if (userId !== undefined) select = select.where('user_id', '=', userId);
+    return select.executeTakeFirst();
+  }
+
+  findBodies(logId: number): Promise<RequestLogBodiesRow | undefined> {
+    return this.db
+      .selectFrom('request_log_bodies')
+      .selectAll()
+      .where('log_id', '=', logId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest rows created before `cutoff`, with their bodies, and says how
+   * many went. Ids are chosen first (by the created_at index), then deleted by primary key: the one
+   * form that works alike on SQLite, PostgreSQL (no DELETE … LIMIT) and MySQL/MariaDB (no LIMIT in
+   * a subquery on the table being deleted from).
+   */
+  async deleteOlderThan(cutoff: number, limit: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('request_logs')
+      .select('id')
+      .where('created_at', '<', cutoff)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    const ids = rows.map((row) => row.id);
+    await this.db.transaction().execute(async (transaction) => {
+      await transaction.deleteFrom('request_log_bodies').where('log_id', 'in', ids).execute();
+      await transaction.deleteFrom('request_logs').where('id', 'in', ids).execute();
+    });
+    return ids.length;
   }
 }

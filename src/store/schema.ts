@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { CreditLedgerTable, ModelPricesTable, RedemptionCodesTable } from './credit-tables.ts';
+import type { LatencyBucketColumn } from './latency-buckets.ts';
 
 /**
  * Table types shared by the three backends. Portable column choices: timestamps are epoch
@@ -116,7 +117,42 @@ export interface RequestLogsTable {
   warnings: string | null;
   /** JSON array of the channels tried, in order: `[{"channel":3,"outcome":"503"},…]`; null if none. */
   attempts: string | null;
+  /** What the request was charged, in micro-credits (0 until billing fills it). */
+  credits: Generated<number>;
 }
+
+/** Request and response bodies of a log row, kept only when the operator turns `log_bodies` on. */
+export interface RequestLogBodiesTable {
+  /** The request_logs row's id. */
+  log_id: number;
+  /** The body as text, cut at `log_body_max_bytes`; null when there was none to keep. */
+  request_body: string | null;
+  /** The whole body's size, and 1 when what is kept is cut short of it. */
+  request_bytes: number;
+  request_truncated: number;
+  response_body: string | null;
+  response_bytes: number;
+  response_truncated: number;
+}
+
+/**
+ * Hourly sums of the log per user, key and model, added to as log rows are written; the dashboard
+ * reads only these. `user_id`/`api_key_id` 0 stand for none. One count per latency bucket.
+ */
+export type RequestRollupsTable = {
+  hour_start: number;
+  user_id: number;
+  api_key_id: number;
+  model: string;
+  requests: number;
+  /** Requests answered with a status of 400 or more (a client's own disconnect, 499, excluded). */
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  credits: number;
+  latency_ms_sum: number;
+} & Record<LatencyBucketColumn, number>;
 
 export interface SystemLogsTable {
   id: Generated<number>;
@@ -181,6 +217,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   channels: ChannelsTable;
   request_logs: RequestLogsTable;
+  request_log_bodies: RequestLogBodiesTable;
+  request_rollups: RequestRollupsTable;
   settings: SettingsTable;
   system_logs: SystemLogsTable;
   models: ModelsTable;
@@ -202,6 +240,8 @@ export type ChannelRow = Selectable<ChannelsTable>;
 export type RequestLogRow = Selectable<RequestLogsTable>;
 export type ModelRow = Selectable<ModelsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
+export type RequestLogBodiesRow = Selectable<RequestLogBodiesTable>;
+export type RequestRollupRow = Selectable<RequestRollupsTable>;
 export type ChannelUpdate = Updateable<ChannelsTable>;
 export type SystemLogRow = Selectable<SystemLogsTable>;
 export type NewSystemLog = Insertable<SystemLogsTable>;

@@ -4,9 +4,12 @@ import { ApiKeysRepository } from './api-keys-repository.ts';
 import { ChannelsRepository } from './channels-repository.ts';
 import { GroupsPlansRepository } from './groups-plans-repository.ts';
 import { migrateToLatest } from './migrate.ts';
+import { ModelPricesRepository } from './model-prices-repository.ts';
 import { ModelsRepository } from './models-repository.ts';
 import { openDatabase, type DialectName } from './open-database.ts';
+import { RedemptionCodesRepository } from './redemption-codes-repository.ts';
 import { RequestLogsRepository } from './request-logs-repository.ts';
+import { RequestRollupsRepository } from './request-rollups-repository.ts';
 import type { Database } from './schema.ts';
 import { SessionsRepository } from './sessions-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
@@ -20,9 +23,12 @@ export class Store {
   readonly apiKeys: ApiKeysRepository;
   readonly channels: ChannelsRepository;
   readonly requestLogs: RequestLogsRepository;
+  readonly requestRollups: RequestRollupsRepository;
   readonly settings: SettingsRepository;
   readonly systemLogs: SystemLogsRepository;
   readonly models: ModelsRepository;
+  readonly modelPrices: ModelPricesRepository;
+  readonly redemptionCodes: RedemptionCodesRepository;
   readonly groupsPlans: GroupsPlansRepository;
 
   private constructor(
@@ -34,10 +40,13 @@ export class Store {
     this.sessions = new SessionsRepository(db);
     this.apiKeys = new ApiKeysRepository(db, dialect);
     this.channels = new ChannelsRepository(db, dialect);
-    this.requestLogs = new RequestLogsRepository(db, sqlite);
+    this.requestLogs = new RequestLogsRepository(db, dialect, sqlite);
+    this.requestRollups = new RequestRollupsRepository(db);
     this.settings = new SettingsRepository(db, dialect);
     this.systemLogs = new SystemLogsRepository(db);
     this.models = new ModelsRepository(db, dialect);
+    this.modelPrices = new ModelPricesRepository(db, dialect);
+    this.redemptionCodes = new RedemptionCodesRepository(db, dialect);
     this.groupsPlans = new GroupsPlansRepository(db, dialect);
   }
 

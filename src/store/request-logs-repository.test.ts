@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { latencyBucketColumns, latencyBucketIndex } from './latency-buckets.ts';
+import type { RequestLogEntry } from './request-log-entry.ts';
+import { hourMs } from './rollup-deltas.ts';
+import type { NewRequestLog } from './schema.ts';
+import { Store } from './store.ts';
+
+const base = Date.UTC(2024, 5, 1);
+
+let sequence = 0;
+const logRow = (overrides: Partial<NewRequestLog> = {}): NewRequestLog => ({
+  created_at: base,
+  request_id: `r-${++sequence}`,
+  user_id: 1,
+  api_key_id: 10,
+  endpoint: '/v1/chat/completions',
+  model: 'gpt-4o',
+  upstream_model: null,
+  channel_id: null,
+  status: 200,
+  stream: 0,
+  prompt_tokens: 10,
+  completion_tokens: 5,
+  cached_tokens: 0,
+  usage_estimated: 0,
+  latency_ms: 100,
+  first_byte_ms: null,
+  error_code: null,
+  user_metadata: null,
+  warnings: null,
+  ...overrides,
+});
+
+for (const backend of testBackends) {
+  announceSkipped(backend);
+  describe.skipIf(!backend.create)(`request logs, bodies and rollups on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+
+    beforeAll(async () => {
+      database = await backend.create!();
+      store = await Store.open(database.url);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    const rollups = (userId: number) =>
+      store.db
+        .selectFrom('request_rollups')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('hour_start')
+        .execute();
+
+    it('keeps bodies with exactly the rows that carry them, whatever their place in the batch', async () => {
+      const bodies = (text: string) => ({
+        request: { text: `req ${text}`, bytes: 100, truncated: true },
+        response: null,
+      });
+      const entries: RequestLogEntry[] = [
+        logRow({ request_id: 'b-1', user_id: 2 }),
+        { ...logRow({ request_id: 'b-2', user_id: 2 }), bodies: bodies('two') },
+        logRow({ request_id: 'b-3', user_id: 2 }),
+        { ...logRow({ request_id: 'b-4', user_id: 2 }), bodies: bodies('four') },
+        { ...logRow({ request_id: 'b-5', user_id: 2 }), bodies: undefined },
+      ];
+      await store.requestLogs.insertMany(entries);
+      const rows = await store.requestLogs.list({ userId: 2, limit: 10 });
+      expect(rows.map((row) => row.request_id).sort()).toEqual(['b-1', 'b-2', 'b-3', 'b-4', 'b-5']);
+      for (const row of rows) {
+        const kept = await store.requestLogs.findBodies(row.id);
+        if (row.request_id === 'b-2' || row.request_id === 'b-4') {
+          expect(kept).toMatchObject({
+            request_body: row.request_id === 'b-2' ? 'req two' : 'req four',
+            request_bytes: 100,
+            request_truncated: 1,
+            response_body: null,
+          });
+        } else {
+          expect(kept).toBeUndefined();
+        }
+      }
+      expect(rows.every((row) => row.credits === 0)).toBe(true);
+    });
+
+    it('rolls rows up per hour, key and model as they are written, latencies in buckets', async () => {
+      const user = 3;
+      await store.requestLogs.insertMany([
+        logRow({ user_id: user, latency_ms: 5, credits: 1000 }),
+        logRow({ user_id: user, latency_ms: 120, status: 502, prompt_tokens: 1, completion_tokens: 0 }),
+        logRow({ user_id: user, latency_ms: 120, created_at: base + hourMs - 1, status: 499 }),
+        logRow({
+          user_id: user,
+          created_at: base + hourMs,
+          model: 'claude',
+          api_key_id: null,
+          latency_ms: 400_000,
+        }),
+      ]);
+      await store.requestLogs.insertMany([
+        logRow({ user_id: user, latency_ms: 3000, credits: 7, cached_tokens: 4 }),
+      ]);
+      const rows = await rollups(user);
+      expect(rows).toHaveLength(2);
+      const [first, second] = rows;
+      expect(first).toMatchObject({
+        hour_start: base,
+        api_key_id: 10,
+        model: 'gpt-4o',
+        requests: 4,
+        errors: 1,
+        prompt_tokens: 31,
+        completion_tokens: 15,
+        cached_tokens: 4,
+        credits: 1007,
+        latency_ms_sum: 5 + 120 + 120 + 3000,
+      });
+      const counts = (row: typeof first) => latencyBucketColumns.map((column) => Number(row![column]));
+      const expected = latencyBucketColumns.map(() => 0);
+      for (const latency of [5, 120, 120, 3000]) expected[latencyBucketIndex(latency)]! += 1;
+      expect(counts(first)).toEqual(expected);
+      expect(second).toMatchObject({
+        hour_start: base + hourMs,
+        api_key_id: 0,
+        model: 'claude',
+        requests: 1,
+      });
+      expect(counts(second).at(-1)).toBe(1);
+    });
+
+    it('adds up under concurrent writers on separate connections, never losing a count', async () => {
+      const user = 4;
+      const others = await Promise.all([Store.open(database.url), Store.open(database.url)]);
+      try {
+        const writers = [store, ...others];
+        const batches = Array.from({ length: 12 }, (_, batch) =>
+          Array.from({ length: 25 }, (_, index) =>
+            logRow({ user_id: user, model: index % 2 === 0 ? 'even' : 'odd', latency_ms: batch, credits: 3 }),
+          ),
+        );
+        await Promise.all(
+          batches.map((rows, index) => writers[index % writers.length]!.requestLogs.insertMany(rows)),
+        );
+      } finally {
+        await Promise.all(others.map((other) => other.close()));
+      }
+      const rows = await rollups(user);
+      expect(rows.map((row) => [row.model, Number(row.requests), Number(row.credits)]).sort()).toEqual([
+        ['even', 12 * 13, 12 * 13 * 3],
+        ['odd', 12 * 12, 12 * 12 * 3],
+      ]);
+    });
+
+    it('writes nothing of a batch that fails: no rows, no bodies, no rollup counts', async () => {
+      const user = 5;
+      const broken = { ...logRow({ user_id: user }), model: null } as unknown as NewRequestLog;
+      await expect(
+        store.requestLogs.insertMany([
+          { ...logRow({ user_id: user, request_id: 'lost' }), bodies: { request: null, response: null } },
+          broken,
+        ]),
+      ).rejects.toThrow();
+      expect(await store.requestLogs.list({ userId: user, limit: 10 })).toEqual([]);
+      expect(await rollups(user)).toEqual([]);
+    });
+
+    it('deletes rows older than the cutoff, with their bodies, a batch at a time', async () => {
+      const user = 6;
+      const old = base - 40 * 24 * hourMs;
+      await store.requestLogs.insertMany([
+        ...Array.from({ length: 7 }, (_, index) => ({
+          ...logRow({ user_id: user, created_at: old + index, request_id: `old-${index}` }),
+          bodies: { request: { text: 'x', bytes: 1, truncated: false }, response: null },
+        })),
+        logRow({ user_id: user, created_at: base, request_id: 'new' }),
+      ]);
+      const oldIds = (await store.requestLogs.list({ userId: user, limit: 20 }))
+        .filter((row) => row.request_id.startsWith('old-'))
+        .map((row) => row.id);
+      expect(oldIds).toHaveLength(7);
+      const rollupsBefore = await rollups(user);
+
+      expect(await store.requestLogs.deleteOlderThan(base - hourMs, 3)).toBe(3);
+      // The oldest go first.
+      const left = (await store.requestLogs.list({ userId: user, limit: 20 })).map((row) => row.request_id);
+      expect(left.sort()).toEqual(['new', 'old-3', 'old-4', 'old-5', 'old-6']);
+      expect(await store.requestLogs.deleteOlderThan(base - hourMs, 3)).toBe(3);
+      expect(await store.requestLogs.deleteOlderThan(base - hourMs, 3)).toBe(1);
+      expect(await store.requestLogs.deleteOlderThan(base - hourMs, 3)).toBe(0);
+
+      expect(
+        (await store.requestLogs.list({ userId: user, limit: 20 })).map((row) => row.request_id),
+      ).toEqual(['new']);
+      for (const id of oldIds) expect(await store.requestLogs.findBodies(id)).toBeUndefined();
+      // Rollups keep the history.
+      expect(await rollups(user)).toEqual(rollupsBefore);
+    });
+  });
+}
