@@ -1,0 +1,36 @@
+import { formatResetDuration } from './format-reset-duration.ts';
+import type { Admission, BucketState } from './rate-limiter.ts';
+
+/**
+ * The `x-ratelimit-*` headers (OpenAI's names) for an admission, from the tightest bucket of each
+ * kind (least remaining, then smallest limit), and `retry-after` in whole seconds when refused
+ * (API.md 1.3). A kind with no bucket gets no headers.
+ */
+export function rateLimitHeaders(admission: Admission): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const kind of ['requests', 'tokens'] as const) {
+    const bucket = tightest(admission.buckets.filter((candidate) => candidate.kind === kind));
+    if (!bucket) continue;
+    headers[`x-ratelimit-limit-${kind}`] = String(bucket.limit);
+    headers[`x-ratelimit-remaining-${kind}`] = String(bucket.remaining);
+    const resetMs = bucket.allowed ? bucket.resetMs : Math.max(bucket.resetMs, bucket.retryAfterMs);
+    headers[`x-ratelimit-reset-${kind}`] = formatResetDuration(resetMs);
+  }
+  if (!admission.allowed)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000)));
+  return headers;
+}
+
+function tightest(buckets: BucketState[]): BucketState | undefined {
+  let best: BucketState | undefined;
+  for (const bucket of buckets) {
+    if (
+      !best ||
+      bucket.remaining < best.remaining ||
+      (bucket.remaining === best.remaining && bucket.limit < best.limit)
+    ) {
+      best = bucket;
+    }
+  }
+  return best;
+}
