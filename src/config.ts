@@ -63,6 +63,10 @@ const configSchema = z.object({
   /** Request-log writer: rows per batch and the longest a row waits before it is written. */
   LOG_BATCH_SIZE: positiveInt(500),
   LOG_FLUSH_INTERVAL_MS: positiveInt(1000),
+  /** Request-log rows (and their bodies) older than this many days are deleted; 0 keeps them forever. */
+  LOG_RETENTION_DAYS: nonNegativeInt(0),
+  /** How often expired request-log rows are swept (default hourly). */
+  LOG_RETENTION_SWEEP_MS: positiveInt(3_600_000),
   /** Whether anyone may create an account with `POST /api/user/register`. */
   REGISTRATION_ENABLED: flag(true),
   /**

@@ -5,6 +5,8 @@ import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { applyConfigFile } from './declarative/apply-config-file.ts';
 import { readConfigFile } from './declarative/config-file.ts';
+import { LogBodyPolicy } from './observability/log-body-policy.ts';
+import { LogRetention } from './observability/log-retention.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { RequestLogWriter } from './observability/request-log-writer.ts';
 import { createRoutingServices, type RoutingServices } from './routing/routing-services.ts';
@@ -66,6 +68,13 @@ export async function createGateway(
     batchSize: config.LOG_BATCH_SIZE,
     flushIntervalMs: config.LOG_FLUSH_INTERVAL_MS,
   });
+  // Operator settings changed on another node reach this one within this long.
+  const logBodies = new LogBodyPolicy();
+  await logBodies.start(store.settings, logger, 30_000);
+  const retention = new LogRetention(store.requestLogs, logger, {
+    retentionDays: config.LOG_RETENTION_DAYS,
+    sweepMs: config.LOG_RETENTION_SWEEP_MS,
+  });
   const app = await buildApp({
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
@@ -77,14 +86,27 @@ export async function createGateway(
       catalog,
       upstream,
       logWriter,
+      logBodies,
       logger,
       health: routing.health,
       disabler: routing.disabler,
       failover: routing.failover,
     },
-    admin: { config, store, secretBox, keyCache, registry, catalog, routing, startedAt: Date.now(), version },
+    admin: {
+      config,
+      store,
+      secretBox,
+      keyCache,
+      registry,
+      catalog,
+      routing,
+      logBodies,
+      startedAt: Date.now(),
+      version,
+    },
   });
   routing.healthCheck.start(config.CHANNEL_HEALTH_CHECK_INTERVAL_MS);
+  retention.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -108,6 +130,8 @@ export async function createGateway(
           clearInterval(sweeper);
         }
         await routing.healthCheck.stop();
+        logBodies.stop();
+        await retention.stop();
         await routing.disabler.drain();
         await upstream.close();
         await logWriter.close();

@@ -1,5 +1,6 @@
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { Config } from '../config.ts';
+import type { LogBodyPolicy } from '../observability/log-body-policy.ts';
 import type { ApiKeyCache } from '../relay/api-key-cache.ts';
 import type { ChannelRegistry } from '../relay/channel-registry.ts';
 import type { RoutingServices } from '../routing/routing-services.ts';
@@ -15,6 +16,8 @@ export interface AdminDeps {
   /** Channel health and tests (GET /api/channel/ figures, POST /api/channel/{id}/test). */
   routing: RoutingServices;
   catalog: ModelCatalog;
+  /** Told of every settings change, so bodies are kept (or not) from the next request on. */
+  logBodies: LogBodyPolicy;
   startedAt: number;
   version: string;
 }

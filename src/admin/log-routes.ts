@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { GatewayError } from '../core/gateway-error.ts';
 import { parseJsonColumn } from '../store/json-column.ts';
-import type { RequestLogRow } from '../store/schema.ts';
+import type { RequestLogBodiesRow, RequestLogRow } from '../store/schema.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { ok } from './envelope.ts';
+import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { isAdmin, requireUser } from './session-auth.ts';
 import { isoTime, timeQueryInput } from './time-input.ts';
@@ -49,6 +51,7 @@ const publicLog = (row: RequestLogRow, admin: boolean) => ({
     cached_tokens: row.cached_tokens,
     estimated: row.usage_estimated === 1,
   },
+  credits: row.credits,
   latency_ms: row.latency_ms,
   first_byte_ms: row.first_byte_ms,
   error_code: row.error_code,
@@ -56,7 +59,23 @@ const publicLog = (row: RequestLogRow, admin: boolean) => ({
   warnings: parseJsonColumn<unknown[]>(row.warnings, []),
 });
 
-/** `GET /api/log/`: users see their own rows, admins all. Newest first, keyset paging by `before_id`. */
+const publicBody = (text: string | null, bytes: number, truncated: number) =>
+  text === null ? null : { body: text, bytes, truncated: truncated === 1 };
+
+/** The bodies kept with a row: each as text (cut at the operator's size limit, `truncated` then true). */
+const publicBodies = (row: RequestLogBodiesRow | undefined) =>
+  row === undefined
+    ? null
+    : {
+        request: publicBody(row.request_body, row.request_bytes, row.request_truncated),
+        response: publicBody(row.response_body, row.response_bytes, row.response_truncated),
+      };
+
+/**
+ * `GET /api/log/`: users see their own rows, admins all. Newest first, keyset paging by `before_id`.
+ * `GET /api/log/{id}`: one row with its bodies (null unless the operator keeps bodies); another
+ * user's row is a 404, exactly like one that does not exist.
+ */
 export function registerLogRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/log/', async (request) => {
     const user = await requireUser(deps.store, request);
@@ -77,6 +96,18 @@ export function registerLogRoutes(app: FastifyInstance, deps: AdminDeps): void {
     return ok({
       items: rows.map((row) => publicLog(row, admin)),
       next_before_id: rows.length === limit ? rows.at(-1)!.id : null,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/log/:id', async (request) => {
+    const user = await requireUser(deps.store, request);
+    const id = idParam(request.params.id, 'log row');
+    const admin = isAdmin(user);
+    const row = await deps.store.requestLogs.findById(id, admin ? undefined : user.id);
+    if (!row) throw new GatewayError(404, 'not_found', `No log row with id '${request.params.id}'`);
+    return ok({
+      ...publicLog(row, admin),
+      bodies: publicBodies(await deps.store.requestLogs.findBodies(id)),
     });
   });
 }

@@ -7,7 +7,7 @@ import { requireAdmin } from './session-auth.ts';
 
 const updateBody = operatorSettingsSchema.partial();
 
-/** `GET/PUT /api/setting/` (admins): run-time settings such as `signup_credits`. A PUT changes what it names. */
+/** `GET/PUT /api/setting/` (admins): run-time settings such as `signup_credits` and `log_bodies`. A PUT changes what it names. */
 export function registerSettingRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store } = deps;
 
@@ -19,6 +19,8 @@ export function registerSettingRoutes(app: FastifyInstance, deps: AdminDeps): vo
   app.put('/setting/', async (request) => {
     await requireAdmin(store, request);
     await writeOperatorSettings(store.settings, parseInput(updateBody, request.body));
-    return ok(await readOperatorSettings(store.settings));
+    const settings = await readOperatorSettings(store.settings);
+    deps.logBodies.apply(settings);
+    return ok(settings);
   });
 }

@@ -52,6 +52,7 @@ export async function relayChat(
   try {
     record.userMetadata = readMetadataHeader(request.headers);
     const call = readCall();
+    record.bodies = deps.logBodies.capture(request.headers, call.raw);
     record.endpoint = call.endpoint;
     record.model = call.model;
     record.stream = call.stream;
@@ -105,8 +106,11 @@ export async function relayChat(
       deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
       return;
     }
-    if (plan.kind === 'same-format') sendSameFormatWhole(reply, headers, call, record, answer, value.bytes);
-    else sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, value.bytes);
+    const sent =
+      plan.kind === 'same-format'
+        ? sendSameFormatWhole(reply, headers, call, record, answer, value.bytes)
+        : sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, value.bytes);
+    record.bodies?.setResponse(sent);
     deps.logWriter.enqueue(toLogRow(record, reply.statusCode, null));
   } catch (error) {
     if (link.gone) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
+import type { LogBodyPolicy } from '../observability/log-body-policy.ts';
 import type { RequestLogWriter } from '../observability/request-log-writer.ts';
 import type { ChannelHealth } from '../routing/channel-health.ts';
 import type { ChannelDisabler, FailoverPolicy } from '../routing/failover-policy.ts';
@@ -13,6 +14,8 @@ export interface RelayDeps {
   catalog: ModelCatalog;
   upstream: UpstreamClient;
   logWriter: RequestLogWriter;
+  /** Whether request and response bodies go with the log rows (operator settings, held in memory). */
+  logBodies: LogBodyPolicy;
   logger: Logger;
   /** Breakers, recent outcomes and latency of every channel. */
   health: ChannelHealth;

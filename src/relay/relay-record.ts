@@ -1,6 +1,7 @@
 import type { Usage } from '../core/usage.ts';
 import type { TranslationWarning } from '../core/warning.ts';
-import type { NewRequestLog } from '../store/schema.ts';
+import type { LogBodyCapture } from '../observability/log-body-capture.ts';
+import type { RequestLogEntry } from '../store/request-log-entry.ts';
 import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
 
@@ -41,6 +42,8 @@ export interface RelayRecord {
   output: OutputMeter;
   /** The prompt's estimated size, computed only when needed. */
   estimateInput: (() => number) | undefined;
+  /** Request and response bodies for the log, only when the operator keeps them. */
+  bodies: LogBodyCapture | undefined;
 }
 
 export function newRelayRecord(requestId: string, endpoint: string): RelayRecord {
@@ -63,6 +66,7 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     warnings: [],
     output: new OutputMeter(),
     estimateInput: undefined,
+    bodies: undefined,
   };
 }
 
@@ -86,10 +90,10 @@ function settledUsage(record: RelayRecord): { usage: Usage | undefined; estimate
   };
 }
 
-export function toLogRow(record: RelayRecord, status: number, errorCode: string | null): NewRequestLog {
+export function toLogRow(record: RelayRecord, status: number, errorCode: string | null): RequestLogEntry {
   const now = Date.now();
   const { usage, estimated } = settledUsage(record);
-  return {
+  const row: RequestLogEntry = {
     created_at: record.startedAt,
     request_id: record.requestId,
     user_id: record.key?.userId ?? null,
@@ -111,4 +115,6 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     warnings: record.warnings.length > 0 ? JSON.stringify(record.warnings) : null,
     attempts: record.attempts.length > 0 ? JSON.stringify(record.attempts) : null,
   };
+  if (record.bodies) row.bodies = record.bodies.bodies();
+  return row;
 }

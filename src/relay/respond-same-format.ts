@@ -42,7 +42,7 @@ function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord):
   }
 }
 
-/** Same format, not streamed: the upstream's bytes go to the client as received. */
+/** Same format, not streamed: the upstream's bytes go to the client as received (and are returned). */
 export function sendSameFormatWhole(
   reply: FastifyReply,
   headers: Record<string, string>,
@@ -50,7 +50,7 @@ export function sendSameFormatWhole(
   record: RelayRecord,
   answer: UpstreamAnswer,
   bytes: Buffer,
-): void {
+): Buffer {
   meterWhole(call.protocol, bytes, record);
   const contentType = answer.call.headers['content-type'];
   void reply
@@ -58,6 +58,7 @@ export function sendSameFormatWhole(
     .headers(headers)
     .header('content-type', typeof contentType === 'string' ? contentType : 'application/json')
     .send(bytes);
+  return bytes;
 }
 
 /**

@@ -21,7 +21,7 @@ const encoderOptions = (
   includeThoughts: includeThoughts(request),
 });
 
-/** Another format, not streamed: decode the upstream's response to core, encode it for the client. */
+/** Another format, not streamed: decode the upstream's response to core, encode it for the client (returned). */
 export function sendTranslatedWhole(
   reply: FastifyReply,
   headers: Record<string, string>,
@@ -30,7 +30,7 @@ export function sendTranslatedWhole(
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
   bytes: Buffer,
-): void {
+): string {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -40,11 +40,9 @@ export function sendTranslatedWhole(
   const response = upstreamProtocol.decodeResponse(json);
   record.usage = response.usage;
   if (!response.usage) record.output.addResponse(response);
-  void reply
-    .code(200)
-    .headers(headers)
-    .header('content-type', 'application/json')
-    .send(JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request))));
+  const body = JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request)));
+  void reply.code(200).headers(headers).header('content-type', 'application/json').send(body);
+  return body;
 }
 
 /**

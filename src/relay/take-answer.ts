@@ -3,6 +3,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import type { WireProtocol } from '../protocols/wire-protocol.ts';
 import { upstreamErrorMessage } from '../routing/auth-failure.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
+import { captureStream } from './capture-stream.ts';
 import type { ClientLink } from './client-link.ts';
 import type { RelayRecord } from './relay-record.ts';
 import { primeStream, type PrimedStream } from './relay-stream.ts';
@@ -93,6 +94,11 @@ export async function takeAnswer(
     plan.kind === 'same-format'
       ? sameFormatStreamHandlers(call, record)
       : translatedStreamHandlers(call, plan.request, plan.protocol, record);
-  const primed = await primeStream(answer, handlers, link);
+  const primed = await primeStream(
+    answer,
+    record.bodies ? captureStream(handlers, record.bodies) : handlers,
+    link,
+  );
+  if (!primed.ok) record.bodies?.discardResponse();
   return primed.ok ? { ok: true, value: { kind: 'stream', stream: primed.value } } : primed;
 }

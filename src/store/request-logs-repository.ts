@@ -203,10 +203,15 @@ export class RequestLogsRepository {
       .execute();
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
-    await this.db.transaction().execute(async (transaction) => {
-      await transaction.deleteFrom('request_log_bodies').where('log_id', 'in', ids).execute();
-      await transaction.deleteFrom('request_logs').where('id', 'in', ids).execute();
-    });
+    // InnoDB's default (repeatable read) would also lock the gaps around these rows in every index,
+    // and deadlock with the log writer inserting new rows; read committed locks just the rows.
+    const begin = this.db.transaction();
+    await (this.dialect === 'mysql' ? begin.setIsolationLevel('read committed') : begin).execute(
+      async (transaction) => {
+        await transaction.deleteFrom('request_log_bodies').where('log_id', 'in', ids).execute();
+        await transaction.deleteFrom('request_logs').where('id', 'in', ids).execute();
+      },
+    );
     return ids.length;
   }
 }

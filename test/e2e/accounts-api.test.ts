@@ -718,15 +718,21 @@ for (const backend of testBackends) {
 
     describe('settings', () => {
       it('stores signup_credits for the credits issue, admins only', async () => {
-        expect(expectOk(await root('GET', '/api/setting/'))).toEqual({ signup_credits: 0 });
+        const bodies = { log_bodies: false, log_body_max_bytes: 65_536 };
+        expect(expectOk(await root('GET', '/api/setting/'))).toEqual({ signup_credits: 0, ...bodies });
         expect(expectOk(await root('PUT', '/api/setting/', { signup_credits: 5_000_000 }))).toEqual({
           signup_credits: 5_000_000,
+          ...bodies,
         });
         const admin = await newUser('admin');
         expect(expectOk(await as(admin.token)('GET', '/api/setting/'))).toEqual({
           signup_credits: 5_000_000,
+          ...bodies,
         });
-        expect(expectOk(await root('PUT', '/api/setting/', {}))).toEqual({ signup_credits: 5_000_000 });
+        expect(expectOk(await root('PUT', '/api/setting/', {}))).toEqual({
+          signup_credits: 5_000_000,
+          ...bodies,
+        });
         expectFailure(await call('GET', '/api/setting/'), 401);
       });
 
@@ -736,6 +742,9 @@ for (const backend of testBackends) {
         [{ signup_credits: '100' }, 'signup_credits'],
         [{ signup_credits: null }, 'signup_credits'],
         [{ registration: false }, 'registration'],
+        [{ log_bodies: 'yes' }, 'log_bodies'],
+        [{ log_body_max_bytes: 0 }, 'log_body_max_bytes'],
+        [{ log_body_max_bytes: 5 * 1024 * 1024 }, 'log_body_max_bytes'],
       ])('refuses %j with 422 naming the field', async (json, field) => {
         expectFailure(await root('PUT', '/api/setting/', json), 422, field);
       });
