@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
 import { registerChannelRoutes } from '../admin/channel-routes.ts';
+import { registerDashboardRoutes } from '../admin/dashboard-routes.ts';
 import { registerLogRoutes } from '../admin/log-routes.ts';
 import { registerModelRoutes } from '../admin/model-routes.ts';
+import { registerOpenApiRoute } from '../admin/openapi-route.ts';
 import { registerSettingRoutes } from '../admin/setting-routes.ts';
 import { registerStatusRoute } from '../admin/status-route.ts';
 import { registerTokenRoutes } from '../admin/token-routes.ts';
@@ -20,6 +22,7 @@ import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { registerManagementCors } from './management-cors.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
+import { trackRoutes } from './route-list.ts';
 import type { Surface } from './surface.ts';
 import { toGatewayError } from './to-gateway-error.ts';
 
@@ -74,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  trackRoutes(app);
   app.setErrorHandler(errorHandlerFor('management', options.logger));
   app.setNotFoundHandler(notFoundFor('management'));
 
@@ -129,7 +133,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerTokenRoutes(scope, options.admin);
       registerChannelRoutes(scope, options.admin);
       registerLogRoutes(scope, options.admin);
+      registerDashboardRoutes(scope, options.admin);
       registerModelRoutes(scope, options.admin);
+      registerOpenApiRoute(scope, options.admin);
     },
     { prefix: '/api' },
   );

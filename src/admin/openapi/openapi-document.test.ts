@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registeredRoutes } from '../../http/route-list.ts';
+import { startTestGateway, type TestGateway } from '../../../test/support/test-gateway.ts';
+import type { OpenApiDocument } from './openapi-types.ts';
+
+/** A registered Fastify path as a pattern over documented paths: `:id` → `{id}`, `*` → anything. */
+function documentedPattern(url: string): RegExp {
+  const path = url.length > 1 ? url.replace(/\/$/, '') : url;
+  const escaped = path
+    .split(/(:[A-Za-z_]+|\*)/)
+    .map((part) =>
+      part.startsWith(':') ? '\\{[^}]+\\}' : part === '*' ? '.+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${escaped}/?$`);
+}
+
+describe('GET /api/openapi.json', () => {
+  let test: TestGateway;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    test = await startTestGateway();
+    const response = await fetch(`${test.url}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    document = (await response.json()) as OpenApiDocument;
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('is an OpenAPI 3.1 document served without a session', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info.title).toBe('Switchboard');
+    expect(Object.keys(document.paths).length).toBeGreaterThan(20);
+  });
+
+  it('documents every registered route, /api and relay alike, with its method', () => {
+    const routes = registeredRoutes(test.gateway.app).filter(
+      (route) => route.method !== 'HEAD' && route.method !== 'OPTIONS',
+    );
+    expect(routes.length).toBeGreaterThan(20);
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => ({ path, method: method.toUpperCase() })),
+    );
+    const missing = routes.filter((route) => {
+      const pattern = documentedPattern(route.url);
+      return !documented.some((entry) => entry.method === route.method && pattern.test(entry.path));
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('documents no route the gateway does not have', () => {
+    const routes = registeredRoutes(test.gateway.app).map((route) => ({
+      method: route.method,
+      pattern: documentedPattern(route.url),
+    }));
+    const extra = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .map((method) => method.toUpperCase())
+        .filter((method) => !routes.some((route) => route.method === method && route.pattern.test(path)))
+        .map((method) => `${method} ${path}`),
+    );
+    expect(extra).toEqual([]);
+  });
+
+  it('points every $ref at a schema it defines, and names each operation once', () => {
+    const text = JSON.stringify(document);
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const name of new Set(refs)) expect(document.components.schemas, name).toHaveProperty(name);
+    const ids = Object.values(document.paths).flatMap((item) =>
+      Object.values(item).map((operation) => operation.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('describes the dashboard and log detail routes with their parameters', () => {
+    const dashboard = document.paths['/api/dashboard/']?.get;
+    expect(dashboard?.parameters?.map((parameter) => parameter.name)).toEqual([
+      'from',
+      'to',
+      'granularity',
+      'user_id',
+      'token_id',
+    ]);
+    expect(dashboard?.responses['422']).toBeDefined();
+    expect(document.paths['/api/log/{id}']?.get?.responses['404']).toBeDefined();
+  });
+});
