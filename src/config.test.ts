@@ -167,4 +167,35 @@ describe('loadConfig: accounts and security', () => {
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });
+
+  it('runs on one node without Redis, and reads the Redis and rate-limit settings', () => {
+    expect(loadConfig({})).toMatchObject({
+      REDIS_KEY_PREFIX: 'switchboard:',
+      RATE_LIMIT_IP_RPM: 600,
+      RATE_LIMIT_FAIL_OPEN: true,
+    });
+    expect(loadConfig({}).REDIS_URL).toBeUndefined();
+    expect(
+      loadConfig({
+        REDIS_URL: 'rediss://:secret@redis.internal:6380/2',
+        REDIS_KEY_PREFIX: 'acme:',
+        RATE_LIMIT_IP_RPM: '0',
+        RATE_LIMIT_FAIL_OPEN: 'false',
+      }),
+    ).toMatchObject({
+      REDIS_URL: 'rediss://:secret@redis.internal:6380/2',
+      REDIS_KEY_PREFIX: 'acme:',
+      RATE_LIMIT_IP_RPM: 0,
+      RATE_LIMIT_FAIL_OPEN: false,
+    });
+  });
+
+  it.each([
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'http://redis:6379'],
+    ['RATE_LIMIT_IP_RPM', '-1'],
+    ['RATE_LIMIT_FAIL_OPEN', 'sometimes'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name);
+  });
 });

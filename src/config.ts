@@ -105,6 +105,17 @@ const configSchema = z.object({
   SWITCHBOARD_CONFIG: z.string().min(1).optional(),
   /** The longest a channel test waits for its answer. */
   CHANNEL_TEST_TIMEOUT_MS: positiveInt(30_000),
+  /** Several nodes: a Redis (`redis://` or `rediss://`) for shared rate limits and cache invalidation; unset: one node, in memory. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Namespace of every Redis key and channel, so deployments can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().min(1).default('switchboard:'),
+  /** Requests per minute per client address for unauthenticated traffic (0: no limit). */
+  RATE_LIMIT_IP_RPM: nonNegativeInt(600),
+  /** When Redis fails, let requests through unlimited (true) or refuse them (false). */
+  RATE_LIMIT_FAIL_OPEN: flag(true),
 });
 
 export type Config = z.infer<typeof configSchema> & { DATABASE_URL: string };
