@@ -3,15 +3,21 @@ import { bootstrapRootUser } from './bootstrap-root-user.ts';
 import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
+import { readOperatorSettings } from './admin/operator-settings.ts';
+import { createBillingServices } from './billing/billing-services.ts';
+import { ClusterCaches } from './cluster/cluster-caches.ts';
+import { createLimitBackends } from './cluster/create-limit-backends.ts';
 import { applyConfigFile } from './declarative/apply-config-file.ts';
 import { readConfigFile } from './declarative/config-file.ts';
 import { LogBodyPolicy } from './observability/log-body-policy.ts';
 import { LogRetention } from './observability/log-retention.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
 import { RequestLogWriter } from './observability/request-log-writer.ts';
 import { createRoutingServices, type RoutingServices } from './routing/routing-services.ts';
 import { ApiKeyCache } from './relay/api-key-cache.ts';
 import { ChannelRegistry } from './relay/channel-registry.ts';
+import { UnauthenticatedLimit } from './relay/unauthenticated-limit.ts';
 import { UpstreamClient } from './relay/upstream-client.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { resolveSecretKey } from './security/secret-key.ts';
@@ -75,13 +81,48 @@ export async function createGateway(
     retentionDays: config.LOG_RETENTION_DAYS,
     sweepMs: config.LOG_RETENTION_SWEEP_MS,
   });
+  const metrics = new GatewayMetrics();
+  const backends = createLimitBackends(config, logger, {
+    onLimiterFailure: () => metrics.countRateLimitRefusal('limiter_unavailable'),
+  });
+  const billing = await createBillingServices(store, logger, {
+    batchSize: config.LOG_BATCH_SIZE,
+    // Held credits come back this soon after a request ends.
+    flushIntervalMs: Math.min(config.LOG_FLUSH_INTERVAL_MS, 200),
+  });
+  const caches = new ClusterCaches(
+    backends.bus,
+    {
+      keys: () => keyCache.invalidate(),
+      users: () => keyCache.invalidate(),
+      channels: () => registry.reload(),
+      models: () => catalog.reload(),
+      prices: async () => {
+        await billing.reload();
+        keyCache.invalidate();
+      },
+      settings: async () => {
+        logBodies.apply(await readOperatorSettings(store.settings));
+        await billing.reload();
+      },
+    },
+    logger,
+  );
+  caches.start();
+  // Breaker states are read when Prometheus scrapes, never on the request path.
+  metrics.setBreakerSource(function* () {
+    for (const channel of registry.channels()) {
+      yield { channel: channel.name, state: routing.health.figures(channel.id).breaker };
+    }
+  });
   const app = await buildApp({
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     trustedProxies: config.TRUSTED_PROXIES,
     corsOrigins: config.CORS_ORIGINS,
+    metrics,
     relay: {
-      keyCache,
+      keyCache: new UnauthenticatedLimit(keyCache, backends.limiter, config.RATE_LIMIT_IP_RPM),
       registry,
       catalog,
       upstream,
@@ -91,6 +132,8 @@ export async function createGateway(
       health: routing.health,
       disabler: routing.disabler,
       failover: routing.failover,
+      admission: { limiter: backends.limiter, plans: billing.plans, billing: billing.billing },
+      metrics,
     },
     admin: {
       config,
@@ -101,6 +144,8 @@ export async function createGateway(
       catalog,
       routing,
       logBodies,
+      ledger: billing.ledger,
+      caches,
       startedAt: Date.now(),
       version,
     },
@@ -135,6 +180,9 @@ export async function createGateway(
         await routing.disabler.drain();
         await upstream.close();
         await logWriter.close();
+        await billing.settlements.close();
+        caches.stop();
+        await backends.close();
         await store.close();
       })();
       return closing;

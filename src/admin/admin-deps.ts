@@ -1,3 +1,5 @@
+import type { CreditLedger } from '../billing/credit-ledger.ts';
+import type { ClusterCaches } from '../cluster/cluster-caches.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { Config } from '../config.ts';
 import type { LogBodyPolicy } from '../observability/log-body-policy.ts';
@@ -18,6 +20,10 @@ export interface AdminDeps {
   catalog: ModelCatalog;
   /** Told of every settings change, so bodies are kept (or not) from the next request on. */
   logBodies: LogBodyPolicy;
+  /** Balances and the ledger: top-ups, signup credits, redemptions. */
+  ledger: CreditLedger;
+  /** This node's caches (keys, channels, models, prices, settings, users), refreshed on every node after a write. */
+  caches: ClusterCaches;
   startedAt: number;
   version: string;
 }

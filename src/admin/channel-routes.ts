@@ -52,7 +52,7 @@ const publicChannel = (row: ChannelRow, health: ChannelHealth) => ({
 
 /** `/api/channel/`: upstream credentials (admins only). Every write reloads the routing table. */
 export function registerChannelRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const { store, secretBox, registry } = deps;
+  const { store, secretBox } = deps;
   const { health, checker } = deps.routing;
 
   const findOr404 = async (rawId: string) => {
@@ -71,7 +71,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AdminDeps): vo
     const input = parseInput(channelCreateBody, request.body);
     checkProviderNeeds(input.provider, input.base_url, input.api_key);
     const id = await store.channels.create(channelRow(input, secretBox));
-    await registry.reload();
+    await deps.caches.changed('channels');
     return ok(publicChannel((await store.channels.findById(id))!, health));
   });
 
@@ -109,7 +109,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AdminDeps): vo
       (value) => value !== undefined,
     );
     if (upstreamChanged || input.enabled === true) health.reset(current.id);
-    await registry.reload();
+    await deps.caches.changed('channels');
     return ok(publicChannel((await store.channels.findById(current.id))!, health));
   });
 
@@ -118,7 +118,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AdminDeps): vo
     const current = await findOr404(request.params.id);
     await store.channels.delete(current.id);
     health.forget(current.id);
-    await registry.reload();
+    await deps.caches.changed('channels');
     return ok(null, 'Channel deleted');
   });
 

@@ -5,6 +5,11 @@ import type { SettingsRepository } from '../store/settings-repository.ts';
 export const operatorSettingFields = {
   /** Micro-credits a new account starts with (granted by the credits issue's ledger at registration). */
   signup_credits: z.number().int().min(0).max(1_000_000_000_000_000),
+  /** The plan of users on no plan (or whose plan ended); null: no plan limits for them. */
+  default_plan: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a plan name')
+    .nullable(),
   /** Keep request and response bodies with log rows (never for `X-Switchboard-No-Log: 1`). */
   log_bodies: z.boolean(),
   /** Each body is cut at this many bytes (the cut is marked on the row). */
@@ -21,6 +26,7 @@ export type OperatorSettings = z.infer<typeof operatorSettingsSchema>;
 
 export const defaultOperatorSettings: OperatorSettings = {
   signup_credits: 0,
+  default_plan: null,
   log_bodies: false,
   log_body_max_bytes: 64 * 1024,
 };

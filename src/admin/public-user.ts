@@ -10,9 +10,10 @@ export const publicUser = (user: UserRow) => ({
   role: user.role,
   group: user.group_name,
   enabled: user.enabled === 1,
-  // Filled in by the credits issue; null until then.
-  balance: null,
-  plan: null,
+  /** Micro-credits. */
+  balance: Number(user.balance),
+  plan: user.plan_name,
+  plan_expires_at: isoTime(user.plan_expires_at === null ? null : Number(user.plan_expires_at)),
   created_at: isoTime(user.created_at),
   updated_at: isoTime(user.updated_at),
 });

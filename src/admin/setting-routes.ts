@@ -19,8 +19,8 @@ export function registerSettingRoutes(app: FastifyInstance, deps: AdminDeps): vo
   app.put('/setting/', async (request) => {
     await requireAdmin(store, request);
     await writeOperatorSettings(store.settings, parseInput(updateBody, request.body));
-    const settings = await readOperatorSettings(store.settings);
-    deps.logBodies.apply(settings);
-    return ok(settings);
+    // Every node re-reads the settings (log bodies, the default plan) at once.
+    await deps.caches.changed('settings');
+    return ok(await readOperatorSettings(store.settings));
   });
 }

@@ -43,7 +43,7 @@ function checkFuture(expiresAt: number | null | undefined): void {
  * returned at creation and rotation only. Every write clears the key cache: it holds at once.
  */
 export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const { store, keyCache } = deps;
+  const { store } = deps;
 
   const notFound = (rawId: string) => new GatewayError(404, 'not_found', `No key with id '${rawId}'`);
 
@@ -100,7 +100,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void
       enabled: input.enabled === undefined ? undefined : input.enabled ? 1 : 0,
     };
     if (!(await store.apiKeys.updateOwned(id, user.id, changes))) throw notFound(request.params.id);
-    keyCache.invalidate();
+    await deps.caches.changed('keys');
     return ok(publicKey((await store.apiKeys.findOwned(id, user.id))!));
   });
 
@@ -113,7 +113,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void
     const key = generateApiKey();
     const changes = { key_hash: hashSecret(key), masked: maskApiKey(key) };
     if (!(await store.apiKeys.updateOwned(id, user.id, changes))) throw notFound(request.params.id);
-    keyCache.invalidate();
+    await deps.caches.changed('keys');
     const row = await store.apiKeys.findOwned(id, user.id);
     return ok({ ...publicKey(row!), key }, 'Store this key now: it will not be shown again');
   });
@@ -122,7 +122,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void
     const user = await requireUser(store, request);
     const deleted = await store.apiKeys.deleteOwned(idParam(request.params.id, 'key'), user.id);
     if (!deleted) throw notFound(request.params.id);
-    keyCache.invalidate();
+    await deps.caches.changed('keys');
     return ok(null, 'Key deleted');
   });
 }

@@ -20,6 +20,26 @@ import {
   usernameField,
 } from './user-fields.ts';
 import { manageRefusal, roleGrantRefusal } from './user-permissions.ts';
+import { microCreditsField, signedMicroCreditsField, tariffNameField } from './credit-fields.ts';
+import { timeInput } from './time-input.ts';
+import type { Store } from '../store/store.ts';
+
+/** The plan columns a `PUT /api/user/{id}` writes: a named plan must exist; its duration sets the end. */
+async function planUpdate(
+  store: Store,
+  plan: string | null | undefined,
+  expiresAt: number | null | undefined,
+): Promise<UserUpdate> {
+  if (plan === undefined) return expiresAt === undefined ? {} : { plan_expires_at: expiresAt };
+  if (plan === null) return { plan_name: null, plan_expires_at: null };
+  const row = (await store.groupsPlans.listPlans()).find((candidate) => candidate.name === plan);
+  if (!row)
+    throw new GatewayError(422, 'invalid_request', `Invalid plan: no plan named '${plan}'`, {
+      param: 'plan',
+    });
+  const fromDuration = row.duration_days === null ? null : Date.now() + row.duration_days * 86_400_000;
+  return { plan_name: plan, plan_expires_at: expiresAt === undefined ? fromDuration : expiresAt };
+}
 
 const integerText = z
   .string()
@@ -50,6 +70,15 @@ const updateBody = z.strictObject({
   display_name: displayNameField.nullable().optional(),
   email: emailField.nullable().optional(),
   password: passwordField.optional(),
+  /** Micro-credits added to the balance (a `top_up` ledger row). */
+  top_up: microCreditsField.min(1).optional(),
+  /** Micro-credits added or (negative) taken, down to zero at most (an `adjustment` ledger row). */
+  adjustment: signedMicroCreditsField.optional(),
+  /** Why, on the ledger row. */
+  note: z.string().trim().max(255).optional(),
+  /** The user's plan (null: the default plan); its duration sets `plan_expires_at` unless given. */
+  plan: tariffNameField.nullable().optional(),
+  plan_expires_at: timeInput.nullable().optional(),
 });
 
 const forbidden = (reason: string | null): void => {
@@ -74,7 +103,7 @@ const checkWrite = (result: GuardedWrite, rawId: string): void => {
  * that can change what a key may do clears the key cache, so it takes effect on the next request.
  */
 export function registerUserAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const { store, keyCache } = deps;
+  const { store } = deps;
 
   const findOr404 = async (rawId: string): Promise<UserRow> => {
     const user = await store.users.findActive(idParam(rawId, 'user'));
@@ -130,7 +159,9 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AdminDeps): 
         param: 'password',
       });
     }
+    const planChanges = await planUpdate(store, input.plan, input.plan_expires_at);
     const changes: UserUpdate = {
+      ...planChanges,
       role: input.role,
       group_name: input.group,
       enabled: input.enabled === undefined ? undefined : input.enabled ? 1 : 0,
@@ -141,7 +172,20 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AdminDeps): 
     checkWrite(await store.users.update(target.id, changes), request.params.id);
     // A disabled account or a reset password ends the user's sessions; keys re-read role, group, state.
     if (input.enabled === false || input.password !== undefined) await store.sessions.deleteByUser(target.id);
-    keyCache.invalidate();
+    for (const [kind, amount] of [
+      ['top_up', input.top_up],
+      ['adjustment', input.adjustment],
+    ] as const) {
+      if (amount === undefined || amount === 0) continue;
+      await deps.ledger.change({
+        userId: target.id,
+        amount,
+        kind,
+        note: input.note ?? null,
+        createdBy: actor.id,
+      });
+    }
+    await deps.caches.changed('keys');
     return ok(publicUser((await store.users.findById(target.id))!));
   });
 
@@ -154,7 +198,7 @@ export function registerUserAdminRoutes(app: FastifyInstance, deps: AdminDeps): 
     const target = await findOr404(request.params.id);
     forbidden(manageRefusal(actor, target));
     checkWrite(await store.users.softDelete(target.id), request.params.id);
-    keyCache.invalidate();
+    await deps.caches.changed('keys');
     return ok(null, 'User deleted; their keys and sessions no longer work');
   });
 }

@@ -9,6 +9,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import { createUser } from './create-user.ts';
 import { ok } from './envelope.ts';
 import { LoginLimiter } from './login-limiter.ts';
+import { readOperatorSettings } from './operator-settings.ts';
 import { parseInput } from './parse-input.ts';
 import { publicUser } from './public-user.ts';
 import { requireUser, sessionToken } from './session-auth.ts';
@@ -76,7 +77,6 @@ export function registerUserRoutes(app: FastifyInstance, deps: AdminDeps): void 
       );
     }
     const input = parseInput(registerBody, request.body);
-    // Signup credits (setting `signup_credits`) are granted here by the credits issue's ledger.
     const user = await createUser(store, {
       username: input.username,
       password: input.password,
@@ -84,7 +84,18 @@ export function registerUserRoutes(app: FastifyInstance, deps: AdminDeps): void 
       displayName: input.display_name ?? null,
       email: input.email ?? null,
     });
-    return ok(publicUser(user), 'Account created; log in with POST /api/user/login');
+    const { signup_credits: signupCredits } = await readOperatorSettings(store.settings);
+    if (signupCredits > 0) {
+      await deps.ledger.change({
+        userId: user.id,
+        amount: signupCredits,
+        kind: 'signup',
+        note: null,
+        createdBy: null,
+      });
+    }
+    const created = signupCredits > 0 ? (await store.users.findById(user.id))! : user;
+    return ok(publicUser(created), 'Account created; log in with POST /api/user/login');
   });
 
   app.post('/user/login', async (request) => {

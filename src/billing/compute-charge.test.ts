@@ -32,6 +32,7 @@ describe('computeCharge', () => {
     expect(computeCharge(price, usage, 1_000_000)).toBe(40_000);
     expect(computeCharge(price, usage, 1_500_000)).toBe(60_000);
     expect(computeCharge(price, usage, 0)).toBe(0);
+    expect(computeCharge(price, { ...usage, requests: 3 }, 1_000_000)).toBe(120_000);
   });
 
   it('stays exact for huge token counts and prices', () => {

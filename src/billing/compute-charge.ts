@@ -5,6 +5,8 @@ export interface ChargeTokens {
   inputTokens: number;
   cachedInputTokens: number;
   outputTokens: number;
+  /** How many times the per-request price applies (images: one per image made); default 1. */
+  requests?: number;
 }
 
 const MILLION = 1_000_000;
@@ -32,7 +34,7 @@ export function computeCharge(price: ModelPrice, tokens: ChargeTokens, multiplie
   const cached = Math.min(Math.max(tokens.cachedInputTokens, 0), Math.max(tokens.inputTokens, 0));
   const uncached = Math.max(tokens.inputTokens, 0) - cached;
   const base =
-    price.perRequest +
+    price.perRequest * Math.max(0, tokens.requests ?? 1) +
     perMillion(uncached, price.input) +
     perMillion(cached, price.cachedInput ?? price.input) +
     perMillion(tokens.outputTokens, price.output);

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { LedgerKind } from '../store/credit-tables.ts';
+import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
 import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -58,6 +58,13 @@ export class CreditLedger {
       .where('id', '=', userId)
       .executeTakeFirst();
     return Number(row?.balance ?? 0);
+  }
+
+  /** The user's ledger, newest first, keyset paged on id. */
+  list(userId: number, beforeId: number | undefined, limit: number): Promise<LedgerRow[]> {
+    let select = this.db.selectFrom('credit_ledger').selectAll().where('user_id', '=', userId);
+    if (beforeId !== undefined) select = select.where('id', '<', beforeId);
+    return select.orderBy('id', 'desc').limit(limit).execute();
   }
 
   /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */

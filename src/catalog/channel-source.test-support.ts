@@ -60,6 +60,8 @@ export function testKey(fields: { group?: string; models?: string[] } = {}): Key
     creditLimit: null,
     rpm: null,
     tpm: null,
+    plan: null,
+    planExpiresAt: null,
   };
 }
 

@@ -7,6 +7,7 @@ import { isGatewayError } from '../core/gateway-error.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { ConfigFileError, type ConfigFile } from './config-file.ts';
+import { toGroupWrite, toPlanWrite } from '../admin/tariff-input.ts';
 
 export interface ApplyTargets {
   store: Store;
@@ -14,8 +15,6 @@ export interface ApplyTargets {
   secretBox: SecretBox;
   logger: Logger;
 }
-
-const ppm = (multiplier: number): number => Math.round(multiplier * 1_000_000);
 
 /** Runs the admin API's own checks on the file's entries; a refusal names the file's field. */
 function checked<T>(prefix: string, check: () => T): T {
@@ -45,24 +44,8 @@ export async function applyConfigFile(file: ConfigFile, targets: ApplyTargets): 
     file.models.length > 0 ? prepareModelWrites(catalog, file.models) : [],
   );
 
-  for (const group of file.groups) {
-    await store.groupsPlans.upsertGroup({
-      name: group.name,
-      multiplier_ppm: ppm(group.multiplier),
-      description: group.description ?? null,
-    });
-  }
-  for (const plan of file.plans) {
-    await store.groupsPlans.upsertPlan({
-      name: plan.name,
-      rpm: plan.rpm ?? null,
-      tpm: plan.tpm ?? null,
-      models: plan.models ? JSON.stringify(plan.models) : null,
-      groups: plan.groups ? JSON.stringify(plan.groups) : null,
-      duration_days: plan.duration_days ?? null,
-      description: plan.description ?? null,
-    });
-  }
+  for (const group of file.groups) await store.groupsPlans.upsertGroup(toGroupWrite(group));
+  for (const plan of file.plans) await store.groupsPlans.upsertPlan(toPlanWrite(plan));
   if (models.length > 0) {
     await store.models.upsert(models.map(rowFromModel));
     await catalog.reload();

@@ -2,27 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { channelCreateBody } from '../admin/channel-input.ts';
+import { groupEntry, planEntry } from '../admin/tariff-input.ts';
 import { interpolateEnv } from './interpolate-env.ts';
-
-const name = z.string().trim().min(1).max(64);
-const count = z.number().int().min(1).max(1_000_000_000);
-
-const groupEntry = z.strictObject({
-  name,
-  /** Price multiplier: 1 is list price, 0.8 a 20% discount, 0 free. */
-  multiplier: z.number().min(0).max(1000),
-  description: z.string().max(1000).optional(),
-});
-
-const planEntry = z.strictObject({
-  name,
-  rpm: count.nullable().optional(),
-  tpm: count.nullable().optional(),
-  models: z.array(z.string().min(1).max(255)).max(5000).nullable().optional(),
-  groups: z.array(name).max(100).nullable().optional(),
-  duration_days: z.number().int().min(1).max(36_500).nullable().optional(),
-  description: z.string().max(1000).optional(),
-});
 
 /**
  * The declarative deployment file (`SWITCHBOARD_CONFIG`): channels, catalog models, groups and

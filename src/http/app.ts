@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
 import { registerChannelRoutes } from '../admin/channel-routes.ts';
 import { registerDashboardRoutes } from '../admin/dashboard-routes.ts';
+import { registerLedgerRoutes } from '../admin/ledger-routes.ts';
 import { registerLogRoutes } from '../admin/log-routes.ts';
+import { registerRedemptionRoutes } from '../admin/redemption-routes.ts';
+import { registerTariffRoutes } from '../admin/tariff-routes.ts';
 import { registerModelRoutes } from '../admin/model-routes.ts';
 import { registerOpenApiRoute } from '../admin/openapi-route.ts';
 import { registerSettingRoutes } from '../admin/setting-routes.ts';
@@ -18,6 +21,8 @@ import { registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
 import { registerOpenAiEndpointRoutes } from '../relay/routes/openai-endpoint-routes.ts';
 import { registerProviderScopedRoute } from '../relay/routes/provider-scoped-route.ts';
 import type { RelayDeps } from '../relay/relay-deps.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { registerMetricsRoute } from '../observability/metrics-route.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { registerManagementCors } from './management-cors.ts';
 import { renderError } from './render-error.ts';
@@ -35,6 +40,8 @@ export interface AppOptions {
   trustedProxies: readonly string[];
   /** Origins allowed to call /api/* from a browser; empty: CORS off. */
   corsOrigins: readonly string[];
+  /** Served at GET /metrics (Prometheus text format). */
+  metrics: GatewayMetrics;
 }
 
 /** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
@@ -135,6 +142,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerLogRoutes(scope, options.admin);
       registerDashboardRoutes(scope, options.admin);
       registerModelRoutes(scope, options.admin);
+      registerTariffRoutes(scope, {
+        store: options.admin.store,
+        changed: () => options.admin.caches.changed('prices'),
+      });
+      registerRedemptionRoutes(scope, {
+        store: options.admin.store,
+        ledger: options.admin.ledger,
+        codes: options.admin.store.redemptionCodes,
+      });
+      registerLedgerRoutes(scope, options.admin);
       registerOpenApiRoute(scope, options.admin);
     },
     { prefix: '/api' },
@@ -152,5 +169,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api/core' },
   );
 
+  registerMetricsRoute(app, options.metrics);
   return app;
 }

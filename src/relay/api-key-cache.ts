@@ -80,16 +80,22 @@ function toKeyContext(row: ApiKeyWithOwner): KeyContext {
     models: row.models === null ? null : new Set(parseJsonColumn<string[]>(row.models, [])),
     enabled: row.enabled === 1,
     accountEnabled: row.user_enabled === 1,
-    expiresAt: row.expires_at,
+    expiresAt: nullableNumber(row.expires_at),
     scopes: new Set(Array.isArray(scopes) ? scopes.filter(isString).filter(isKeyScope) : []),
     allowIps:
       allowIps === null
         ? null
         : IpAllowlist.fromText(Array.isArray(allowIps) ? allowIps.filter(isString) : []),
-    creditLimit: row.credit_limit,
+    creditLimit: nullableNumber(row.credit_limit),
     rpm: row.rpm,
     tpm: row.tpm,
+    plan: row.user_plan,
+    planExpiresAt: nullableNumber(row.user_plan_expires_at),
   };
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** PostgreSQL returns bigint columns as text. */
+const nullableNumber = (value: number | string | null): number | null =>
+  value === null ? null : Number(value);

@@ -27,6 +27,9 @@ function keyRow(fields: Partial<ApiKeyWithOwner> = {}): ApiKeyWithOwner {
     user_role: 'user',
     user_group: 'default',
     user_enabled: 1,
+    user_plan: null,
+    user_plan_expires_at: null,
+    credit_used: 0,
     ...fields,
   };
 }

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/gateway-error.ts';
 import { apiKeyPattern, hashSecret } from '../security/api-key.ts';
-import type { ApiKeyCache } from './api-key-cache.ts';
 import type { KeyContext } from './key-context.ts';
 import type { KeyScope } from './key-scope.ts';
+import type { KeyLookup } from './unauthenticated-limit.ts';
 
 /**
  * What authentication reads of a request. `ip` is the client's address: the socket's, or, behind a
@@ -36,17 +36,22 @@ const refuse = (message: string): GatewayError => new GatewayError(403, 'permiss
  * `requireScope`; the model allowlist is checked where the model is resolved.
  */
 export async function authenticate(
-  cache: ApiKeyCache,
+  cache: KeyLookup,
   caller: RelayCaller,
   queryKey: unknown,
   now = Date.now(),
 ): Promise<KeyContext> {
   const key = extractApiKey(caller.headers, queryKey);
-  if (!key)
+  if (!key) {
+    await cache.unauthenticated?.(caller.ip);
     throw new GatewayError(401, 'missing_api_key', 'No API key was sent (use Authorization: Bearer sk-…)');
+  }
   // A malformed key cannot exist, so it costs neither a hash nor a lookup.
   const context = apiKeyPattern.test(key) ? await cache.lookup(hashSecret(key), now) : null;
-  if (!context) throw new GatewayError(401, 'invalid_api_key', 'Invalid API key');
+  if (!context) {
+    await cache.unauthenticated?.(caller.ip);
+    throw new GatewayError(401, 'invalid_api_key', 'Invalid API key');
+  }
   if (!context.enabled) throw refuse('This API key is disabled');
   if (!context.accountEnabled) throw refuse('The account this API key belongs to is disabled');
   if (context.expiresAt !== null && context.expiresAt <= now) throw refuse('This API key has expired');

@@ -62,4 +62,9 @@ export class ChannelRegistry {
   channel(id: number): RuntimeChannel | undefined {
     return this.#byId.get(id);
   }
+
+  /** Every enabled channel. */
+  channels(): Iterable<RuntimeChannel> {
+    return this.#byId.values();
+  }
 }

@@ -24,4 +24,7 @@ export interface KeyContext {
   /** The key's own requests and tokens per minute; null: none (enforced by the rate limiter). */
   rpm: number | null;
   tpm: number | null;
+  /** The owner's plan (rate limits, models) and when it ends; null: the default plan. */
+  plan: string | null;
+  planExpiresAt: number | null;
 }

@@ -11,12 +11,16 @@ import { encodeForChannel } from './encode-for-channel.ts';
 import type { KeyContext } from './key-context.ts';
 import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
-import { newRelayRecord, toLogRow } from './relay-record.ts';
+import { newRelayRecord } from './relay-record.ts';
+import { closeRecord } from './close-record.ts';
+import { admitRequest } from './admit-request.ts';
+import { creditHeaders } from './request-charge.ts';
+import { chatWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
 import { routeChannels } from './route-channels.ts';
-import { sendSameFormatWhole } from './respond-same-format.ts';
-import { sendTranslatedWhole } from './respond-translated.ts';
+import { meterWhole, sendSameFormatWhole } from './respond-same-format.ts';
+import { decodeTranslatedWhole, sendTranslatedWhole } from './respond-translated.ts';
 import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
 import { sameFormatBody, sameFormatHeaders } from './same-format-body.ts';
 import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
@@ -47,6 +51,7 @@ export async function relayChat(
   readCall: () => ClientChatCall,
 ): Promise<void> {
   const record = newRelayRecord(request.id, request.routeOptions.url ?? request.url);
+  const { billing } = deps.admission;
   record.key = key;
   const link = new ClientLink(reply.raw);
   try {
@@ -57,6 +62,14 @@ export async function relayChat(
     record.model = call.model;
     record.stream = call.stream;
     const { route, channels } = routeChannels(deps, key, call.model, call.provider);
+    record.admission = await admitRequest(
+      deps.admission,
+      key,
+      route.model,
+      route.entry,
+      chatWorstCase(call, route.entry),
+      record.requestId,
+    );
     let core: Decoded<ChatRequest> | undefined;
     record.estimateInput = () => {
       try {
@@ -96,30 +109,37 @@ export async function relayChat(
     const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
     record.firstByteMs = Date.now() - record.startedAt;
     const plan = plans.get(answer.channel.id)!;
-    const headers = relayResponseHeaders(reply, record, answer);
     if (value.kind === 'stream') {
+      const headers = relayResponseHeaders(reply, record, answer, creditHeaders(billing, record, false));
       const outcome = await value.stream.pipe(reply, headers);
       if (outcome.failure !== undefined) {
         deps.health.interrupted(answer.channel.id, outcome.failure);
         record.attempts.at(-1)!.outcome = 'interrupted';
       }
-      deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
+      closeRecord(deps, record, outcome.status, outcome.errorCode);
       return;
     }
-    const sent =
-      plan.kind === 'same-format'
-        ? sendSameFormatWhole(reply, headers, call, record, answer, value.bytes)
-        : sendTranslatedWhole(reply, headers, call, plan.request, plan.protocol, record, value.bytes);
+    // Usage is read before the headers are made, so they carry the real charge.
+    const finalHeaders = () =>
+      relayResponseHeaders(reply, record, answer, creditHeaders(billing, record, true));
+    let sent: Buffer | string;
+    if (plan.kind === 'same-format') {
+      meterWhole(call.protocol, value.bytes, record);
+      sent = sendSameFormatWhole(reply, finalHeaders(), answer, value.bytes);
+    } else {
+      const response = decodeTranslatedWhole(plan.protocol, record, value.bytes);
+      sent = sendTranslatedWhole(reply, finalHeaders(), call, plan.request, response, record);
+    }
     record.bodies?.setResponse(sent);
-    deps.logWriter.enqueue(toLogRow(record, reply.statusCode, null));
+    closeRecord(deps, record, reply.statusCode, null);
   } catch (error) {
     if (link.gone) {
-      deps.logWriter.enqueue(toLogRow(record, clientClosedStatus, 'client_closed'));
+      closeRecord(deps, record, clientClosedStatus, 'client_closed');
       if (!reply.sent) reply.hijack();
       return;
     }
     const { error: gatewayError } = toGatewayError(error);
-    deps.logWriter.enqueue(toLogRow(record, gatewayError.status, gatewayError.code));
+    closeRecord(deps, record, gatewayError.status, gatewayError.code);
     if (record.warnings.length > 0) reply.header('x-switchboard-warnings', warningsHeader(record.warnings));
     throw error;
   } finally {

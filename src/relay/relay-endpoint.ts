@@ -6,7 +6,11 @@ import type { EndpointCall } from './endpoint-call.ts';
 import type { KeyContext } from './key-context.ts';
 import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
-import { newRelayRecord, toLogRow } from './relay-record.ts';
+import { newRelayRecord } from './relay-record.ts';
+import { admitRequest } from './admit-request.ts';
+import { closeRecord } from './close-record.ts';
+import { creditHeaders } from './request-charge.ts';
+import { endpointWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
 import { routeChannels } from './route-channels.ts';
@@ -43,6 +47,14 @@ export async function relayEndpoint<T>(
       }
       return serving;
     });
+    record.admission = await admitRequest(
+      deps.admission,
+      key,
+      route.model,
+      route.entry,
+      endpointWorstCase(call),
+      record.requestId,
+    );
     const build = (channel: Parameters<typeof call.request>[0]) => {
       const model = upstreamModel(channel, route.nameFor(channel));
       record.upstreamModel = model;
@@ -51,9 +63,10 @@ export async function relayEndpoint<T>(
     const take = (answer: Parameters<typeof call.take>[0]) => call.take(answer, record, link);
     const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
     record.firstByteMs = Date.now() - record.startedAt;
+    // What these calls cost is known once taken (images made, tokens embedded, one speech).
     const outcome = await call.send(
       reply,
-      relayResponseHeaders(reply, record, answer),
+      relayResponseHeaders(reply, record, answer, creditHeaders(deps.admission.billing, record, true)),
       value,
       answer,
       record,
@@ -62,15 +75,15 @@ export async function relayEndpoint<T>(
       deps.health.interrupted(answer.channel.id, outcome.failure);
       record.attempts.at(-1)!.outcome = 'interrupted';
     }
-    deps.logWriter.enqueue(toLogRow(record, outcome.status, outcome.errorCode));
+    closeRecord(deps, record, outcome.status, outcome.errorCode);
   } catch (error) {
     if (link.gone) {
-      deps.logWriter.enqueue(toLogRow(record, clientClosedStatus, 'client_closed'));
+      closeRecord(deps, record, clientClosedStatus, 'client_closed');
       if (!reply.sent) reply.hijack();
       return;
     }
     const { error: gatewayError } = toGatewayError(error);
-    deps.logWriter.enqueue(toLogRow(record, gatewayError.status, gatewayError.code));
+    closeRecord(deps, record, gatewayError.status, gatewayError.code);
     throw error;
   } finally {
     link.release();

@@ -2,6 +2,7 @@ import type { Usage } from '../core/usage.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import type { LogBodyCapture } from '../observability/log-body-capture.ts';
 import type { RequestLogEntry } from '../store/request-log-entry.ts';
+import type { AdmittedRequest } from './admit-request.ts';
 import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
 
@@ -44,6 +45,10 @@ export interface RelayRecord {
   estimateInput: (() => number) | undefined;
   /** Request and response bodies for the log, only when the operator keeps them. */
   bodies: LogBodyCapture | undefined;
+  /** The request's credit hold and rate-limit buckets, once admitted. */
+  admission: AdmittedRequest | undefined;
+  /** Usage as settled (the upstream's, or estimated), worked out once when the request ends. */
+  settled: { usage: Usage | undefined; estimated: boolean } | undefined;
 }
 
 export function newRelayRecord(requestId: string, endpoint: string): RelayRecord {
@@ -67,6 +72,8 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     output: new OutputMeter(),
     estimateInput: undefined,
     bodies: undefined,
+    admission: undefined,
+    settled: undefined,
   };
 }
 
@@ -74,7 +81,12 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
  * Usage for the log: the upstream's own figures, or — when it reported none but did answer — an
  * estimate from our tokenizer, marked as such. A request no upstream answered used nothing.
  */
-function settledUsage(record: RelayRecord): { usage: Usage | undefined; estimated: boolean } {
+export function settledUsage(record: RelayRecord): { usage: Usage | undefined; estimated: boolean } {
+  record.settled ??= settle(record);
+  return record.settled;
+}
+
+function settle(record: RelayRecord): { usage: Usage | undefined; estimated: boolean } {
   if (record.usage || record.firstByteMs === null || !record.estimateInput) {
     return { usage: record.usage, estimated: false };
   }

@@ -3,13 +3,19 @@ import type { RelayRecord } from './relay-record.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 import { warningsHeader } from './warnings-header.ts';
 
-/** The gateway's own headers on a relayed answer (API.md 1.3); the channel's name for admins only. */
+/**
+ * The gateway's own headers on a relayed answer (API.md 1.3): rate limits, credits, request id,
+ * overhead; the channel's name for admins only.
+ */
 export function relayResponseHeaders(
   reply: FastifyReply,
   record: RelayRecord,
   answer: UpstreamAnswer,
+  credits: Record<string, string>,
 ): Record<string, string> {
   const headers: Record<string, string> = {
+    ...record.admission?.headers,
+    ...credits,
     'x-request-id': record.requestId,
     'x-switchboard-overhead-ms': Math.max(0, reply.elapsedTime - record.upstreamMs).toFixed(2),
   };

@@ -27,7 +27,7 @@ function frameEnd(bytes: Buffer, from: number): number {
 }
 
 /** Usage from a whole same-format response; a body we cannot read meters as nothing, not a failure. */
-function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord): void {
+export function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord): void {
   try {
     const json: unknown = JSON.parse(bytes.toString('utf8'));
     if (protocol.name === 'openai-chat') {
@@ -42,16 +42,16 @@ function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord):
   }
 }
 
-/** Same format, not streamed: the upstream's bytes go to the client as received (and are returned). */
+/**
+ * Same format, not streamed: the upstream's bytes go to the client as received (and are returned).
+ * `meterWhole` has read their usage first, so the headers can carry the charge.
+ */
 export function sendSameFormatWhole(
   reply: FastifyReply,
   headers: Record<string, string>,
-  call: ClientChatCall,
-  record: RelayRecord,
   answer: UpstreamAnswer,
   bytes: Buffer,
 ): Buffer {
-  meterWhole(call.protocol, bytes, record);
   const contentType = answer.call.headers['content-type'];
   void reply
     .code(answer.call.status)

@@ -1,3 +1,4 @@
+import type { ChatResponse } from '../core/chat-response.ts';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../core/gateway-error.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
@@ -21,16 +22,12 @@ const encoderOptions = (
   includeThoughts: includeThoughts(request),
 });
 
-/** Another format, not streamed: decode the upstream's response to core, encode it for the client (returned). */
-export function sendTranslatedWhole(
-  reply: FastifyReply,
-  headers: Record<string, string>,
-  call: ClientChatCall,
-  request: ChatRequest,
+/** Another format, not streamed: the upstream's whole answer decoded, its usage read. */
+export function decodeTranslatedWhole(
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
   bytes: Buffer,
-): string {
+): ChatResponse {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -40,6 +37,18 @@ export function sendTranslatedWhole(
   const response = upstreamProtocol.decodeResponse(json);
   record.usage = response.usage;
   if (!response.usage) record.output.addResponse(response);
+  return response;
+}
+
+/** Sends a decoded answer in the client's format (and returns the body sent). */
+export function sendTranslatedWhole(
+  reply: FastifyReply,
+  headers: Record<string, string>,
+  call: ClientChatCall,
+  request: ChatRequest,
+  response: ChatResponse,
+  record: RelayRecord,
+): string {
   const body = JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request)));
   void reply.code(200).headers(headers).header('content-type', 'application/json').send(body);
   return body;

@@ -8,6 +8,8 @@ export interface ApiKeyWithOwner extends ApiKeyRow {
   user_role: UserRole;
   user_group: string;
   user_enabled: number;
+  user_plan: string | null;
+  user_plan_expires_at: number | null;
 }
 
 export interface NewApiKey {
@@ -73,7 +75,13 @@ export class ApiKeysRepository {
       .selectFrom('api_keys')
       .innerJoin('users', 'users.id', 'api_keys.user_id')
       .selectAll('api_keys')
-      .select(['users.role as user_role', 'users.group_name as user_group', 'users.enabled as user_enabled'])
+      .select([
+        'users.role as user_role',
+        'users.group_name as user_group',
+        'users.enabled as user_enabled',
+        'users.plan_name as user_plan',
+        'users.plan_expires_at as user_plan_expires_at',
+      ])
       .where('api_keys.key_hash', '=', keyHash)
       .where('users.deleted_at', 'is', null)
       .executeTakeFirst();

@@ -43,4 +43,14 @@ export class GroupsPlansRepository {
         : insert.onConflict((conflict) => conflict.column('name').doUpdateSet(update))
     ).execute();
   }
+
+  async deleteGroup(name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('user_groups').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deletePlan(name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('plans').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
 }

@@ -154,6 +154,7 @@ for (const backend of testBackends) {
           created: Date.parse('2024-05-13') / 1000,
           built_in: true,
           overridden: false,
+          price: null,
           created_at: null,
           updated_at: null,
         });

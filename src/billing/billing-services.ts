@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { readOperatorSettings } from '../admin/operator-settings.ts';
+import { BatchWriter } from '../observability/batch-writer.ts';
+import type { Store } from '../store/store.ts';
+import { Billing } from './billing.ts';
+import { CreditLedger, type Settlement } from './credit-ledger.ts';
+import { PlanBook } from './plan-book.ts';
+import { PriceBook } from './price-book.ts';
+
+export interface BillingServices {
+  ledger: CreditLedger;
+  prices: PriceBook;
+  plans: PlanBook;
+  billing: Billing;
+  /** Settlements queued off the request path; `close()` writes them all. */
+  settlements: BatchWriter<Settlement>;
+  /** Re-reads prices, group multipliers, plans and the default plan. */
+  reload(): Promise<void>;
+}
+
+/** Credits and plans over the store, loaded and ready for the request path. */
+export async function createBillingServices(
+  store: Store,
+  logger: Logger,
+  batch: { batchSize: number; flushIntervalMs: number },
+): Promise<BillingServices> {
+  const ledger = new CreditLedger(store.db, store.dialect);
+  const prices = new PriceBook({
+    listPrices: () => store.modelPrices.list(),
+    listGroups: () => store.groupsPlans.listGroups(),
+  });
+  const plans = new PlanBook(() => store.groupsPlans.listPlans());
+  const settlements = new BatchWriter<Settlement>({ insertMany: (rows) => ledger.settle(rows) }, logger, {
+    ...batch,
+    label: 'credit settlement',
+  });
+  const billing = new Billing(ledger, prices, settlements);
+  const reload = async () => {
+    const { default_plan: defaultPlan } = await readOperatorSettings(store.settings);
+    await Promise.all([prices.reload(), plans.reload(defaultPlan)]);
+  };
+  await reload();
+  return { ledger, prices, plans, billing, settlements, reload };
+}

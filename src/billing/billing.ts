@@ -1,0 +1,98 @@
+import { GatewayError } from '../core/gateway-error.ts';
+import type { BatchWriter } from '../observability/batch-writer.ts';
+import type { KeyContext } from '../relay/key-context.ts';
+import { computeCharge, type ChargeTokens } from './compute-charge.ts';
+import type { CreditLedger, Settlement } from './credit-ledger.ts';
+import { formatCredits } from './format-credits.ts';
+import { isFree, type ModelPrice } from './model-price.ts';
+import type { PriceBook } from './price-book.ts';
+
+/** The credits side of one request: what was held for it, and at what price. */
+export interface CreditHold {
+  userId: number;
+  keyId: number;
+  requestId: string;
+  /** Micro-credits held (0 for a free request, which places no hold). */
+  held: number;
+  /** The user's balance right after the hold. */
+  balance: number;
+  price: ModelPrice;
+  multiplierPpm: number;
+  /** Set once the hold is settled or released: a second close changes nothing. */
+  closed: boolean;
+}
+
+/** How long a free request's `X-Credits-Remaining` may show a balance read earlier. */
+const BALANCE_CACHE_MS = 1_000;
+
+/**
+ * Credits on the request path (API.md 4): a hold for the worst case before the upstream is called,
+ * then a settlement to the real cost, queued and written in batches off the request path. Holds are
+ * synchronous and exact (the database refuses an overdraft); settlements only give back or take
+ * the difference, so a node that dies before writing them has overcharged, never undercharged.
+ */
+export class Billing {
+  #balances = new Map<number, { balance: number; at: number }>();
+
+  constructor(
+    private readonly ledger: CreditLedger,
+    private readonly prices: PriceBook,
+    private readonly settlements: BatchWriter<Settlement>,
+  ) {}
+
+  /** Holds the worst case of a request for `model`, or refuses with 402 in the client's format. */
+  async hold(key: KeyContext, model: string, worst: ChargeTokens, requestId: string): Promise<CreditHold> {
+    const price = this.prices.priceOf(model);
+    const multiplierPpm = this.prices.multiplierOf(key.group);
+    const amount = isFree(price) ? 0 : computeCharge(price, worst, multiplierPpm);
+    const base = { userId: key.userId, keyId: key.keyId, requestId, price, multiplierPpm, closed: false };
+    if (amount === 0) return { ...base, held: 0, balance: await this.#cachedBalance(key.userId) };
+    const outcome = await this.ledger.hold({
+      userId: key.userId,
+      keyId: key.keyId,
+      amount,
+      keyLimit: key.creditLimit,
+      requestId,
+    });
+    this.#balances.set(key.userId, { balance: outcome.balance, at: Date.now() });
+    if (!outcome.ok) {
+      const message =
+        outcome.reason === 'key_limit'
+          ? `This request may cost up to ${formatCredits(amount)} credits, more than is left of this API key's credit limit of ${formatCredits(key.creditLimit ?? 0)}`
+          : `Insufficient credits: this request may cost up to ${formatCredits(amount)} credits and the balance is ${formatCredits(outcome.balance)}`;
+      throw new GatewayError(402, 'insufficient_credits', message, {
+        headers: { 'x-credits-consumed': '0', 'x-credits-remaining': String(outcome.balance) },
+      });
+    }
+    return { ...base, held: amount, balance: outcome.balance };
+  }
+
+  /** What `tokens` cost at the hold's price. */
+  chargeFor(hold: CreditHold, tokens: ChargeTokens): number {
+    return isFree(hold.price) ? 0 : computeCharge(hold.price, tokens, hold.multiplierPpm);
+  }
+
+  /** Closes the hold at `charged` micro-credits (0: a failed request, refunded whole). */
+  settle(hold: CreditHold, charged: number): void {
+    if (hold.closed) return;
+    hold.closed = true;
+    if (hold.held === 0 && charged === 0) return;
+    this.settlements.enqueue({
+      userId: hold.userId,
+      keyId: hold.keyId,
+      held: hold.held,
+      charged,
+      requestId: hold.requestId,
+    });
+  }
+
+  async #cachedBalance(userId: number): Promise<number> {
+    const now = Date.now();
+    const cached = this.#balances.get(userId);
+    if (cached && now - cached.at < BALANCE_CACHE_MS) return cached.balance;
+    const balance = await this.ledger.balanceOf(userId);
+    if (this.#balances.size > 100_000) this.#balances.clear();
+    this.#balances.set(userId, { balance, at: now });
+    return balance;
+  }
+}

@@ -1,0 +1,98 @@
+import type { Billing, CreditHold } from '../billing/billing.ts';
+import type { ChargeTokens } from '../billing/compute-charge.ts';
+import type { Plan, PlanBook } from '../billing/plan-book.ts';
+import type { CatalogModel } from '../catalog/catalog-model.ts';
+import { GatewayError } from '../core/gateway-error.ts';
+import { rateLimitHeaders } from '../limits/rate-limit-headers.ts';
+import type { BucketCheck, RateLimiter } from '../limits/rate-limiter.ts';
+import type { KeyContext } from './key-context.ts';
+
+/** What admission needs: the limiter, the plans, and credits. */
+export interface AdmissionDeps {
+  limiter: RateLimiter;
+  plans: PlanBook;
+  billing: Billing;
+}
+
+/** A request let through: its credit hold, the token buckets to add its usage to, and its headers. */
+export interface AdmittedRequest {
+  hold: CreditHold;
+  tokenBuckets: string[];
+  /** `x-ratelimit-*` for the response. */
+  headers: Record<string, string>;
+  /** What the request cost, once known (see `requestCharge`). */
+  charged?: number;
+}
+
+/** Whether the plan lets its users call `model` (by id, or by one of the model's groups). */
+function planAllows(plan: Plan, modelId: string, entry: CatalogModel | undefined): boolean {
+  if (plan.models === null && plan.groups === null) return true;
+  if (plan.models?.has(modelId)) return true;
+  if (plan.groups === null) return false;
+  // A model every group may see is in every group's set.
+  const groups = entry?.groups ?? null;
+  return groups === null || groups.some((group) => plan.groups!.includes(group));
+}
+
+/** The limits that apply: the key's own and its user's plan (a key's own can only lower the plan's). */
+function bucketsFor(key: KeyContext, plan: Plan | null, inputEstimate: number): BucketCheck[] {
+  const buckets: BucketCheck[] = [];
+  if (key.rpm !== null) buckets.push({ id: `key:${key.keyId}:rpm`, kind: 'requests', limit: key.rpm });
+  if (plan?.rpm != null) buckets.push({ id: `user:${key.userId}:rpm`, kind: 'requests', limit: plan.rpm });
+  if (key.tpm !== null) {
+    buckets.push({ id: `key:${key.keyId}:tpm`, kind: 'tokens', limit: key.tpm, estimate: inputEstimate });
+  }
+  if (plan?.tpm != null) {
+    buckets.push({ id: `user:${key.userId}:tpm`, kind: 'tokens', limit: plan.tpm, estimate: inputEstimate });
+  }
+  return buckets;
+}
+
+/**
+ * The checks between routing and the upstream call (DESIGN: authenticate → check limits → hold
+ * credits): the plan's models (403), the key's and plan's requests and tokens per minute (429 with
+ * `Retry-After`), then a credit hold for the worst case (402). Each refusal is in the client's format.
+ */
+export async function admitRequest(
+  deps: AdmissionDeps,
+  key: KeyContext,
+  modelId: string,
+  entry: CatalogModel | undefined,
+  worst: ChargeTokens,
+  requestId: string,
+): Promise<AdmittedRequest> {
+  const plan = deps.plans.planFor(key.plan, key.planExpiresAt);
+  if (plan !== null && !planAllows(plan, modelId, entry)) {
+    throw new GatewayError(
+      403,
+      'permission_denied',
+      `Your plan '${plan.name}' does not include model '${modelId}'`,
+      {
+        param: 'model',
+      },
+    );
+  }
+  const buckets = bucketsFor(key, plan, worst.inputTokens);
+  let headers: Record<string, string> = {};
+  if (buckets.length > 0) {
+    const admission = await deps.limiter.admit({ buckets });
+    headers = rateLimitHeaders(admission);
+    if (!admission.allowed) {
+      const refused = admission.buckets.find((bucket) => !bucket.allowed)!;
+      const [owner, , unit] = refused.id.split(':');
+      const whose = owner === 'key' ? 'this API key' : `your plan '${plan?.name ?? ''}'`;
+      throw new GatewayError(
+        429,
+        'rate_limited',
+        `Rate limit reached: ${whose} allows ${refused.limit} ${unit === 'rpm' ? 'requests' : 'tokens'} per minute; retry after ${headers['retry-after']} s`,
+        { headers },
+      );
+    }
+  }
+  const hold = await deps.billing.hold(key, modelId, worst, requestId);
+  return {
+    hold,
+    tokenBuckets: buckets.filter((bucket) => bucket.kind === 'tokens').map((bucket) => bucket.id),
+    headers,
+  };
+}
