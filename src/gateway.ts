@@ -4,7 +4,7 @@ import { ModelCatalog } from './catalog/model-catalog.ts';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { readOperatorSettings } from './admin/operator-settings.ts';
-import { createBillingServices } from './billing/billing-services.ts';
+import { createBillingServices, type BillingServices } from './billing/billing-services.ts';
 import { ClusterCaches } from './cluster/cluster-caches.ts';
 import { createLimitBackends } from './cluster/create-limit-backends.ts';
 import { applyConfigFile } from './declarative/apply-config-file.ts';
@@ -30,6 +30,8 @@ export interface Gateway {
   store: Store;
   logger: Logger;
   logWriter: RequestLogWriter;
+  /** Credits: the ledger, prices and plans, and the queue of settlements. */
+  billing: BillingServices;
   /** Channel health, failover policy and the periodic health check. */
   routing: RoutingServices;
   /** Listens on config.HOST:config.PORT and returns the base URL. */
@@ -159,6 +161,7 @@ export async function createGateway(
     store,
     logger,
     logWriter,
+    billing,
     routing,
     async listen() {
       const address = await app.listen({ port: config.PORT, host: config.HOST });

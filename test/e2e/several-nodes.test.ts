@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceRedisSkipped, testRedisUrl } from '../../src/cluster/redis/test-redis.test-support.ts';
+import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
+import { announceSkipped, testBackends, type TestDatabase } from '../support/test-databases.ts';
+import { spawnGateway, type SpawnedGateway } from '../support/spawn-gateway.ts';
+import type { ApiEnvelope } from '../support/test-gateway.ts';
+import {
+  burstOfRequests,
+  chatCall,
+  createPayer,
+  ledgerSum,
+  type ManagementClient,
+} from './credits-scenarios.ts';
+
+/**
+ * Two Switchboard processes sharing one database and one Redis, as behind a load balancer: credits,
+ * rate limits and key revocation must hold across both exactly as on one node.
+ */
+const adminPassword = 'two-nodes-password';
+
+async function api(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: ApiEnvelope }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: token } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as ApiEnvelope };
+}
+
+/** Settlements are written in batches every few milliseconds: give both nodes time to write theirs. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+announceRedisSkipped();
+for (const backend of testBackends.filter((candidate) => candidate.name !== 'sqlite')) {
+  announceSkipped(backend);
+  describe.skipIf(!backend.create || !testRedisUrl)(`two nodes on ${backend.name} and Redis`, () => {
+    let database: TestDatabase;
+    let mock: MockUpstream;
+    const nodes: SpawnedGateway[] = [];
+    const dataDirs: string[] = [];
+    let client: ManagementClient;
+
+    beforeAll(async () => {
+      database = await backend.create!();
+      mock = await startMockUpstream();
+      const prefix = `sb-test-${Math.random().toString(36).slice(2, 10)}:`;
+      // One after the other: the first creates the schema and the root user.
+      for (let index = 0; index < 2; index += 1) {
+        const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-node-'));
+        dataDirs.push(dataDir);
+        nodes.push(
+          await spawnGateway({
+            PORT: '0',
+            DATA_DIR: dataDir,
+            DATABASE_URL: database.url,
+            REDIS_URL: testRedisUrl!,
+            REDIS_KEY_PREFIX: prefix,
+            SECRET_KEY: 'a-secret-key-both-nodes-share',
+            ADMIN_PASSWORD: adminPassword,
+            LOG_FLUSH_INTERVAL_MS: '20',
+            CHANNEL_HEALTH_CHECK_INTERVAL_MS: '0',
+          }),
+        );
+      }
+      const first = nodes[0]!.url;
+      const login = await api(first, 'POST', '/api/user/login', {
+        username: 'admin',
+        password: adminPassword,
+      });
+      const adminToken = String(login.body.data.token);
+      client = { url: first, adminToken, api: (...args) => api(first, ...args) };
+      const channel = await client.api(
+        'POST',
+        '/api/channel/',
+        {
+          name: 'mock',
+          provider: 'openai',
+          base_url: `${mock.url}/v1`,
+          api_key: 'sk-up',
+          models: ['gpt-4o-mini'],
+        },
+        adminToken,
+      );
+      expect(channel.status).toBe(200);
+      await client.api('PUT', '/api/model/gpt-4o-mini', { price: { per_request: 1_000 } }, adminToken);
+      // The second node hears of the channel and the price over Redis; wait until it serves them.
+      const probe = await createPayer(client, 1_000);
+      for (let tries = 0; ; tries += 1) {
+        const answer = await chatCall(nodes[1]!.url, probe.key);
+        if (answer.status === 200 && answer.headers.get('x-credits-consumed') === '1000') break;
+        if (tries > 100) throw new Error(`the second node never served the channel: ${answer.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const node of nodes) {
+        node.process.kill('SIGTERM');
+        await node.exited;
+      }
+      for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+      await mock?.close();
+      await database?.drop();
+    }, 30_000);
+
+    it('serves exactly the 50 of 200 requests the balance covers, spread over both nodes', async () => {
+      const payer = await createPayer(client, 50 * 1_000);
+      const statuses = await burstOfRequests(
+        nodes.map((node) => node.url),
+        payer.key,
+        200,
+      );
+      expect(statuses.filter((status) => status === 200)).toHaveLength(50);
+      expect(statuses.filter((status) => status === 402)).toHaveLength(150);
+      await settled();
+      const user = await client.api('GET', `/api/user/${payer.userId}`, undefined, client.adminToken);
+      expect(user.body.data.balance).toBe(0);
+      expect(await ledgerSum(client, payer)).toBe(0);
+    });
+
+    it("lets exactly a key's 30 RPM through a burst of 100 over both nodes", async () => {
+      const payer = await createPayer(client, 10_000_000, { rpm: 30 });
+      const statuses = await burstOfRequests(
+        nodes.map((node) => node.url),
+        payer.key,
+        100,
+      );
+      expect(statuses.filter((status) => status === 200)).toHaveLength(30);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(70);
+    });
+
+    it('refuses a key revoked on one node on the other within a second', async () => {
+      const payer = await createPayer(client, 1_000_000);
+      // The second node has the key cached (30 s lifetime) once it served it.
+      expect((await chatCall(nodes[1]!.url, payer.key)).status).toBe(200);
+      const keys = await client.api('GET', '/api/token/', undefined, payer.token);
+      const keyId = (keys.body.data as unknown as { id: number }[])[0]!.id;
+      const revokedAt = Date.now();
+      expect((await client.api('DELETE', `/api/token/${keyId}`, undefined, payer.token)).status).toBe(200);
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 2_000) {
+        status = (await chatCall(nodes[1]!.url, payer.key)).status;
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    });
+  });
+}
