@@ -10,11 +10,20 @@
 // tables show medians over rounds, and next to throughput the CPU time each target process spent per
 // request, which depends little on how much CPU the VM happens to grant.
 //
+// Switchboard runs with credits and limits on (every model priced, the key's owner topped up, the key
+// limited in requests and tokens per minute), and the benchmark fails if the answers, log rows and
+// balance do not show every request held, charged and served by its primary channel
+// (lib/billing-check.ts). It measures each gateway configuration in turn (lib/gateway-configs.ts):
+// SQLite with limits in memory, and PostgreSQL with Redis when their URLs are set.
+//
 // Environment: BENCH_DURATION (measured seconds per run, default 5), BENCH_WARMUP (warm-up seconds,
-// once per target per cell, default 2), BENCH_ROUNDS (rounds per cell, default 3); with four scenarios
-// at two connection counts the defaults take about six minutes. Progress goes to
-// stderr; the tables go to stdout; the full results, every round included, go to
-// bench/results/latest.json. Exits 1 if any run had errors or a scenario could not be run.
+// once per target per cell, default 2), BENCH_ROUNDS (rounds per cell, default 3), BENCH_CONFIGS
+// (`sqlite`, `postgres` or both, comma-separated; default every one available), BENCH_POSTGRES_URL
+// and BENCH_REDIS_URL (or TEST_POSTGRES_URL and TEST_REDIS_URL) for postgres+redis. With five
+// scenarios at two connection counts the defaults take about seven and a half minutes per
+// configuration. Progress goes to stderr; the tables go to stdout; the full results, every round
+// included, go to bench/results/latest.json. Exits 1 if any run had errors, a scenario could not be
+// run, or billing and routing were not as configured.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,17 +31,25 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { describeExit, stopAllChildren } from './lib/child-processes.ts';
+import { readBillingHeaders, checkAfterRuns, checkPreflightRows } from './lib/billing-check.ts';
+import type { BillingReport, PreflightBilling } from './lib/billing-check.ts';
+import { describeExit, stopAllChildren, stopChild } from './lib/child-processes.ts';
 import type { Child } from './lib/child-processes.ts';
 import { runLoad } from './lib/load.ts';
 import type { LoadOptions, Measurement } from './lib/load.ts';
+import { selectGatewayConfigs } from './lib/gateway-configs.ts';
+import type { GatewayConfig, GatewayConfigName } from './lib/gateway-configs.ts';
 import { log } from './lib/log.ts';
 import { errorMessage } from './lib/management-api.ts';
 import { checkNodeProcess, clockTicksPerSecond, procAvailable, readCpuTicks } from './lib/process-cpu.ts';
 import type { CpuTicks, ProcessCheck } from './lib/process-cpu.ts';
 import {
+  baselineMarkdownTable,
+  baselineTextTable,
   checkGoals,
   compare,
+  compareWithBaselines,
+  configsMarkdownTable,
   formatLatency,
   formatMicros,
   goalLines,
@@ -44,9 +61,20 @@ import {
   TARGETS,
   textTable,
 } from './lib/report.ts';
-import type { CpuUsage, LatencySource, RunRecord, Target } from './lib/report.ts';
+import type {
+  BaselineComparison,
+  Comparison,
+  CpuUsage,
+  GoalCheck,
+  LatencySource,
+  RunRecord,
+  Target,
+  TargetSummary,
+} from './lib/report.ts';
 import {
   BARE_PROXY_ENTRY,
+  BENCH_KEY_LIMITS,
+  BENCH_PRICE,
   configureGateway,
   GATEWAY_ENTRY,
   GATEWAY_LOG_FLUSH_INTERVAL_MS,
@@ -140,13 +168,19 @@ function requestFor(scenario: Scenario, key: string): { headers: Record<string, 
   };
 }
 
+interface PreflightAnswer {
+  /** Why the scenario cannot be measured through this target; undefined when it can. */
+  problem: string | undefined;
+  headers: Headers | undefined;
+}
+
 /** One request through a target, so a broken setup fails with its answer instead of 10 s of errors. */
 async function preflight(
   scenario: Scenario,
   target: Target,
   url: string,
   key: string,
-): Promise<string | undefined> {
+): Promise<PreflightAnswer> {
   const { headers, body } = requestFor(scenario, key);
   try {
     const response = await fetch(new URL(scenario.path, url), {
@@ -157,11 +191,11 @@ async function preflight(
     });
     const text = await response.text();
     const missing = scenario.expectBodyIncludes.filter((part) => !text.includes(part));
-    if (response.ok && missing.length === 0) return undefined;
+    if (response.ok && missing.length === 0) return { problem: undefined, headers: response.headers };
     const why = response.ok ? `, body lacks ${missing.map((part) => JSON.stringify(part)).join(', ')}` : '';
-    return `${target}: HTTP ${response.status}${why}: ${text.slice(0, 500)}`;
+    return { problem: `${target}: HTTP ${response.status}${why}: ${text.slice(0, 500)}`, headers: undefined };
   } catch (error) {
-    return `${target}: request failed: ${errorMessage(error)}`;
+    return { problem: `${target}: request failed: ${errorMessage(error)}`, headers: undefined };
   }
 }
 
@@ -191,9 +225,11 @@ function loadOptions(cell: CellContext, target: Target, durationSeconds: number)
   };
 }
 
-async function warmUp(cell: CellContext, target: Target): Promise<void> {
-  await runLoad(loadOptions(cell, target, settings.warmupSeconds));
+/** Returns the 2xx answers, which Switchboard charged like any other. */
+async function warmUp(cell: CellContext, target: Target): Promise<number> {
+  const measurement = await runLoad(loadOptions(cell, target, settings.warmupSeconds));
   await sleep(SETTLE_SECONDS * 1000);
+  return measurement.responses2xx;
 }
 
 function ticksOf(child: Child, ticksPerSecond: number | undefined): CpuTicks | undefined {
@@ -295,20 +331,78 @@ function inTableOrder(runs: RunRecord[]): RunRecord[] {
   return [...runs].sort((a, b) => index(a) - index(b) || a.connections - b.connections);
 }
 
-async function benchmark(dataDir: string): Promise<number> {
-  const tableProblems = scenarioTableProblems(SCENARIOS, CONNECTION_COUNTS);
-  if (tableProblems.length > 0) {
-    throw new Error(`bench/scenarios.ts is inconsistent:\n  ${tableProblems.join('\n  ')}`);
+interface Upstream {
+  mock: Child;
+  bareProxy: Child;
+  mockUrl: string;
+  bareUrl: string;
+}
+
+/** One gateway configuration's results: what latest.json holds per configuration. */
+interface ConfigResult {
+  name: GatewayConfigName;
+  description: string;
+  /** The processes whose CPU time was read (null without /proc). */
+  processes: ProcessCheck[] | null;
+  /** No run had errors, every scenario ran, and billing, limits and routing checked out. */
+  ok: boolean;
+  goalsMet: boolean;
+  /** Per target and cell: medians over rounds. */
+  summaries: TargetSummary[];
+  /** Per cell: medians of per-round paired figures, and those figures. */
+  comparisons: Comparison[];
+  /** Switchboard on a scenario against Switchboard on its latency baseline scenario. */
+  baselineComparisons: BaselineComparison[];
+  goalChecks: GoalCheck[];
+  /** Credits, limits and routing as checked through the management API. */
+  billing: BillingReport | null;
+  skipped: { scenario: string; reasons: string[] }[];
+  /** Runs that had errors (their numbers are not reliable). */
+  flaggedRuns: number;
+  /** Every measured run, in the order run: the per-round raw figures. */
+  runs: RunRecord[];
+}
+
+/** Cleanups still to run (a fresh database to drop) if the benchmark is stopped half-way. */
+const pendingCleanups = new Set<() => Promise<void>>();
+
+async function runCleanup(cleanup: () => Promise<void>): Promise<void> {
+  if (!pendingCleanups.delete(cleanup)) return;
+  try {
+    await cleanup();
+  } catch (error) {
+    log(`cleanup failed: ${errorMessage(error)}`);
   }
-  for (const entry of [MOCK_UPSTREAM_ENTRY, GATEWAY_ENTRY, BARE_PROXY_ENTRY]) {
-    if (!existsSync(join(REPO_ROOT, entry))) {
-      throw new Error(`${entry} does not exist (the benchmark starts it)`);
-    }
+}
+
+async function benchmarkConfig(
+  config: GatewayConfig,
+  upstream: Upstream,
+  dataDir: string,
+): Promise<ConfigResult> {
+  log(`=== ${config.name} ===`);
+  const configDir = join(dataDir, config.name.replace(/\W+/g, '-'));
+  await mkdir(configDir, { recursive: true });
+  const prepared = await config.prepare(configDir);
+  pendingCleanups.add(prepared.cleanup);
+  let gateway: Child | undefined;
+  try {
+    const started = await startGateway(REPO_ROOT, configDir, prepared.env);
+    gateway = started.gateway;
+    return await measureConfig(config, prepared.description, upstream, started.gateway, started.gatewayUrl);
+  } finally {
+    if (gateway !== undefined) await stopChild(gateway);
+    await runCleanup(prepared.cleanup);
   }
-  const [upstream, { gateway, gatewayUrl }] = await Promise.all([
-    startMockAndBareProxy(REPO_ROOT),
-    startGateway(REPO_ROOT, dataDir),
-  ]);
+}
+
+async function measureConfig(
+  config: GatewayConfig,
+  description: string,
+  upstream: Upstream,
+  gateway: Child,
+  gatewayUrl: string,
+): Promise<ConfigResult> {
   const children = [upstream.mock, upstream.bareProxy, gateway];
   const cpuAccounting = prepareCpuAccounting(children);
   const targets: Targets = {
@@ -318,16 +412,30 @@ async function benchmark(dataDir: string): Promise<number> {
     urls: { 'bare-proxy': upstream.bareUrl, switchboard: gatewayUrl },
     clockTicksPerSecond: cpuAccounting?.ticksPerSecond,
   };
-  const gatewayKey = await configureGateway(gatewayUrl, targets.mockUrl, SCENARIOS);
-  const keyFor = (target: Target): string => (target === 'switchboard' ? gatewayKey : UPSTREAM_API_KEY);
+  const setup = await configureGateway(gatewayUrl, targets.mockUrl, SCENARIOS);
+  const keyFor = (target: Target): string => (target === 'switchboard' ? setup.key : UPSTREAM_API_KEY);
 
   const skipped: { scenario: string; reasons: string[] }[] = [];
   const runnable: Scenario[] = [];
+  const billingProblems: string[] = [];
+  const answers = new Map<string, Omit<PreflightBilling, 'loggedCredits' | 'channelId'>>();
+  let switchboardResponses = 0;
   for (const scenario of SCENARIOS) {
     const reasons: string[] = [];
     for (const target of TARGETS) {
-      const problem = await preflight(scenario, target, targets.urls[target], keyFor(target));
-      if (problem !== undefined) reasons.push(problem);
+      const answer = await preflight(scenario, target, targets.urls[target], keyFor(target));
+      if (answer.problem !== undefined) reasons.push(answer.problem);
+      if (target !== 'switchboard' || answer.headers === undefined) continue;
+      switchboardResponses += 1;
+      const read = readBillingHeaders(answer.headers);
+      billingProblems.push(...read.problems.map((problem) => `${scenario.name}: ${problem}`));
+      answers.set(scenario.name, {
+        scenario: scenario.name,
+        requestId: read.requestId,
+        creditsHeader: read.credits,
+        requestsLimitHeader: read.requestsLimit,
+        tokensLimitHeader: read.tokensLimit,
+      });
     }
     if (reasons.length > 0) {
       skipped.push({ scenario: scenario.name, reasons });
@@ -335,6 +443,22 @@ async function benchmark(dataDir: string): Promise<number> {
     } else {
       runnable.push(scenario);
     }
+  }
+  // The preflights' log rows are written within the flush interval.
+  await sleep(SETTLE_SECONDS * 1000);
+  const preflightRows = await checkPreflightRows(setup, SCENARIOS, answers);
+  billingProblems.push(...preflightRows.problems);
+  if (billingProblems.length > 0) {
+    throw new Error(
+      `${config.name}: Switchboard is not running with credits and limits on as configured, so its ` +
+        `figures would not mean what they claim:\n  ${billingProblems.join('\n  ')}`,
+    );
+  }
+  for (const row of preflightRows.preflight) {
+    log(
+      `${row.scenario}: held ${row.creditsHeader}, charged ${row.loggedCredits} micro-credits, ` +
+        `limits ${row.requestsLimitHeader} rpm / ${row.tokensLimitHeader} tpm, channel ${row.channelId}`,
+    );
   }
 
   const cells = cellOrder(runnable);
@@ -346,8 +470,9 @@ async function benchmark(dataDir: string): Promise<number> {
       (warmupSeconds + SETTLE_SECONDS + rounds * (durationSeconds + SETTLE_SECONDS)),
   );
   log(
-    `${cells.length} cells × ${rounds} rounds × ${TARGETS.length} targets = ${totalRuns} runs of ${durationSeconds} s ` +
-      `(+ ${SETTLE_SECONDS} s settle), plus a ${warmupSeconds} s warm-up per target per cell (~${estimate} s)`,
+    `${config.name}: ${cells.length} cells × ${rounds} rounds × ${TARGETS.length} targets = ${totalRuns} runs of ` +
+      `${durationSeconds} s (+ ${SETTLE_SECONDS} s settle), plus a ${warmupSeconds} s warm-up per target per cell ` +
+      `(~${estimate} s)`,
   );
   const runs: RunRecord[] = [];
   const warmed = new Set<string>();
@@ -362,17 +487,20 @@ async function benchmark(dataDir: string): Promise<number> {
         assertAlive(children);
         const warmKey = `${scenario.name} ${connections} ${target}`;
         if (!warmed.has(warmKey)) {
-          await warmUp(cell, target);
+          const answered = await warmUp(cell, target);
+          if (target === 'switchboard') switchboardResponses += answered;
           warmed.add(warmKey);
           assertAlive(children);
         }
         const run = await measure(cell, target, round, orderInRound);
+        if (target === 'switchboard') switchboardResponses += run.measurement.responses2xx;
         assertAlive(children);
         roundRuns.push(run);
         runs.push(run);
         log(
-          `[${runs.length}/${totalRuns}] ${scenario.name} ×${connections} round ${round}/${rounds} ${target}: ` +
-            `${run.requestsPerSecond.toFixed(0)} req/s, p50 ${formatLatency(run.p50Ms, run.latencySource)} ms, ` +
+          `[${config.name} ${runs.length}/${totalRuns}] ${scenario.name} ×${connections} round ${round}/${rounds} ` +
+            `${target}: ${run.requestsPerSecond.toFixed(0)} req/s, ` +
+            `p50 ${formatLatency(run.p50Ms, run.latencySource)} ms, ` +
             `p99 ${formatLatency(run.p99Ms, run.latencySource)} ms (${run.latencySource}), ` +
             `CPU ${formatMicros(run.cpu?.usPerRequest ?? Number.NaN)} µs/req` +
             (run.problems.length > 0 ? ` FLAGGED: ${run.problems.join('; ')}` : ''),
@@ -388,52 +516,144 @@ async function benchmark(dataDir: string): Promise<number> {
     }
   }
 
+  // measure() waited SETTLE_SECONDS after the last run, so its settlements and log rows are written.
+  const afterRuns = await checkAfterRuns(setup, runnable, preflightRows.preflight, switchboardResponses);
+  const billing: BillingReport = { preflight: preflightRows.preflight, ...afterRuns };
+  log(
+    `${config.name} billing: ${billing.switchboardResponses} Switchboard answers; balance fell by ${billing.spent} ` +
+      `micro-credits (at least ${billing.minimumExpected} expected); routing: ` +
+      billing.routing
+        .map(
+          (route) =>
+            `${route.model} ${route.failedOver}/${route.rowsChecked} rows failed over ` +
+            `(statuses ${JSON.stringify(route.statuses)})`,
+        )
+        .join(', '),
+  );
+  for (const problem of billing.problems) log(`${config.name} BILLING/ROUTING MISMATCH: ${problem}`);
+
   const ordered = inTableOrder(runs);
   const summaries = summarize(ordered);
   const comparisons = compare(ordered);
-  const goals = checkGoals(SCENARIOS, summaries, comparisons, ordered);
-  const flagged = runs.filter((run) => run.problems.length > 0);
-  const ok = flagged.length === 0 && skipped.length === 0;
-  const environment = environmentLine();
+  const goalChecks = checkGoals(SCENARIOS, summaries, comparisons, ordered);
+  const flaggedRuns = runs.filter((run) => run.problems.length > 0).length;
+  return {
+    name: config.name,
+    description,
+    processes: cpuAccounting?.checks ?? null,
+    ok: flaggedRuns === 0 && skipped.length === 0 && billing.problems.length === 0,
+    goalsMet: goalChecks.every((check) => check.pass),
+    summaries,
+    comparisons,
+    baselineComparisons: compareWithBaselines(SCENARIOS, ordered),
+    goalChecks,
+    billing,
+    skipped,
+    flaggedRuns,
+    runs,
+  };
+}
 
+function configReport(result: ConfigResult): string[] {
+  const out: string[] = [
+    '',
+    `== ${result.name}: ${result.description} ==`,
+    '',
+    textTable(result.summaries, result.comparisons),
+    '',
+    'Switchboard against its own baseline scenario (medians; + columns: medians of per-round differences):',
+    '',
+    baselineTextTable(result.baselineComparisons),
+    '',
+    'Goals:',
+    goalLines(result.goalChecks),
+  ];
+  if (result.billing !== null) {
+    const { billing } = result;
+    out.push(
+      '',
+      `Credits and limits: ${billing.problems.length === 0 ? 'every answer held and charged' : 'MISMATCH'} ` +
+        `(${billing.switchboardResponses} answers; balance fell by ${billing.spent} micro-credits, at least ` +
+        `${billing.minimumExpected} expected); key limits ${BENCH_KEY_LIMITS.rpm} rpm / ${BENCH_KEY_LIMITS.tpm} tpm ` +
+        `in every answer's headers; rows that tried a channel besides the primary: ` +
+        billing.routing
+          .map((route) => `${route.model} ${route.failedOver}/${route.rowsChecked} rows`)
+          .join(', '),
+    );
+    for (const problem of billing.problems) out.push(`MISMATCH  ${problem}`);
+  }
+  for (const { scenario, reasons } of result.skipped)
+    out.push(`NOT RUN  ${scenario}: ${reasons.join(' | ')}`);
+  if (result.flaggedRuns > 0) {
+    out.push('', `FLAGGED: ${result.flaggedRuns} run(s) had errors; their numbers are not reliable.`);
+  }
+  return out;
+}
+
+async function benchmark(dataDir: string): Promise<number> {
+  const tableProblems = scenarioTableProblems(SCENARIOS, CONNECTION_COUNTS);
+  if (tableProblems.length > 0) {
+    throw new Error(`bench/scenarios.ts is inconsistent:\n  ${tableProblems.join('\n  ')}`);
+  }
+  for (const entry of [MOCK_UPSTREAM_ENTRY, GATEWAY_ENTRY, BARE_PROXY_ENTRY]) {
+    if (!existsSync(join(REPO_ROOT, entry))) {
+      throw new Error(`${entry} does not exist (the benchmark starts it)`);
+    }
+  }
+  const configs = selectGatewayConfigs();
+  log(`gateway configurations: ${configs.map((config) => config.name).join(', ')}`);
+  const upstream = await startMockAndBareProxy(REPO_ROOT);
+  const results: ConfigResult[] = [];
+  for (const config of configs) results.push(await benchmarkConfig(config, upstream, dataDir));
+
+  const ok = results.every((result) => result.ok);
+  const goalsMet = results.every((result) => result.goalsMet);
+  const environment = environmentLine();
+  const { rounds, durationSeconds, warmupSeconds } = settings;
   const method =
-    `${rounds} rounds, each a sweep over every cell (1-connection cells first) running both targets back ` +
-    `to back for ${durationSeconds} s (alternating which goes first), after one ${warmupSeconds} s warm-up ` +
-    'per target per cell in the first round. req/s, p50, p99 and CPU µs/req are medians over rounds; ' +
-    'the × and +p50 columns are medians of the per-round Switchboard/bare ratios and differences. ' +
-    "Translation scenarios' latency goal is against Switchboard's own same-format stream: the median " +
-    "of per-round differences between the two scenarios' Switchboard p50s, measured in the same sweep.";
+    `Each gateway configuration in turn (${results.map((result) => result.name).join(', ')}), with credits and ` +
+    `limits on: every model priced (${BENCH_PRICE.per_request} micro-credits per request, ` +
+    `${BENCH_PRICE.input}/${BENCH_PRICE.cached_input}/${BENCH_PRICE.output} per million input/cached/output ` +
+    `tokens), the key's owner topped up, the key limited to ${BENCH_KEY_LIMITS.rpm} rpm and ` +
+    `${BENCH_KEY_LIMITS.tpm} tpm, so every request passes two rate-limit buckets and places and settles a credit ` +
+    `hold. Per configuration, ${rounds} rounds, each a sweep over every cell (1-connection cells first) running ` +
+    `both targets back to back for ${durationSeconds} s (alternating which goes first), after one ` +
+    `${warmupSeconds} s warm-up per target per cell in the first round. req/s, p50, p99 and CPU µs/req are ` +
+    'medians over rounds; the × and +p50 columns are medians of the per-round Switchboard/bare ratios and ' +
+    "differences. Scenarios whose latency goal is against Switchboard's own baseline scenario are compared by " +
+    "the median of per-round differences between the two scenarios' Switchboard figures, measured in the same sweep.";
   const out: string[] = [
     '',
     `Switchboard vs bare proxy — ${environment}; ${method}`,
-    '',
-    textTable(summaries, comparisons),
+    ...results.flatMap(configReport),
     '',
     LATENCY_NOTE,
     CPU_NOTE,
-    '',
-    'Goals:',
-    goalLines(goals),
-  ];
-  for (const { scenario, reasons } of skipped) out.push(`NOT RUN  ${scenario}: ${reasons.join(' | ')}`);
-  if (flagged.length > 0) {
-    out.push('', `FLAGGED: ${flagged.length} run(s) had errors; their numbers are not reliable.`);
-  }
-  out.push(
     '',
     'Markdown (for the README):',
     '',
     `_${environment}; mock upstream streaming ${MOCK_CHUNKS} chunks. ${method} ${LATENCY_NOTE} ${CPU_NOTE}_`,
     '',
-    markdownTable(summaries, comparisons),
-    '',
-    goalsMarkdownTable(goals),
-    '',
-  );
+  ];
+  if (results.length > 1) {
+    out.push('Switchboard under each configuration:', '', configsMarkdownTable(results), '');
+  }
+  for (const result of results) {
+    out.push(
+      `**${result.name}** — ${result.description}:`,
+      '',
+      markdownTable(result.summaries, result.comparisons),
+      '',
+      baselineMarkdownTable(result.baselineComparisons),
+      '',
+      goalsMarkdownTable(result.goalChecks),
+      '',
+    );
+  }
   process.stdout.write(out.join('\n'));
 
   await mkdir(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-  const results = {
+  const output = {
     generatedAt: new Date().toISOString(),
     environment: {
       node: process.version,
@@ -446,31 +666,25 @@ async function benchmark(dataDir: string): Promise<number> {
       settleSeconds: SETTLE_SECONDS,
       connectionCounts: CONNECTION_COUNTS,
       mockChunks: MOCK_CHUNKS,
-      clockTicksPerSecond: targets.clockTicksPerSecond ?? null,
+      clockTicksPerSecond: procAvailable() ? clockTicksPerSecond() : null,
+      price: BENCH_PRICE,
+      keyLimits: BENCH_KEY_LIMITS,
     },
     method,
     latencyMethod: LATENCY_NOTE,
     cpuMethod: CPU_NOTE,
-    /** The processes whose CPU time was read (null without /proc). */
-    processes: cpuAccounting?.checks ?? null,
     /** Per scenario; a latency baseline of `switchboard` is Switchboard's p50 on that other scenario. */
     goals: SCENARIOS.map((scenario) => ({ scenario: scenario.name, ...scenario.goals })),
     scenarios: SCENARIOS,
-    /** No run had errors and every scenario ran. */
+    /** Every configuration ok: no run had errors, every scenario ran, billing and routing checked out. */
     ok,
-    goalsMet: goals.every((check) => check.pass),
-    /** Per target and cell: medians over rounds. */
-    summaries,
-    /** Per cell: medians of per-round paired figures, and those figures. */
-    comparisons,
-    /** Every measured run, in the order run: the per-round raw figures. */
-    runs,
-    goalChecks: goals,
-    skipped,
+    goalsMet,
+    /** One entry per gateway configuration, in the order measured. */
+    configurations: results,
   };
   // Formatted as Prettier would, so the committed file passes `npm run lint`.
   const prettierOptions = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
-  const json = await prettier.format(JSON.stringify(results), { ...prettierOptions, parser: 'json' });
+  const json = await prettier.format(JSON.stringify(output), { ...prettierOptions, parser: 'json' });
   await writeFile(RESULTS_FILE, json);
   log(`results written to ${RESULTS_FILE}`);
   return ok ? 0 : 1;
@@ -483,6 +697,7 @@ let stopping: Promise<never> | undefined;
 function shutdown(code: number): Promise<never> {
   stopping ??= (async () => {
     await stopAllChildren();
+    for (const cleanup of [...pendingCleanups]) await runCleanup(cleanup);
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
     process.exit(code);
   })();

@@ -46,10 +46,20 @@ export interface Scenario {
    */
   upstream: {
     provider: string;
-    /** Served by exactly one channel (the benchmark refuses a table where two upstreams share a model). */
+    /**
+     * Served by exactly one primary channel (the benchmark refuses a table where two upstreams share
+     * a model), plus `standbyChannels` if any.
+     */
     model: string;
     /** Appended to the mock's URL to make the channel's `base_url` (API.md §3). */
     baseUrlPath: string;
+    /**
+     * Failover channels for the model at lower priorities (-1, -2, …), of the same provider and
+     * pointing at the same mock: they would answer, but a healthy primary never needs them, so they
+     * measure what failover costs on the healthy path. The benchmark checks that none of them served
+     * a request. Default 0.
+     */
+    standbyChannels?: number;
   };
   /** Pass/miss thresholds. */
   goals: ScenarioGoals;
@@ -83,6 +93,23 @@ const TRANSLATION_GOALS: ScenarioGoals = {
   },
 };
 
+/**
+ * Failover on the healthy path: the same stream as `openai-chat-stream` through the same primary
+ * channel, for a model that also has standby channels. Latency against that scenario, with a bound
+ * tight enough that any per-request work for the standbys would show.
+ */
+const STANDBY_GOALS: ScenarioGoals = {
+  throughput: { connections: 32, minRatio: 0.75 },
+  latency: {
+    connections: 1,
+    maxAddedP50Ms: 0.05,
+    baseline: { target: 'switchboard', scenario: 'openai-chat-stream' },
+  },
+};
+
+/** Another model the built-in catalog knows, so it can have channels of its own (the standbys). */
+const openaiWithStandbys = { ...openaiUpstream, model: 'gpt-4o', standbyChannels: 2 };
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'openai-chat',
@@ -103,6 +130,17 @@ export const SCENARIOS: Scenario[] = [
     expectBodyIncludes: ['data: [DONE]'],
     upstream: openaiUpstream,
     goals: RELAY_GOALS,
+  },
+  {
+    // `openai-chat-stream` for a model with two standby channels behind the same primary channel.
+    name: 'openai-chat-stream-standby',
+    path: '/v1/chat/completions',
+    headers: openaiJson,
+    keyHeader: 'authorization-bearer',
+    body: { model: openaiWithStandbys.model, messages, stream: true },
+    expectBodyIncludes: ['data: [DONE]'],
+    upstream: openaiWithStandbys,
+    goals: STANDBY_GOALS,
   },
   {
     // Switchboard: OpenAI chunks translated from an Anthropic-format stream. Bare proxy: the same
@@ -132,16 +170,30 @@ export const SCENARIOS: Scenario[] = [
 
 export const CONNECTION_COUNTS = [1, 32];
 
+/** Enough for any failover chain worth measuring; more is a typo. */
+export const MAX_STANDBY_CHANNELS = 5;
+
+/** The channels that serve a scenario's model, as a comparable description. */
+function channelsText(upstream: Scenario['upstream']): string {
+  const standbys = upstream.standbyChannels ?? 0;
+  return (
+    `${upstream.provider} <mock>${upstream.baseUrlPath}` + (standbys > 0 ? ` + ${standbys} standby` : '')
+  );
+}
+
 /**
  * What is wrong with a scenario table, before anything is started: duplicate names, a goal at a
  * connection count that is not measured, a latency baseline that is not in the table, a body whose
- * model is not its channel's, or a model two different upstreams would serve (the gateway would then
- * pick between channels, and the scenario would not measure the upstream it names).
+ * model is not its channel's, a model two different upstreams (or two different sets of standby
+ * channels) would serve (the gateway would then pick between channels, and the scenario would not
+ * measure the upstream it names), or a scenario with standby channels whose latency baseline is not
+ * the same request through the same primary channel without them (then the difference would not be
+ * what the standbys cost).
  */
 export function scenarioTableProblems(scenarios: Scenario[], connectionCounts: number[]): string[] {
   const problems: string[] = [];
   const names = new Set<string>();
-  const upstreamOfModel = new Map<string, string>();
+  const channelsOfModel = new Map<string, string>();
   for (const scenario of scenarios) {
     const { name, goals, upstream, body } = scenario;
     if (names.has(name)) problems.push(`scenario name ${name} is used twice`);
@@ -151,22 +203,50 @@ export function scenarioTableProblems(scenarios: Scenario[], connectionCounts: n
         problems.push(`${name}: ${kind} goal at ${connections} connections, which are not measured`);
       }
     }
+    const standbys = upstream.standbyChannels ?? 0;
+    if (!Number.isInteger(standbys) || standbys < 0 || standbys > MAX_STANDBY_CHANNELS) {
+      problems.push(`${name}: standbyChannels must be a whole number from 0 to ${MAX_STANDBY_CHANNELS}`);
+    }
     const { baseline } = goals.latency;
+    const baselineScenario =
+      baseline.target === 'switchboard'
+        ? scenarios.find((other) => other.name === baseline.scenario)
+        : undefined;
     if (baseline.target === 'switchboard') {
       if (baseline.scenario === name) problems.push(`${name}: latency baseline is the scenario itself`);
-      else if (!scenarios.some((other) => other.name === baseline.scenario)) {
+      else if (baselineScenario === undefined) {
         problems.push(`${name}: latency baseline ${baseline.scenario} is not in the scenario table`);
+      }
+    }
+    if (standbys > 0) {
+      const base = baselineScenario;
+      const same =
+        base !== undefined &&
+        base !== scenario &&
+        (base.upstream.standbyChannels ?? 0) === 0 &&
+        base.upstream.provider === upstream.provider &&
+        base.upstream.baseUrlPath === upstream.baseUrlPath &&
+        base.path === scenario.path &&
+        base.keyHeader === scenario.keyHeader &&
+        JSON.stringify({ ...base.body, model: null }) === JSON.stringify({ ...body, model: null });
+      if (!same) {
+        problems.push(
+          `${name}: has standby channels, so its latency baseline must be a Switchboard scenario sending ` +
+            'the same request (but for the model) through the same primary channel without standbys',
+        );
       }
     }
     if (typeof body.model === 'string' && body.model !== upstream.model) {
       problems.push(`${name}: body model ${body.model} is not the channel's model ${upstream.model}`);
     }
-    const channel = `${upstream.provider} <mock>${upstream.baseUrlPath}`;
-    const other = upstreamOfModel.get(upstream.model);
-    if (other !== undefined && other !== channel) {
-      problems.push(`model ${upstream.model} would be served by two channels: ${other} and ${channel}`);
+    const channels = channelsText(upstream);
+    const other = channelsOfModel.get(upstream.model);
+    if (other !== undefined && other !== channels) {
+      problems.push(
+        `model ${upstream.model} would be served by two sets of channels: ${other} and ${channels}`,
+      );
     }
-    upstreamOfModel.set(upstream.model, channel);
+    channelsOfModel.set(upstream.model, channels);
   }
   return problems;
 }

@@ -120,7 +120,8 @@ function signalGroup(child: Child, signal: NodeJS.Signals): void {
   }
 }
 
-async function stopChild(child: Child): Promise<void> {
+/** SIGTERM, then SIGKILL if it has not exited after a grace period. */
+export async function stopChild(child: Child): Promise<void> {
   signalGroup(child, 'SIGTERM');
   const timer = new Promise<'timeout'>((resolve) =>
     setTimeout(() => resolve('timeout'), STOP_GRACE_MS).unref(),

@@ -17,6 +17,33 @@ export interface ChannelInput {
   enabled: boolean;
 }
 
+/** Micro-credits per request and per million tokens (API.md §4). */
+export interface ModelPriceInput {
+  per_request: number;
+  input: number;
+  cached_input: number;
+  output: number;
+}
+
+/** The parts of `GET /api/user/self` the benchmark reads. */
+export interface SelfUser {
+  id: number;
+  /** Micro-credits. */
+  balance: number;
+}
+
+/** The parts of a `GET /api/log/` row the benchmark reads. */
+export interface LogRow {
+  request_id: string;
+  model: string;
+  status: number;
+  /** Admins only: the channel that answered, and every channel tried. */
+  channel_id: number | null;
+  attempts: { channel: number; outcome: string }[];
+  /** Micro-credits charged. */
+  credits: number;
+}
+
 interface Envelope {
   success: boolean;
   message: string;
@@ -67,14 +94,93 @@ export class ManagementApi {
     this.sessionToken = data.token;
   }
 
-  /** `POST /api/channel/` (admin). */
-  async createChannel(channel: ChannelInput): Promise<void> {
-    await this.call('POST', '/api/channel/', channel);
+  /** `POST /api/channel/` (admin) → the new channel's `data.id`. */
+  async createChannel(channel: ChannelInput): Promise<number> {
+    const data = await this.call('POST', '/api/channel/', channel);
+    const id = isRecord(data) ? data.id : undefined;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
+      throw new ManagementApiError(
+        `POST /api/channel/: expected data.id, a positive integer; got ${shape(data)}`,
+      );
+    }
+    return id;
   }
 
-  /** `POST /api/token/` → `data.key`, the full `sk-` + 48 base62 key (shown only once). */
-  async createApiKey(name: string): Promise<string> {
-    const data = await this.call('POST', '/api/token/', { name });
+  /**
+   * `PUT /api/model/{id}` (admin) with a body of only `price`: prices a catalog model without
+   * overriding anything else of it. The answer must show the price given.
+   */
+  async priceModel(model: string, price: ModelPriceInput): Promise<void> {
+    const what = `PUT /api/model/${model}`;
+    const data = await this.call('PUT', `/api/model/${encodeURIComponent(model)}`, { price });
+    const shown = isRecord(data) ? data.price : undefined;
+    const wrong = Object.entries(price).filter(
+      ([field, value]) => !isRecord(shown) || shown[field] !== value,
+    );
+    if (wrong.length > 0) {
+      throw new ManagementApiError(
+        `${what}: expected data.price to be ${JSON.stringify(price)}, got ${JSON.stringify(shown ?? null)}`,
+      );
+    }
+  }
+
+  /** `POST /api/user/` (admin) → the new user's id and balance. */
+  async createUser(username: string, password: string): Promise<SelfUser> {
+    const data = await this.call('POST', '/api/user/', { username, password, role: 'user' });
+    return userOf('POST /api/user/', data);
+  }
+
+  /** `GET /api/user/{id}` (admin) → the user's id and balance. */
+  async user(id: number): Promise<SelfUser> {
+    const data = await this.call('GET', `/api/user/${id}`);
+    return userOf(`GET /api/user/${id}`, data);
+  }
+
+  /** `GET /api/user/self` → the signed-in user's id and balance. */
+  async self(): Promise<SelfUser> {
+    const data = await this.call('GET', '/api/user/self');
+    return userOf('GET /api/user/self', data);
+  }
+
+  /** `PUT /api/user/{id}` (admin) with `top_up` micro-credits → the user's balance after it. */
+  async topUp(userId: number, amount: number): Promise<SelfUser> {
+    const data = await this.call('PUT', `/api/user/${userId}`, { top_up: amount, note: 'benchmark' });
+    return userOf(`PUT /api/user/${userId}`, data);
+  }
+
+  /** `GET /api/log/?…` → the newest rows first. */
+  async logs(query: Record<string, string | number>): Promise<LogRow[]> {
+    const search = new URLSearchParams(Object.entries(query).map(([name, value]) => [name, String(value)]));
+    const what = `GET /api/log/?${search.toString()}`;
+    const data = await this.call('GET', `/api/log/?${search.toString()}`);
+    const items = isRecord(data) ? data.items : undefined;
+    if (!Array.isArray(items)) {
+      throw new ManagementApiError(`${what}: expected data.items, an array; got ${shape(data)}`);
+    }
+    return items.map((item: unknown) => {
+      const valid =
+        isRecord(item) &&
+        typeof item.request_id === 'string' &&
+        typeof item.model === 'string' &&
+        typeof item.status === 'number' &&
+        (item.channel_id === null || typeof item.channel_id === 'number') &&
+        Array.isArray(item.attempts) &&
+        typeof item.credits === 'number';
+      if (!valid) {
+        throw new ManagementApiError(
+          `${what}: expected items {request_id, model, status, channel_id, attempts, credits}, got ${shape(item)}`,
+        );
+      }
+      return item as unknown as LogRow;
+    });
+  }
+
+  /**
+   * `POST /api/token/` → `data.key`, the full `sk-` + 48 base62 key (shown only once). `limits` are
+   * the key's requests and tokens per minute.
+   */
+  async createApiKey(name: string, limits: { rpm: number; tpm: number }): Promise<string> {
+    const data = await this.call('POST', '/api/token/', { name, ...limits });
     const key = isRecord(data) ? data.key : undefined;
     if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) {
       const shown = typeof key === 'string' ? `"${key.slice(0, 6)}…" (${key.length} chars)` : String(key);
@@ -85,9 +191,10 @@ export class ManagementApi {
     return key;
   }
 
-  private async call(method: string, path: string, body: unknown): Promise<unknown> {
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const what = `${method} ${path}`;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.sessionToken !== undefined) headers.authorization = this.sessionToken;
     let response: Response;
     let text: string;
@@ -95,7 +202,7 @@ export class ManagementApi {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
         headers,
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
       text = await response.text();
@@ -118,6 +225,15 @@ export class ManagementApi {
     }
     return envelope.data;
   }
+}
+
+function userOf(what: string, data: unknown): SelfUser {
+  if (!isRecord(data) || typeof data.id !== 'number' || typeof data.balance !== 'number') {
+    throw new ManagementApiError(
+      `${what}: expected data {id: number, balance: number, …}, got ${shape(data)}`,
+    );
+  }
+  return { id: data.id, balance: data.balance };
 }
 
 function parseEnvelope(text: string): Envelope | undefined {

@@ -435,3 +435,174 @@ export function goalLines(checks: GoalCheck[]): string {
     )
     .join('\n');
 }
+
+/**
+ * Switchboard on a scenario against Switchboard on its latency baseline scenario (translation
+ * against the same-format stream; standby channels against none), at each connection count: medians
+ * over rounds, and medians of the per-round differences (both run in the same sweep, seconds apart).
+ */
+export interface BaselineComparison {
+  scenario: string;
+  baseline: string;
+  connections: number;
+  p50Ms: number;
+  baselineP50Ms: number;
+  addedP50Ms: number;
+  cpuUsPerRequest: number;
+  baselineCpuUsPerRequest: number;
+  addedCpuUsPerRequest: number;
+  roundAddedCpuUsPerRequest: number[];
+  requestsPerSecondRatio: number;
+  latencySource: LatencySource;
+}
+
+export function compareWithBaselines(scenarios: Scenario[], runs: RunRecord[]): BaselineComparison[] {
+  const comparisons: BaselineComparison[] = [];
+  for (const scenario of scenarios) {
+    const { baseline } = scenario.goals.latency;
+    if (baseline.target !== 'switchboard') continue;
+    for (const cell of cellsOf(runs).filter((candidate) => candidate.scenario === scenario.name)) {
+      const baseRuns = runsOf(
+        runs,
+        { scenario: baseline.scenario, connections: cell.connections },
+        'switchboard',
+      );
+      const pairs = runsOf(runs, cell, 'switchboard').flatMap((own) => {
+        const base = baseRuns.find((run) => run.round === own.round);
+        return base === undefined ? [] : [{ own, base }];
+      });
+      const first = pairs[0];
+      if (first === undefined) continue;
+      const cpu = (run: RunRecord): number => run.cpu?.usPerRequest ?? Number.NaN;
+      const roundAddedCpuUsPerRequest = pairs.map(({ own, base }) => cpu(own) - cpu(base));
+      comparisons.push({
+        scenario: scenario.name,
+        baseline: baseline.scenario,
+        connections: cell.connections,
+        p50Ms: median(pairs.map(({ own }) => own.p50Ms)),
+        baselineP50Ms: median(pairs.map(({ base }) => base.p50Ms)),
+        addedP50Ms: median(pairs.map(({ own, base }) => own.p50Ms - base.p50Ms)),
+        cpuUsPerRequest: median(pairs.map(({ own }) => cpu(own))),
+        baselineCpuUsPerRequest: median(pairs.map(({ base }) => cpu(base))),
+        addedCpuUsPerRequest: median(roundAddedCpuUsPerRequest),
+        roundAddedCpuUsPerRequest,
+        requestsPerSecondRatio: median(
+          pairs.map(({ own, base }) =>
+            base.requestsPerSecond > 0 ? own.requestsPerSecond / base.requestsPerSecond : Number.NaN,
+          ),
+        ),
+        latencySource: first.own.latencySource,
+      });
+    }
+  }
+  return comparisons;
+}
+
+const BASELINE_HEADER = [
+  'Scenario',
+  'vs Switchboard on',
+  'Conns',
+  'p50 ms',
+  'baseline p50 ms',
+  '+p50 ms',
+  'CPU µs/req',
+  'baseline CPU µs/req',
+  '+CPU µs/req',
+  '× baseline req/s',
+];
+
+function baselineRows(comparisons: BaselineComparison[]): string[][] {
+  return comparisons.map((c) => {
+    const digits = c.latencySource === 'hrtime' ? 3 : 0;
+    return [
+      c.scenario,
+      c.baseline,
+      String(c.connections),
+      formatLatency(c.p50Ms, c.latencySource),
+      formatLatency(c.baselineP50Ms, c.latencySource),
+      signed(c.addedP50Ms, digits),
+      formatMicros(c.cpuUsPerRequest),
+      formatMicros(c.baselineCpuUsPerRequest),
+      signed(c.addedCpuUsPerRequest, 0),
+      ratioText(c.requestsPerSecondRatio),
+    ];
+  });
+}
+
+export function baselineTextTable(comparisons: BaselineComparison[]): string {
+  const body = baselineRows(comparisons);
+  const widths = BASELINE_HEADER.map((title, index) =>
+    Math.max(title.length, ...body.map((row) => (row[index] ?? '').length)),
+  );
+  const format = (row: string[]): string =>
+    row
+      .map((cell, index) => (index < 2 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [
+    format(BASELINE_HEADER),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...body.map(format),
+  ].join('\n');
+}
+
+export function baselineMarkdownTable(comparisons: BaselineComparison[]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(BASELINE_HEADER),
+    `|${BASELINE_HEADER.map((_, index) => (index < 2 ? '---' : '---:')).join('|')}|`,
+    ...baselineRows(comparisons).map(line),
+  ].join('\n');
+}
+
+/** One gateway configuration's figures, for the side-by-side table. */
+export interface ConfigFigures {
+  name: string;
+  summaries: TargetSummary[];
+  comparisons: Comparison[];
+}
+
+/** Switchboard per cell under every configuration, side by side (each against its own bare-proxy runs). */
+export function configsMarkdownTable(configs: ConfigFigures[]): string {
+  const cells: Cell[] = [];
+  for (const config of configs) {
+    for (const summary of config.summaries) {
+      if (
+        !cells.some((cell) => cell.scenario === summary.scenario && cell.connections === summary.connections)
+      ) {
+        cells.push({ scenario: summary.scenario, connections: summary.connections });
+      }
+    }
+  }
+  const header = [
+    'Scenario',
+    'Conns',
+    ...configs.flatMap(({ name }) => [`${name} req/s`, '× bare', 'p50 ms', 'CPU µs/req']),
+  ];
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  const body = cells.map((cell) => [
+    cell.scenario,
+    String(cell.connections),
+    ...configs.flatMap((config) => {
+      const summary = config.summaries.find(
+        (s) =>
+          s.scenario === cell.scenario && s.connections === cell.connections && s.target === 'switchboard',
+      );
+      const comparison = config.comparisons.find(
+        (c) => c.scenario === cell.scenario && c.connections === cell.connections,
+      );
+      if (summary === undefined) return ['', '', '', ''];
+      return [
+        summary.requestsPerSecond.toFixed(0),
+        comparison === undefined ? '' : ratioText(comparison.throughputRatio),
+        formatLatency(summary.p50Ms, summary.latencySource),
+        formatMicros(summary.cpuUsPerRequest),
+      ];
+    }),
+  ]);
+  return [
+    line(header),
+    `|${header.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
+}
