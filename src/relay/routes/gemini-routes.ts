@@ -4,11 +4,17 @@ import { routeModel } from '../../catalog/route-model.ts';
 import { visibleModel, visibleModels, type VisibleModel } from '../../catalog/visible-models.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { parseJsonBody } from '../../http/parse-json-body.ts';
+import {
+  decodeGeminiEmbedRequest,
+  isGeminiEmbedMethod,
+} from '../../protocols/gemini/decode-gemini-embed-request.ts';
 import { gemini } from '../../protocols/gemini/gemini-protocol.ts';
 import { authenticate, requireScope } from '../authenticate.ts';
 import { estimateRequestTokens } from '../estimate-tokens.ts';
+import { geminiEmbedCall } from '../gemini-embed-call.ts';
 import { relayChat } from '../relay-chat.ts';
 import type { RelayDeps } from '../relay-deps.ts';
+import { relayEndpoint } from '../relay-endpoint.ts';
 
 interface GeminiQuery {
   key?: string;
@@ -48,8 +54,9 @@ function notFound(model: string): GatewayError {
 
 /**
  * The Gemini surface: `GET /v1beta/models[/{model}]`, `POST /v1beta/models/{model}:generateContent`,
- * `:streamGenerateContent` (answered as SSE, as with `alt=sse`) and `:countTokens`. Keys come as
- * `x-goog-api-key`, `?key=` or a bearer token.
+ * `:streamGenerateContent` (answered as SSE, as with `alt=sse`), `:countTokens`, and
+ * `:embedContent` / `:batchEmbedContents` (scope `llm-embeddings`). Keys come as `x-goog-api-key`,
+ * `?key=` or a bearer token.
  */
 export function registerGeminiRoutes(scope: FastifyInstance, deps: RelayDeps): void {
   scope.get<{ Querystring: GeminiQuery }>('/models', async (request) => {
@@ -67,11 +74,20 @@ export function registerGeminiRoutes(scope: FastifyInstance, deps: RelayDeps): v
 
   scope.post<{ Params: { '*': string }; Querystring: GeminiQuery }>('/models/*', async (request, reply) => {
     const key = await authenticate(deps.keyCache, request, request.query.key);
-    requireScope(key, 'llm-chat');
     const target = request.params['*'];
     const colon = target.lastIndexOf(':');
     const model = colon < 0 ? target : target.slice(0, colon);
     const action = colon < 0 ? '' : target.slice(colon + 1);
+    if (isGeminiEmbedMethod(action)) {
+      requireScope(key, 'llm-embeddings');
+      await relayEndpoint(deps, request, reply, key, () => {
+        const raw = request.body as Buffer | undefined;
+        const parsed = decodeGeminiEmbedRequest(parseJsonBody(raw), action, model);
+        return geminiEmbedCall(parsed, raw!, `/v1beta/models:${action}`);
+      });
+      return;
+    }
+    requireScope(key, 'llm-chat');
     if (action === 'countTokens') {
       routeModel(deps.catalog, deps.registry, key, model);
       const json = parseJsonBody(request.body as Buffer | undefined);
