@@ -71,7 +71,15 @@ export async function createGateway(
     idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
     connections: config.UPSTREAM_POOL_CONNECTIONS,
   });
-  const routing = createRoutingServices(config, { store, registry, upstream, secretBox, logger });
+  const routing = createRoutingServices(config, {
+    store,
+    registry,
+    // Bound late: the caches are assembled below, before any request can disable a channel.
+    channelsChanged: () => caches.changed('channels'),
+    upstream,
+    secretBox,
+    logger,
+  });
   const logWriter = new RequestLogWriter(store.requestLogs, logger, {
     batchSize: config.LOG_BATCH_SIZE,
     flushIntervalMs: config.LOG_FLUSH_INTERVAL_MS,
@@ -148,6 +156,7 @@ export async function createGateway(
       logBodies,
       ledger: billing.ledger,
       caches,
+      limitsHealth: () => backends.health(),
       startedAt: Date.now(),
       version,
     },

@@ -24,6 +24,8 @@ export interface AdminDeps {
   ledger: CreditLedger;
   /** This node's caches (keys, channels, models, prices, settings, users), refreshed on every node after a write. */
   caches: ClusterCaches;
+  /** Where rate limits and cache broadcasts live (memory, or Redis shared by every node), and whether it answers. */
+  limitsHealth: () => Promise<{ backend: 'memory' | 'redis'; status: 'ok' | 'unavailable' }>;
   startedAt: number;
   version: string;
 }

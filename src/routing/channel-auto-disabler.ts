@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { ChannelRegistry } from '../relay/channel-registry.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelHealth } from './channel-health.ts';
 import type { ChannelDisabler } from './failover-policy.ts';
@@ -16,7 +15,8 @@ export class ChannelAutoDisabler implements ChannelDisabler {
 
   constructor(
     private readonly store: Store,
-    private readonly registry: ChannelRegistry,
+    /** Reloads the channels on this node and tells the other nodes. */
+    private readonly channelsChanged: () => Promise<void>,
     private readonly health: ChannelHealth,
     private readonly logger: Logger,
   ) {}
@@ -51,7 +51,7 @@ export class ChannelAutoDisabler implements ChannelDisabler {
       { channel: channelId, reason },
       'channel disabled: the upstream refused its credentials',
     );
-    await this.registry.reload();
+    await this.channelsChanged();
     return true;
   }
 
@@ -68,7 +68,7 @@ export class ChannelAutoDisabler implements ChannelDisabler {
       message: `Channel '${row?.name ?? channelId}' re-enabled: ${why}`,
     });
     this.logger.info({ channel: channelId }, 'channel re-enabled by the health check');
-    await this.registry.reload();
+    await this.channelsChanged();
     return true;
   }
 

@@ -25,6 +25,8 @@ export function createRoutingServices(
   deps: {
     store: Store;
     registry: ChannelRegistry;
+    /** After the gateway disables or re-enables a channel: reload it here and on the other nodes. */
+    channelsChanged?: () => Promise<void>;
     upstream: UpstreamClient;
     secretBox: SecretBox;
     logger: Logger;
@@ -39,7 +41,12 @@ export function createRoutingServices(
       cooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_MS,
     },
   });
-  const disabler = new ChannelAutoDisabler(deps.store, deps.registry, health, deps.logger);
+  const disabler = new ChannelAutoDisabler(
+    deps.store,
+    deps.channelsChanged ?? (() => deps.registry.reload()),
+    health,
+    deps.logger,
+  );
   const checker = new ChannelChecker({
     upstream: deps.upstream,
     store: deps.store,
