@@ -121,7 +121,13 @@ export class UsersRepository {
     return this.db.transaction().execute(async (transaction) => {
       const { target, otherRoot } = await this.#lockWithRoots(transaction, id);
       if (!target) return 'not-found';
-      if (isActiveRoot(target) && !isActiveRoot({ ...target, ...changes }) && !otherRoot) return 'last-root';
+      // Fields left undefined keep their value: spreading `changes` would blank them.
+      const after = {
+        role: changes.role ?? target.role,
+        enabled: changes.enabled ?? target.enabled,
+        deleted_at: changes.deleted_at === undefined ? target.deleted_at : changes.deleted_at,
+      };
+      if (isActiveRoot(target) && !isActiveRoot(after) && !otherRoot) return 'last-root';
       await transaction
         .updateTable('users')
         .set({ ...changes, updated_at: Date.now() })
