@@ -105,8 +105,9 @@ for (const backend of testBackends) {
           role: 'user',
           group: 'default',
           enabled: true,
-          balance: null,
+          balance: 0,
           plan: null,
+          plan_expires_at: null,
           created_at: expect.any(String),
           updated_at: expect.any(String),
         });
@@ -717,8 +718,8 @@ for (const backend of testBackends) {
     });
 
     describe('settings', () => {
-      it('stores signup_credits for the credits issue, admins only', async () => {
-        const bodies = { log_bodies: false, log_body_max_bytes: 65_536 };
+      it('stores signup_credits and default_plan, admins only', async () => {
+        const bodies = { default_plan: null, log_bodies: false, log_body_max_bytes: 65_536 };
         expect(expectOk(await root('GET', '/api/setting/'))).toEqual({ signup_credits: 0, ...bodies });
         expect(expectOk(await root('PUT', '/api/setting/', { signup_credits: 5_000_000 }))).toEqual({
           signup_credits: 5_000_000,
@@ -741,6 +742,8 @@ for (const backend of testBackends) {
         [{ signup_credits: 1.5 }, 'signup_credits'],
         [{ signup_credits: '100' }, 'signup_credits'],
         [{ signup_credits: null }, 'signup_credits'],
+        [{ default_plan: 'not a plan name' }, 'default_plan'],
+        [{ default_plan: 7 }, 'default_plan'],
         [{ registration: false }, 'registration'],
         [{ log_bodies: 'yes' }, 'log_bodies'],
         [{ log_body_max_bytes: 0 }, 'log_body_max_bytes'],

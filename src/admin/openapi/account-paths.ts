@@ -1,4 +1,5 @@
 import { timeInputSchema } from './component-schemas.ts';
+import { microCreditsInput, tariffName } from './credit-schemas.ts';
 import {
   arrayOf,
   idParameter,
@@ -37,12 +38,39 @@ const userUpdate: Record<string, JsonSchema> = {
   password,
 };
 
+/** What only `PUT /api/user/{id}` takes besides the profile: credits and the plan. */
+const creditUpdate: Record<string, JsonSchema> = {
+  top_up: {
+    ...microCreditsInput,
+    minimum: 1,
+    description: 'Micro-credits added to the balance (a `top_up` ledger row)',
+  },
+  adjustment: {
+    type: 'integer',
+    minimum: -1_000_000_000_000_000,
+    maximum: 1_000_000_000_000_000,
+    description:
+      'Micro-credits added, or (negative) taken as far as the balance goes, never below zero (an ' +
+      '`adjustment` ledger row of what was applied; 0 writes none)',
+  },
+  note: { type: 'string', maxLength: 255, description: 'Why: kept on the top-up or adjustment row' },
+  plan: {
+    ...nullable(tariffName),
+    description: 'A plan by name (it must exist, else 422); null takes the user off their plan',
+  },
+  plan_expires_at: {
+    ...nullable(timeInputSchema),
+    description: 'When the plan ends; by default now plus the plan’s duration_days (null: never)',
+  },
+};
+
 /** Sessions, the caller's own account, users (admins) and API keys. */
 export const accountPaths: Record<string, PathItem> = {
   '/api/user/register': {
     post: managementOperation({
       tag: 'users',
       summary: 'Create an account (unless REGISTRATION_ENABLED=false)',
+      description: 'The account starts with the setting signup_credits (a `signup` ledger row).',
       operationId: 'register',
       access: 'public',
       body: input(
@@ -146,11 +174,14 @@ export const accountPaths: Record<string, PathItem> = {
     }),
     put: managementOperation({
       tag: 'users',
-      summary: 'Change a user: role, group, enabled, profile, password',
+      summary: 'Change a user: role, group, enabled, profile, password, plan; top up or adjust credits',
+      description:
+        'A top-up and an adjustment in one body make two ledger rows, the top-up first. Admins ' +
+        'change plain users only; root changes anyone.',
       operationId: 'updateUser',
       access: 'admin',
       parameters: [idParameter('user')],
-      body: input(userUpdate),
+      body: input({ ...userUpdate, ...creditUpdate }),
       data: ref('User'),
       errors: ['notFound', 'conflict'],
     }),

@@ -76,6 +76,25 @@ const keptBody = nullable(
   }),
 );
 
+/** The run-time settings (operator-settings.ts); PUT takes any subset of them. */
+export const settingFields: Record<string, JsonSchema> = {
+  signup_credits: {
+    ...microCredits,
+    maximum: 1_000_000_000_000_000,
+    description: 'Micro-credits a registered account starts with (a `signup` ledger row)',
+  },
+  default_plan: {
+    ...nullable({ type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    description: 'The plan of users on none (or whose plan ended); null: no plan limits for them',
+  },
+  log_bodies: {
+    type: 'boolean',
+    default: false,
+    description: 'Keep request and response bodies with log rows',
+  },
+  log_body_max_bytes: { type: 'integer', minimum: 256, maximum: 4_194_304, default: 65_536 },
+};
+
 /** `#/components/schemas`: the shapes the management API answers with. */
 export const componentSchemas: Record<string, JsonSchema> = {
   Failure: {
@@ -92,8 +111,12 @@ export const componentSchemas: Record<string, JsonSchema> = {
     role: { type: 'string', enum: ['user', 'admin', 'root'] },
     group: string,
     enabled: boolean,
-    balance: nullable(microCredits),
-    plan: nullable(string),
+    balance: microCredits,
+    plan: {
+      ...nullable(string),
+      description: 'The plan set for the user; null: the default plan (setting default_plan)',
+    },
+    plan_expires_at: { ...nullable(time), description: 'When the plan ends; null: never (or no plan)' },
     created_at: time,
     updated_at: time,
   }),
@@ -137,15 +160,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
       allOf: [object({ token_id: nullable(integer), token_name: nullable(string) }), ref('DashboardFigures')],
     }),
   }),
-  Settings: object({
-    signup_credits: microCredits,
-    log_bodies: {
-      type: 'boolean',
-      default: false,
-      description: 'Keep request and response bodies with log rows',
-    },
-    log_body_max_bytes: { type: 'integer', minimum: 256, maximum: 4_194_304, default: 65_536 },
-  }),
+  Settings: object(settingFields),
   Channel: {
     type: 'object',
     description: 'An upstream credential (API.md 3); api_key is write-only and never returned',
@@ -191,8 +206,15 @@ export const componentSchemas: Record<string, JsonSchema> = {
       strategy: string,
       owned_by: string,
       enabled: boolean,
+      created: { type: 'integer', description: 'Unix seconds, as OpenAI’s model list shows it' },
       built_in: boolean,
       overridden: boolean,
+      price: {
+        ...nullable(ref('ModelPrice')),
+        description: 'The operator’s price; null: requests for the model cost nothing',
+      },
+      created_at: { ...nullable(time), description: 'Of the operator’s row; null without one' },
+      updated_at: nullable(time),
     },
   },
   Status: object({

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../http/route-list.ts';
 import { startTestGateway, type TestGateway } from '../../../test/support/test-gateway.ts';
-import type { OpenApiDocument } from './openapi-types.ts';
+import { operatorSettingFields } from '../operator-settings.ts';
+import { groupFields, planFields } from '../tariff-input.ts';
+import type { JsonSchema, OpenApiDocument } from './openapi-types.ts';
 
 /** A registered Fastify path as a pattern over documented paths: `:id` → `{id}`, `*` → anything. */
 function documentedPattern(url: string): RegExp {
@@ -92,5 +94,46 @@ describe('GET /api/openapi.json', () => {
     ]);
     expect(dashboard?.responses['422']).toBeDefined();
     expect(document.paths['/api/log/{id}']?.get?.responses['404']).toBeDefined();
+  });
+
+  const schema = (name: string): JsonSchema => document.components.schemas[name]!;
+  const bodyOf = (path: string, method: 'put' | 'post'): JsonSchema =>
+    document.paths[path]?.[method]?.requestBody?.content['application/json']?.schema ?? {};
+  const keys = (value: object | undefined) => Object.keys(value ?? {}).sort();
+
+  it('describes the user, settings and model objects with exactly the fields the routes answer with', async () => {
+    const get = async (path: string) =>
+      (await test.api('GET', path, undefined, test.adminToken)).body.data as Record<string, unknown>;
+    expect(keys(schema('User').properties)).toEqual(keys(await get('/api/user/self')));
+    expect(keys(schema('Settings').properties)).toEqual(keys(await get('/api/setting/')));
+    expect(keys(schema('Model').properties)).toEqual(keys(await get('/api/model/gpt-4o')));
+    expect(keys(schema('Settings').properties)).toEqual(keys(operatorSettingFields));
+  });
+
+  it('describes the credit bodies with the fields the routes parse', () => {
+    expect(keys(bodyOf('/api/group/{name}', 'put').properties)).toEqual(keys(groupFields));
+    expect(keys(bodyOf('/api/plan/{name}', 'put').properties)).toEqual(keys(planFields));
+    expect(bodyOf('/api/user/{id}', 'put').properties).toMatchObject({
+      top_up: { type: 'integer', minimum: 1 },
+      adjustment: { type: 'integer' },
+      note: { type: 'string' },
+      plan: expect.any(Object),
+      plan_expires_at: expect.any(Object),
+    });
+    expect(bodyOf('/api/model/{model}', 'put').properties).toHaveProperty('price');
+    expect(document.paths['/api/user/{id}/ledger']?.get?.responses['403']).toBeDefined();
+    expect(document.paths['/api/user/redeem']?.post?.responses['404']).toBeDefined();
+  });
+
+  it('describes the credit and rate-limit answers of metered relay routes only', () => {
+    const chat = document.paths['/v1/chat/completions']?.post;
+    expect(keys(chat?.responses['200']?.headers)).toEqual(
+      expect.arrayContaining(['X-Credits-Consumed', 'X-Credits-Remaining', 'x-ratelimit-remaining-requests']),
+    );
+    expect(chat?.responses['402']?.description).toContain('insufficient_credits');
+    expect(chat?.responses['429']?.headers).toHaveProperty('Retry-After');
+    const countTokens = document.paths['/v1/messages/count_tokens']?.post;
+    expect(countTokens?.responses['402']).toBeUndefined();
+    expect(countTokens?.responses['200']?.headers).not.toHaveProperty('X-Credits-Consumed');
   });
 });

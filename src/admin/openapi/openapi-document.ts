@@ -1,5 +1,7 @@
 import { accountPaths } from './account-paths.ts';
 import { componentSchemas } from './component-schemas.ts';
+import { creditPaths } from './credit-paths.ts';
+import { creditSchemas } from './credit-schemas.ts';
 import { logPaths } from './log-paths.ts';
 import type { OpenApiDocument } from './openapi-types.ts';
 import { operatorPaths } from './operator-paths.ts';
@@ -15,7 +17,8 @@ export function openApiDocument(version: string): OpenApiDocument {
       description:
         'A self-hosted LLM gateway. Management routes (/api/*) answer in the envelope ' +
         '{success, message, data} and take a session token from POST /api/user/login. Relay routes ' +
-        'take an API key and speak each provider’s own wire format.',
+        'take an API key and speak each provider’s own wire format. Credits are integer micro-credits ' +
+        '(1 credit = 1,000,000). Prometheus metrics are at GET /metrics (not described here).',
     },
     servers: [{ url: '/' }],
     tags: [
@@ -25,16 +28,20 @@ export function openApiDocument(version: string): OpenApiDocument {
       { name: 'dashboard', description: 'Traffic figures from hourly rollups' },
       { name: 'settings', description: 'Run-time settings (admins)' },
       { name: 'channels', description: 'Upstream channels (admins)' },
-      { name: 'models', description: 'The model catalog (admins)' },
+      { name: 'models', description: 'The model catalog and model prices (admins)' },
+      {
+        name: 'credits',
+        description: 'Groups and plans (admins), the credit ledger, redemption codes',
+      },
       { name: 'status', description: 'Health and this document' },
       { name: 'openai', description: 'OpenAI-format relay' },
       { name: 'anthropic', description: 'Anthropic-format relay' },
       { name: 'gemini', description: 'Gemini-format relay' },
       { name: 'provider-scoped', description: 'Relay restricted to one provider' },
     ],
-    paths: { ...accountPaths, ...logPaths, ...operatorPaths, ...relayPaths },
+    paths: { ...accountPaths, ...creditPaths, ...logPaths, ...operatorPaths, ...relayPaths },
     components: {
-      schemas: componentSchemas,
+      schemas: { ...componentSchemas, ...creditSchemas },
       securitySchemes: {
         session: {
           type: 'apiKey',

@@ -1,15 +1,47 @@
+import { routingStrategies } from '../../catalog/catalog-model.ts';
+import { settingFields } from './component-schemas.ts';
+import { modelPriceInput } from './credit-schemas.ts';
 import {
   arrayOf,
   idParameter,
+  input,
   managementOperation,
   nullable,
   object,
   pathParameter,
   ref,
 } from './operation-helpers.ts';
-import type { PathItem } from './openapi-types.ts';
+import type { JsonSchema, PathItem } from './openapi-types.ts';
 
 const modelParameter = pathParameter('model', 'A model id (may contain `/`) or alias');
+
+const modelName: JsonSchema = { type: 'string', minLength: 1, maxLength: 255, pattern: '^\\S+$' };
+const tokenLimit: JsonSchema = nullable({ type: 'integer', minimum: 1, maximum: 1_000_000_000 });
+
+/** An operator's catalog row as PUT takes it (model-input.ts); what it leaves out comes from the built-in entry. */
+const modelInputFields: Record<string, JsonSchema> = {
+  aliases: { ...arrayOf(modelName), maxItems: 100 },
+  capabilities: input({
+    vision: { type: 'boolean' },
+    tools: { type: 'boolean' },
+    json: { type: 'boolean' },
+    context_window: tokenLimit,
+    max_output: tokenLimit,
+  }),
+  groups: nullable({
+    ...arrayOf({ type: 'string', minLength: 1, maxLength: 64 }),
+    minItems: 1,
+    maxItems: 100,
+  }),
+  strategy: { type: 'string', enum: [...routingStrategies] },
+  owned_by: { type: 'string', minLength: 1, maxLength: 64 },
+  enabled: { type: 'boolean' },
+  price: {
+    ...nullable(modelPriceInput),
+    description:
+      'Stored apart from the catalog row: an object sets the price, null removes it, absent leaves it',
+  },
+};
 
 /** What operators run: settings, channels, the model catalog, status, and this document. */
 export const operatorPaths: Record<string, PathItem> = {
@@ -27,7 +59,7 @@ export const operatorPaths: Record<string, PathItem> = {
       description: 'Turning log_bodies on keeps bodies from the next request on, on every node within 30 s.',
       operationId: 'updateSettings',
       access: 'admin',
-      body: { ...ref('Settings'), description: 'Any subset of the settings' },
+      body: { ...input(settingFields), description: 'Any subset of the settings' },
       data: ref('Settings'),
     }),
   },
@@ -104,10 +136,14 @@ export const operatorPaths: Record<string, PathItem> = {
     }),
     put: managementOperation({
       tag: 'models',
-      summary: 'Write several catalog rows at once (all or none)',
+      summary: 'Write several catalog rows (and prices) at once; a bad entry writes none',
       operationId: 'putModels',
       access: 'admin',
-      body: arrayOf(ref('Model')),
+      body: {
+        ...arrayOf(input({ id: modelName, ...modelInputFields }, ['id'])),
+        minItems: 1,
+        maxItems: 1000,
+      },
       data: arrayOf(ref('Model')),
     }),
   },
@@ -123,16 +159,20 @@ export const operatorPaths: Record<string, PathItem> = {
     }),
     put: managementOperation({
       tag: 'models',
-      summary: 'Create or replace the operator’s row for a model',
+      summary: 'Create or replace the operator’s row for a model, and set or remove its price',
+      description:
+        'A body of only `price` prices a catalog model (404 if there is none such) without ' +
+        'writing a row over it. Prices hold on every node at once.',
       operationId: 'putModel',
       access: 'admin',
       parameters: [modelParameter],
-      body: ref('Model'),
+      body: input(modelInputFields),
       data: ref('Model'),
+      errors: ['notFound'],
     }),
     delete: managementOperation({
       tag: 'models',
-      summary: 'Remove the operator’s row (the built-in entry, if any, shows again)',
+      summary: 'Remove the operator’s row (the built-in entry, if any, shows again, with its price)',
       operationId: 'deleteModel',
       access: 'admin',
       parameters: [modelParameter],

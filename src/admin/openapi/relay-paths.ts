@@ -1,5 +1,5 @@
 import { pathParameter } from './operation-helpers.ts';
-import type { Operation, PathItem } from './openapi-types.ts';
+import type { Operation, PathItem, Response } from './openapi-types.ts';
 
 const relayAuth: Record<string, string[]>[] = [
   { bearer: [] },
@@ -15,8 +15,48 @@ interface RelaySpec {
   summary: string;
   operationId: string;
   body?: boolean;
+  /** Calls an upstream: priced, held against the balance, and counted against rate limits. */
+  metered?: boolean;
   parameters?: Operation['parameters'];
 }
+
+type Headers = NonNullable<Response['headers']>;
+
+const text = { type: 'string' as const };
+
+const requestIdHeader: Headers = {
+  'X-Request-ID': { description: 'The request id, also on the log row', schema: text },
+};
+
+/** API.md 1.3: the tightest of the key's and the plan's limits, in OpenAI's names. */
+const rateLimitHeaders: Headers = Object.fromEntries(
+  (['requests', 'tokens'] as const).flatMap((kind) => [
+    [
+      `x-ratelimit-limit-${kind}`,
+      { description: `The ${kind}-per-minute limit (only when one applies)`, schema: text },
+    ],
+    [`x-ratelimit-remaining-${kind}`, { description: `${kind} left in this minute`, schema: text }],
+    [`x-ratelimit-reset-${kind}`, { description: 'Until the limit resets, e.g. `1s`, `6m0s`', schema: text }],
+  ]),
+);
+
+const creditHeaders: Headers = {
+  'X-Credits-Consumed': {
+    description: 'Micro-credits charged (on a stream: the hold; the final figure is in the log)',
+    schema: text,
+  },
+  'X-Credits-Remaining': { description: 'The balance left, in micro-credits', schema: text },
+};
+
+const retryAfter: Headers = {
+  'Retry-After': { description: 'Whole seconds to wait', schema: text },
+};
+
+const failure = (description: string, headers: Headers): Response => ({
+  description: `${description}, in the client’s own format (API.md 1.1)`,
+  headers: { ...requestIdHeader, ...headers },
+  content: anyJson,
+});
 
 /**
  * A relay route, briefly: its wire format is the provider's own (see that provider's API reference);
@@ -40,10 +80,30 @@ const relay = (spec: RelaySpec): Operation => ({
     '200': {
       description: 'The upstream’s answer in the client’s wire format (SSE when streaming)',
       headers: {
-        'X-Request-ID': { description: 'The request id, also on the log row', schema: { type: 'string' } },
+        ...requestIdHeader,
+        ...(spec.metered ? { ...creditHeaders, ...rateLimitHeaders } : {}),
       },
       content: { ...anyJson, 'text/event-stream': { schema: { type: 'string' } } },
     },
+    ...(spec.metered
+      ? {
+          '402': failure(
+            '`insufficient_credits`: the balance (or the key’s credit_limit) does not cover the request’s worst case',
+            creditHeaders,
+          ),
+          '429': failure(
+            '`rate_limited`: the key’s or the plan’s RPM/TPM, or too many requests without a valid key from one address',
+            {
+              ...retryAfter,
+              ...rateLimitHeaders,
+            },
+          ),
+        }
+      : {
+          '429': failure('`rate_limited`: too many requests without a valid API key from one address', {
+            ...retryAfter,
+          }),
+        }),
     default: { description: 'An error in the client’s own format (API.md 1.1)', content: anyJson },
   },
 });
@@ -57,6 +117,7 @@ const openAiPaths = (prefix: string, name: string): Record<string, PathItem> => 
       tag: 'openai',
       summary: 'Chat completion (OpenAI format)',
       operationId: `${name}Chat`,
+      metered: true,
       body: true,
     }),
   },
@@ -77,6 +138,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'openai',
       summary: 'Embeddings (OpenAI format)',
       operationId: 'openAiEmbeddings',
+      metered: true,
       body: true,
     }),
   },
@@ -85,6 +147,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'openai',
       summary: 'Image generation (OpenAI format)',
       operationId: 'openAiImages',
+      metered: true,
       body: true,
     }),
   },
@@ -93,6 +156,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'openai',
       summary: 'Text to speech (OpenAI format)',
       operationId: 'openAiSpeech',
+      metered: true,
       body: true,
     }),
   },
@@ -101,6 +165,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'anthropic',
       summary: 'Messages (Anthropic format)',
       operationId: 'anthropicMessages',
+      metered: true,
       body: true,
     }),
   },
@@ -128,6 +193,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'gemini',
       summary: 'Generate content',
       operationId: 'geminiGenerate',
+      metered: true,
       body: true,
       parameters: [model],
     }),
@@ -137,6 +203,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'gemini',
       summary: 'Generate content, streamed (`?alt=sse`)',
       operationId: 'geminiStream',
+      metered: true,
       body: true,
       parameters: [model],
     }),
@@ -155,6 +222,7 @@ export const relayPaths: Record<string, PathItem> = {
       tag: 'provider-scoped',
       summary: 'Chat completion served only by channels of one provider (API.md 1.2)',
       operationId: 'providerScopedChat',
+      metered: true,
       body: true,
       parameters: [pathParameter('provider', 'openai, anthropic, gemini, deepseek, …')],
     }),
