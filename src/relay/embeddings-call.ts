@@ -10,9 +10,8 @@ import { estimateTextTokens } from './estimate-tokens.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 import type { Taken, UpstreamAnswer } from './send-with-failover.ts';
-import { takeWhole } from './take-answer.ts';
 import { geminiUpstreamPath, openAiUpstreamPath } from './upstream-path.ts';
-import { parseAnswer, sendWholeAnswer, unreadableAnswer, type WholeAnswer } from './whole-json-answer.ts';
+import { embeddingUsage, sendWholeAnswer, takeWholeJson, type WholeAnswer } from './whole-json-answer.ts';
 import type { ClientLink } from './client-link.ts';
 
 /** The input's size in tokens by our tokenizer (token arrays count themselves). */
@@ -21,14 +20,6 @@ export function estimateEmbeddingTokens(request: EmbeddingRequest): number {
   if (input.kind === 'tokens') return input.tokens.reduce((sum, tokens) => sum + tokens.length, 0);
   return input.texts.reduce((sum, text) => sum + estimateTextTokens(text), 0);
 }
-
-const usageOf = (inputTokens: number) => ({
-  inputTokens,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-});
 
 /**
  * `POST /v1/embeddings` for the generic pipeline. OpenAI-format channels get the client's body (the
@@ -49,33 +40,22 @@ export function embeddingsCall(
     (channel.provider.protocol === 'gemini' && request.input.kind === 'text');
   const expected = request.input.kind === 'text' ? request.input.texts.length : request.input.tokens.length;
 
-  async function take(
-    answer: UpstreamAnswer,
-    record: RelayRecord,
-    link: ClientLink,
-  ): Promise<Taken<WholeAnswer>> {
-    const whole = await takeWhole(answer, link);
-    if (!whole.ok) return whole;
-    const { bytes } = whole.value;
-    try {
-      const json = parseAnswer(bytes);
+  const take = (answer: UpstreamAnswer, record: RelayRecord, link: ClientLink): Promise<Taken<WholeAnswer>> =>
+    takeWholeJson(answer, link, (json, bytes): WholeAnswer => {
       if (answer.channel.provider.protocol !== 'gemini') {
         record.usage = readOpenAiUsage((json as { usage?: unknown } | null)?.usage);
-        return { ok: true, value: { kind: 'same-format', bytes } };
+        return { kind: 'same-format', bytes };
       }
       const result = decodeGeminiEmbedResponse(json, expected);
-      if (result.inputTokens !== undefined) record.usage = usageOf(result.inputTokens);
+      if (result.inputTokens !== undefined) record.usage = embeddingUsage(result.inputTokens);
       const body = encodeOpenAiEmbeddingsResponse(
         result,
         request.model,
         request.encodingFormat,
         result.inputTokens ?? estimate(),
       );
-      return { ok: true, value: { kind: 'translated', body: JSON.stringify(body) } };
-    } catch (error) {
-      return { ok: false, failure: unreadableAnswer(answer, error) };
-    }
-  }
+      return { kind: 'translated', body: JSON.stringify(body) };
+    });
 
   return {
     kind: 'embeddings',

@@ -1,4 +1,3 @@
-import type { Usage } from '../core/usage.ts';
 import { decodeGeminiEmbedResponse } from '../protocols/gemini/decode-gemini-embed-response.ts';
 import type { GeminiEmbedBody } from '../protocols/gemini/decode-gemini-embed-request.ts';
 import { encodeGeminiEmbedResponse } from '../protocols/gemini/encode-gemini-embed-response.ts';
@@ -11,17 +10,8 @@ import type { EndpointCall } from './endpoint-call.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 import type { Taken, UpstreamAnswer } from './send-with-failover.ts';
-import { takeWhole } from './take-answer.ts';
 import { geminiUpstreamPath, openAiUpstreamPath } from './upstream-path.ts';
-import { parseAnswer, sendWholeAnswer, unreadableAnswer, type WholeAnswer } from './whole-json-answer.ts';
-
-const embeddingUsage = (inputTokens: number): Usage => ({
-  inputTokens,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-});
+import { embeddingUsage, sendWholeAnswer, takeWholeJson, type WholeAnswer } from './whole-json-answer.ts';
 
 /**
  * The client's own body for a Gemini channel, naming the channel's model: `embedContent`'s optional
@@ -57,31 +47,20 @@ export function geminiEmbedCall(
   const { request, method } = parsed;
   const expected = request.input.kind === 'text' ? request.input.texts.length : request.input.tokens.length;
 
-  async function take(
-    answer: UpstreamAnswer,
-    record: RelayRecord,
-    link: ClientLink,
-  ): Promise<Taken<WholeAnswer>> {
-    const whole = await takeWhole(answer, link);
-    if (!whole.ok) return whole;
-    const { bytes } = whole.value;
-    try {
-      const json = parseAnswer(bytes);
+  const take = (answer: UpstreamAnswer, record: RelayRecord, link: ClientLink): Promise<Taken<WholeAnswer>> =>
+    takeWholeJson(answer, link, (json, bytes): WholeAnswer => {
       if (answer.channel.provider.protocol === 'gemini') {
         const result = decodeGeminiEmbedResponse(json, expected);
         record.usage = result.inputTokens === undefined ? undefined : embeddingUsage(result.inputTokens);
         record.warnings = [];
-        return { ok: true, value: { kind: 'same-format', bytes } };
+        return { kind: 'same-format', bytes };
       }
       const result = decodeOpenAiEmbeddingsResponse(json, expected);
       record.usage = result.inputTokens === undefined ? undefined : embeddingUsage(result.inputTokens);
       record.warnings = parsed.geminiOnly;
       const body = encodeGeminiEmbedResponse(result, method);
-      return { ok: true, value: { kind: 'translated', body: JSON.stringify(body) } };
-    } catch (error) {
-      return { ok: false, failure: unreadableAnswer(answer, error) };
-    }
-  }
+      return { kind: 'translated', body: JSON.stringify(body) };
+    });
 
   return {
     kind: 'embeddings',

@@ -1,6 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../core/gateway-error.ts';
-import type { AttemptFailure } from './send-with-failover.ts';
+import type { Usage } from '../core/usage.ts';
+import type { ClientLink } from './client-link.ts';
+import type { AttemptFailure, Taken } from './send-with-failover.ts';
+import { takeWhole } from './take-answer.ts';
 import type { StreamOutcome } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 
@@ -24,6 +27,34 @@ export function unreadableAnswer(answer: UpstreamAnswer, error: unknown): Attemp
 
 /** Parses a whole 2xx body, for metering or translation. */
 export const parseAnswer = (bytes: Buffer): unknown => JSON.parse(bytes.toString('utf8'));
+
+/**
+ * Takes a whole 2xx body and reads it, parsed, with `read`; a body that is not JSON or that `read`
+ * throws on lets the next channel try.
+ */
+export async function takeWholeJson<T>(
+  answer: UpstreamAnswer,
+  link: ClientLink,
+  read: (json: unknown, bytes: Buffer) => T,
+): Promise<Taken<T>> {
+  const whole = await takeWhole(answer, link);
+  if (!whole.ok) return whole;
+  const { bytes } = whole.value;
+  try {
+    return { ok: true, value: read(parseAnswer(bytes), bytes) };
+  } catch (error) {
+    return { ok: false, failure: unreadableAnswer(answer, error) };
+  }
+}
+
+/** Usage of an embeddings call: input tokens only. */
+export const embeddingUsage = (inputTokens: number): Usage => ({
+  inputTokens,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+});
 
 /** Sends a whole JSON answer: same-format bytes with the upstream's status and content type. */
 export function sendWholeAnswer(
