@@ -92,9 +92,7 @@ export async function createGateway(
     sweepMs: config.LOG_RETENTION_SWEEP_MS,
   });
   const metrics = new GatewayMetrics();
-  const backends = createLimitBackends(config, logger, {
-    onLimiterFailure: () => metrics.countRateLimitRefusal('limiter_unavailable'),
-  });
+  const backends = createLimitBackends(config, logger);
   const billing = await createBillingServices(store, logger, {
     batchSize: config.LOG_BATCH_SIZE,
     // Held credits come back this soon after a request ends.
@@ -132,7 +130,9 @@ export async function createGateway(
     corsOrigins: config.CORS_ORIGINS,
     metrics,
     relay: {
-      keyCache: new UnauthenticatedLimit(keyCache, backends.limiter, config.RATE_LIMIT_IP_RPM),
+      keyCache: new UnauthenticatedLimit(keyCache, backends.limiter, config.RATE_LIMIT_IP_RPM, () =>
+        metrics.countRateLimitRefusal('ip'),
+      ),
       registry,
       catalog,
       upstream,
@@ -142,7 +142,7 @@ export async function createGateway(
       health: routing.health,
       disabler: routing.disabler,
       failover: routing.failover,
-      admission: { limiter: backends.limiter, plans: billing.plans, billing: billing.billing },
+      admission: { limiter: backends.limiter, plans: billing.plans, billing: billing.billing, metrics },
       metrics,
     },
     admin: {

@@ -13,7 +13,7 @@ import { ok } from './envelope.ts';
 import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { requireAdmin, requireUser } from './session-auth.ts';
-import { isoTime, timeInput } from './time-input.ts';
+import { isoTime, refusePast, timeInput } from './time-input.ts';
 
 export interface RedemptionRouteDeps {
   store: Store;
@@ -72,6 +72,7 @@ export function registerRedemptionRoutes(app: FastifyInstance, deps: RedemptionR
   app.post('/redemption/', async (request) => {
     const admin = await requireAdmin(store, request);
     const input = parseInput(createBody, request.body);
+    refusePast(input.expires_at);
     const plain = Array.from({ length: input.count }, generateCode);
     const ids = await codes.createMany(
       plain.map((code) => ({

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../core/gateway-error.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { ok } from './envelope.ts';
 import { operatorSettingsSchema, readOperatorSettings, writeOperatorSettings } from './operator-settings.ts';
@@ -18,7 +19,14 @@ export function registerSettingRoutes(app: FastifyInstance, deps: AdminDeps): vo
 
   app.put('/setting/', async (request) => {
     await requireAdmin(store, request);
-    await writeOperatorSettings(store.settings, parseInput(updateBody, request.body));
+    const changes = parseInput(updateBody, request.body);
+    const plan = changes.default_plan;
+    if (plan != null && !(await store.groupsPlans.listPlans()).some((row) => row.name === plan)) {
+      throw new GatewayError(422, 'invalid_request', `Invalid default_plan: no plan named '${plan}'`, {
+        param: 'default_plan',
+      });
+    }
+    await writeOperatorSettings(store.settings, changes);
     // Every node re-reads the settings (log bodies, the default plan) at once.
     await deps.caches.changed('settings');
     return ok(await readOperatorSettings(store.settings));

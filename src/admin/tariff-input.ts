@@ -9,7 +9,14 @@ const count = z.number().int().min(1).max(1_000_000_000);
 /** A group as `PUT /api/group/{name}` and the config file take it (the name from the path or entry). */
 export const groupFields = {
   /** Price multiplier: 1 is list price, 0.8 a 20% discount, 0 free. */
-  multiplier: z.number().min(0).max(1000),
+  multiplier: z
+    .number()
+    .min(0)
+    .max(1000)
+    .refine(
+      (multiplier) => multiplier === 0 || multiplier >= 0.000001,
+      'must be 0 (free) or at least 0.000001',
+    ),
   description: z.string().max(1000).optional(),
 };
 

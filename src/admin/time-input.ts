@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GatewayError } from '../core/gateway-error.ts';
 
 /** A time given as Unix seconds or an ISO 8601 string, read as epoch milliseconds. */
 export const timeInput = z.union([
@@ -22,3 +23,10 @@ export const timeQueryInput = z.union([
 
 export const isoTime = (epochMs: number | null): string | null =>
   epochMs === null ? null : new Date(epochMs).toISOString();
+
+/** Refuses an expiry already past: what it would create could never be used. */
+export function refusePast(expiresAt: number | null | undefined, field = 'expires_at'): void {
+  if (expiresAt != null && expiresAt <= Date.now()) {
+    throw new GatewayError(422, 'invalid_request', `Invalid ${field}: it is in the past`, { param: field });
+  }
+}

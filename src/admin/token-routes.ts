@@ -8,6 +8,7 @@ import { ok } from './envelope.ts';
 import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { requireUser } from './session-auth.ts';
+import { refusePast } from './time-input.ts';
 import { keyFields, publicKey } from './token-fields.ts';
 
 const createBody = z.strictObject({
@@ -29,14 +30,6 @@ const rotateBody = z.strictObject({});
 const json = <T>(value: T | null | undefined): string | null | undefined =>
   value === undefined ? undefined : value === null ? null : JSON.stringify(value);
 
-function checkFuture(expiresAt: number | null | undefined): void {
-  if (expiresAt != null && expiresAt <= Date.now()) {
-    throw new GatewayError(422, 'invalid_request', 'Invalid expires_at: it is in the past', {
-      param: 'expires_at',
-    });
-  }
-}
-
 /**
  * `/api/token/`: a user's own API keys, admins included (nobody reaches another user's keys here; a
  * key that is not the caller's is a 404, exactly like one that does not exist). The full key is
@@ -55,7 +48,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.post('/token/', async (request) => {
     const user = await requireUser(store, request);
     const input = parseInput(createBody, request.body);
-    checkFuture(input.expires_at);
+    refusePast(input.expires_at);
     const key = generateApiKey();
     const id = await store.apiKeys.create({
       userId: user.id,
@@ -87,7 +80,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AdminDeps): void
     const id = idParam(request.params.id, 'key');
     if (!(await store.apiKeys.findOwned(id, user.id))) throw notFound(request.params.id);
     const input = parseInput(updateBody, request.body);
-    checkFuture(input.expires_at);
+    refusePast(input.expires_at);
     const changes: ApiKeyUpdate = {
       name: input.name,
       models: json(input.models),

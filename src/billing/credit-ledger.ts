@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
 import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
@@ -33,6 +34,12 @@ export interface CreditChange {
   note: string | null;
   createdBy: number | null;
 }
+
+/**
+ * The largest balance: far above any real one, and below 2^53 so every figure stays an exact JSON
+ * number for clients.
+ */
+export const MAX_BALANCE = 9_000_000_000_000_000;
 
 class HoldRefused extends Error {
   constructor(readonly reason: 'balance' | 'key_limit') {
@@ -123,27 +130,32 @@ export class CreditLedger {
   /** Adds (or, for a negative adjustment, takes as far as the balance goes) credits, with a ledger row. */
   async change(change: CreditChange): Promise<{ applied: number; balance: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const applied =
-        change.amount >= 0 ? change.amount : -(await this.#take(trx, change.userId, -change.amount));
-      if (change.amount >= 0) {
-        await trx
-          .updateTable('users')
-          .set((eb) => ({ balance: eb('balance', '+', change.amount) }))
-          .where('id', '=', change.userId)
-          .execute();
-      }
+      if (change.amount >= 0) return { applied: change.amount, balance: await this.changeIn(trx, change) };
+      const applied = -(await this.#take(trx, change.userId, -change.amount));
       await this.#append(trx, { ...change, keyId: null, amount: applied, requestId: null });
       return { applied, balance: await this.#balanceIn(trx, change.userId) };
     });
   }
 
-  /** Credits a user inside a caller's transaction (redemptions: the code and the credit commit together). */
+  /**
+   * Credits a user inside a caller's transaction (redemptions: the code and the credit commit
+   * together). Refused, changing nothing, if the balance would pass MAX_BALANCE.
+   */
   async changeIn(trx: Transaction<Database>, change: CreditChange): Promise<number> {
-    await trx
+    const credited = await trx
       .updateTable('users')
       .set((eb) => ({ balance: eb('balance', '+', change.amount) }))
       .where('id', '=', change.userId)
-      .execute();
+      .where('balance', '<=', MAX_BALANCE - change.amount)
+      .executeTakeFirst();
+    if (Number(credited.numUpdatedRows) !== 1) {
+      throw new GatewayError(
+        422,
+        'invalid_request',
+        `Invalid amount: the balance would pass the largest allowed, ${MAX_BALANCE} micro-credits`,
+        { param: 'amount' },
+      );
+    }
     await this.#append(trx, { ...change, keyId: null, requestId: null });
     return this.#balanceIn(trx, change.userId);
   }

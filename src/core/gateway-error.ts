@@ -19,6 +19,7 @@ export type GatewayErrorCode =
   | 'upstream_rate_limited'
   | 'upstream_unavailable'
   | 'upstream_timeout'
+  | 'service_unavailable'
   | 'unauthorized'
   | 'forbidden'
   | 'conflict'

@@ -25,6 +25,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { registerMetricsRoute } from '../observability/metrics-route.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { registerManagementCors } from './management-cors.ts';
+import { stampReceivedAt, sinceReceived } from './received-at.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import { trackRoutes } from './route-list.ts';
@@ -76,10 +77,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Every reply Fastify sends carries the request id and the overhead figure; hijacked replies
   // (streams) write their own. The relay sets a sharper overhead figure (upstream time excluded).
+  stampReceivedAt(app);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (!reply.hasHeader('x-switchboard-overhead-ms')) {
-      reply.header('x-switchboard-overhead-ms', reply.elapsedTime.toFixed(2));
+      reply.header('x-switchboard-overhead-ms', sinceReceived(request).toFixed(2));
     }
     done(null, payload);
   });

@@ -2,7 +2,9 @@ import type { Billing, CreditHold } from '../billing/billing.ts';
 import type { ChargeTokens } from '../billing/compute-charge.ts';
 import type { Plan, PlanBook } from '../billing/plan-book.ts';
 import type { CatalogModel } from '../catalog/catalog-model.ts';
-import { GatewayError } from '../core/gateway-error.ts';
+import { GatewayError, isGatewayError } from '../core/gateway-error.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { admitOrUnavailable } from './admit-or-unavailable.ts';
 import { rateLimitHeaders } from '../limits/rate-limit-headers.ts';
 import type { BucketCheck, RateLimiter } from '../limits/rate-limiter.ts';
 import type { KeyContext } from './key-context.ts';
@@ -12,6 +14,8 @@ export interface AdmissionDeps {
   limiter: RateLimiter;
   plans: PlanBook;
   billing: Billing;
+  /** Counts refusals by what refused (key, plan, credits). */
+  metrics: Pick<GatewayMetrics, 'countRateLimitRefusal' | 'countCreditRefusal'>;
 }
 
 /** A request let through: its credit hold, the token buckets to add its usage to, and its headers. */
@@ -75,12 +79,13 @@ export async function admitRequest(
   const buckets = bucketsFor(key, plan, worst.inputTokens);
   let headers: Record<string, string> = {};
   if (buckets.length > 0) {
-    const admission = await deps.limiter.admit({ buckets });
+    const admission = await admitOrUnavailable(deps.limiter, { buckets });
     headers = rateLimitHeaders(admission);
     if (!admission.allowed) {
       const refused = admission.buckets.find((bucket) => !bucket.allowed)!;
       const [owner, , unit] = refused.id.split(':');
       const whose = owner === 'key' ? 'this API key' : `your plan '${plan?.name ?? ''}'`;
+      deps.metrics.countRateLimitRefusal(owner === 'key' ? 'key' : 'plan');
       throw new GatewayError(
         429,
         'rate_limited',
@@ -89,7 +94,13 @@ export async function admitRequest(
       );
     }
   }
-  const hold = await deps.billing.hold(key, modelId, worst, requestId);
+  let hold: CreditHold;
+  try {
+    hold = await deps.billing.hold(key, modelId, worst, requestId);
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'insufficient_credits') deps.metrics.countCreditRefusal();
+    throw error;
+  }
   return {
     hold,
     tokenBuckets: buckets.filter((bucket) => bucket.kind === 'tokens').map((bucket) => bucket.id),

@@ -38,7 +38,7 @@ function observe(deps: RelayDeps, record: RelayRecord, row: RequestLogEntry): vo
   const model = row.model || 'unknown';
   const durationMs = row.latency_ms ?? 0;
   metrics.observeRequest({
-    surface: record.kind === 'chat' ? row.endpoint : record.kind,
+    surface: record.surface,
     model,
     status: row.status,
     durationSeconds: durationMs / 1000,
@@ -59,6 +59,4 @@ function observe(deps: RelayDeps, record: RelayRecord, row: RequestLogEntry): vo
       attempt.outcome,
     );
   }
-  if (row.error_code === 'rate_limited') metrics.countRateLimitRefusal('key');
-  else if (row.error_code === 'insufficient_credits') metrics.countCreditRefusal();
 }

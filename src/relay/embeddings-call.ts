@@ -59,6 +59,7 @@ export function embeddingsCall(
 
   return {
     kind: 'embeddings',
+    surface: 'openai',
     endpoint,
     model: request.model,
     units: null,

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { Surface } from '../http/surface.ts';
 import type { ClientLink } from './client-link.ts';
 import type { RelayKind, RelayRecord } from './relay-record.ts';
 import type { StreamOutcome } from './relay-stream.ts';
@@ -13,6 +14,8 @@ import type { UpstreamRequest } from './upstream-client.ts';
  */
 export interface EndpointCall<T> {
   kind: Exclude<RelayKind, 'chat'>;
+  /** The client surface it came in on, for the metrics. */
+  surface: Surface;
   /** The route, for the log row. */
   endpoint: string;
   model: string;

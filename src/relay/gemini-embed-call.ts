@@ -64,6 +64,7 @@ export function geminiEmbedCall(
 
   return {
     kind: 'embeddings',
+    surface: 'gemini',
     endpoint,
     model: request.model,
     units: null,

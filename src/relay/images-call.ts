@@ -92,6 +92,7 @@ export function imagesCall(
 
   return {
     kind: 'images',
+    surface: 'openai',
     endpoint,
     model: request.model,
     units: request.count,

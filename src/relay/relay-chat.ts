@@ -59,6 +59,7 @@ export async function relayChat(
     const call = readCall();
     record.bodies = deps.logBodies.capture(request.headers, call.raw);
     record.endpoint = call.endpoint;
+    record.surface = call.surface;
     record.model = call.model;
     record.stream = call.stream;
     const { route, channels } = routeChannels(deps, key, call.model, call.provider);

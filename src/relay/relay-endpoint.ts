@@ -36,6 +36,7 @@ export async function relayEndpoint<T>(
     record.userMetadata = readMetadataHeader(request.headers);
     const call = readCall();
     record.kind = call.kind;
+    record.surface = call.surface;
     record.endpoint = call.endpoint;
     record.model = call.model;
     record.units = call.units;

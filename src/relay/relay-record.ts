@@ -2,6 +2,7 @@ import type { Usage } from '../core/usage.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import type { LogBodyCapture } from '../observability/log-body-capture.ts';
 import type { RequestLogEntry } from '../store/request-log-entry.ts';
+import type { Surface } from '../http/surface.ts';
 import type { AdmittedRequest } from './admit-request.ts';
 import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
@@ -23,6 +24,8 @@ export interface RelayRecord {
   requestId: string;
   endpoint: string;
   kind: RelayKind;
+  /** The client surface the request came in on (metrics). */
+  surface: Surface;
   /** Images generated (`images`) or input characters (`speech`); null for token-priced calls. */
   units: number | null;
   startedAt: number;
@@ -56,6 +59,7 @@ export function newRelayRecord(requestId: string, endpoint: string): RelayRecord
     requestId,
     endpoint,
     kind: 'chat',
+    surface: 'openai',
     units: null,
     startedAt: Date.now(),
     key: undefined,

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { sinceReceived } from '../http/received-at.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 import { warningsHeader } from './warnings-header.ts';
@@ -17,7 +18,7 @@ export function relayResponseHeaders(
     ...record.admission?.headers,
     ...credits,
     'x-request-id': record.requestId,
-    'x-switchboard-overhead-ms': Math.max(0, reply.elapsedTime - record.upstreamMs).toFixed(2),
+    'x-switchboard-overhead-ms': Math.max(0, sinceReceived(reply.request) - record.upstreamMs).toFixed(2),
   };
   if (record.key && record.key.role !== 'user') headers['x-switchboard-channel'] = answer.channel.name;
   if (record.warnings.length > 0) headers['x-switchboard-warnings'] = warningsHeader(record.warnings);

@@ -34,6 +34,7 @@ export function speechCall(
 ): EndpointCall<SpeechAnswer> {
   return {
     kind: 'speech',
+    surface: 'openai',
     endpoint,
     model: parsed.model,
     units: characterCount(parsed.input),

@@ -1,6 +1,7 @@
 import { GatewayError } from '../core/gateway-error.ts';
 import { rateLimitHeaders } from '../limits/rate-limit-headers.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { admitOrUnavailable } from './admit-or-unavailable.ts';
 import type { KeyContext } from './key-context.ts';
 
 /** What authentication needs: keys by hash, and what to do about a caller without a valid one. */
@@ -19,6 +20,7 @@ export class UnauthenticatedLimit implements KeyLookup {
     private readonly keys: Pick<KeyLookup, 'lookup'>,
     private readonly limiter: RateLimiter,
     private readonly perMinute: number,
+    private readonly onRefused: () => void = () => {},
   ) {}
 
   lookup(keyHash: string, now?: number): Promise<KeyContext | null> {
@@ -27,10 +29,11 @@ export class UnauthenticatedLimit implements KeyLookup {
 
   async unauthenticated(ip: string): Promise<void> {
     if (this.perMinute <= 0) return;
-    const admission = await this.limiter.admit({
+    const admission = await admitOrUnavailable(this.limiter, {
       buckets: [{ id: `ip:${ip}:unauthenticated`, kind: 'requests', limit: this.perMinute }],
     });
     if (admission.allowed) return;
+    this.onRefused();
     const headers = rateLimitHeaders(admission);
     throw new GatewayError(
       429,

@@ -140,4 +140,51 @@ describe('credits and rate limits on one node', () => {
       await limited.close();
     }
   });
+
+  it('lets requests through when Redis is down, or answers 503 when told to fail closed', async () => {
+    const unreachable = 'redis://127.0.0.1:1';
+    for (const [failOpen, expected] of [
+      ['true', 200],
+      ['false', 503],
+    ] as const) {
+      const node = await startTestGateway({
+        env: { REDIS_URL: unreachable, RATE_LIMIT_FAIL_OPEN: failOpen },
+      });
+      try {
+        await node.addChannel({
+          name: 'mock',
+          provider: 'openai',
+          base_url: `${mock.url}/v1`,
+          api_key: 'sk-upstream',
+          models: ['gpt-4o-mini'],
+        });
+        const key = await node.createKey({ rpm: 10 });
+        const answer = await chatCall(node.url, key);
+        expect(answer.status).toBe(expected);
+        if (expected === 503) {
+          expect(answer.body).toMatchObject({ error: { code: 'service_unavailable' } });
+          expect(answer.headers.get('retry-after')).toBe('1');
+        }
+        const status = await node.api('GET', '/api/status');
+        expect(status.body.data.limits).toEqual({ backend: 'redis', status: 'unavailable' });
+      } finally {
+        await node.close();
+      }
+    }
+  });
+
+  it('counts requests, credits and refusals in GET /metrics', async () => {
+    const response = await fetch(`${test.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    expect(
+      value(/^switchboard_requests_total\{surface="openai",model="gpt-4o-mini",status="200"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(50);
+    expect(value(/^switchboard_credits_total\{model="gpt-4o-mini"\} (\d+)/m)).toBeGreaterThanOrEqual(50_000);
+    expect(value(/^switchboard_ratelimit_refusals_total\{scope="key"\} (\d+)/m)).toBeGreaterThanOrEqual(70);
+    expect(value(/^switchboard_ratelimit_refusals_total\{scope="plan"\} (\d+)/m)).toBeGreaterThanOrEqual(7);
+    expect(value(/^switchboard_credit_refusals_total (\d+)/m)).toBeGreaterThanOrEqual(150);
+    expect(text).toMatch(/^switchboard_channel_breaker_state\{channel="mock"\} 0/m);
+  });
 });
