@@ -42,6 +42,8 @@ export const publicKey = (row: ApiKeyRow) => ({
   enabled: row.enabled === 1,
   expires_at: isoTime(row.expires_at),
   credit_limit: row.credit_limit,
+  /** Micro-credits spent through this key, held ones included (what `credit_limit` bounds). */
+  credit_used: Number(row.credit_used),
   rpm: row.rpm,
   tpm: row.tpm,
   scopes: parseJsonColumn<string[]>(row.scopes, []),

@@ -549,6 +549,7 @@ for (const backend of testBackends) {
           models: ['gpt-4o'],
           expires_at: expiresAt.toISOString(),
           credit_limit: 5_000_000,
+          credit_used: 0,
           rpm: 60,
           tpm: 100_000,
           scopes: ['llm-chat', 'llm-embeddings'],

@@ -74,6 +74,18 @@ describe('credits and rate limits on one node', () => {
     expect(row).toMatchObject({ credits: 1_000 });
   });
 
+  it("stops a key at its own credit limit, whatever the user's balance", async () => {
+    const user = await payer(1_000_000, { credit_limit: 2_500 });
+    const statuses = await burstOfRequests([test.url], user.key, 5);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+    const refused = await chatCall(test.url, user.key);
+    expect(refused.status).toBe(402);
+    expect(JSON.stringify(refused.body)).toContain("this API key's credit limit of 0.0025");
+    await settleAll();
+    const keys = await test.api('GET', '/api/token/', undefined, user.token);
+    expect((keys.body.data as unknown as { credit_used: number }[])[0]?.credit_used).toBe(2_000);
+  });
+
   it("lets exactly a key's RPM through a burst of 100, with the x-ratelimit headers", async () => {
     const user = await payer(10_000_000, { rpm: 30 });
     const statuses = await burstOfRequests([test.url], user.key, 100);

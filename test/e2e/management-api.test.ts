@@ -233,6 +233,7 @@ for (const backend of testBackends) {
             enabled: true,
             expires_at: null,
             credit_limit: null,
+            credit_used: 0,
             rpm: null,
             tpm: null,
             scopes: ['llm-all'],

@@ -128,6 +128,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
     enabled: boolean,
     expires_at: nullable(time),
     credit_limit: nullable(microCredits),
+    credit_used: { ...microCredits, description: 'Micro-credits this key has spent (held ones included)' },
     rpm: nullable(integer),
     tpm: nullable(integer),
     scopes: arrayOf(string),
