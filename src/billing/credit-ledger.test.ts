@@ -3,9 +3,20 @@ import { announceSkipped, testBackends, type TestDatabase } from '../../test/sup
 import { Store } from '../store/store.ts';
 import { CreditLedger } from './credit-ledger.ts';
 
-for (const backend of testBackends) {
+// On SQLite the request path's writes use cached statements: both ways are held to the same rules.
+const variants = testBackends.flatMap((backend) =>
+  backend.name === 'sqlite'
+    ? [
+        { backend, statements: false },
+        { backend, statements: true },
+      ]
+    : [{ backend, statements: false }],
+);
+
+for (const { backend, statements } of variants) {
   announceSkipped(backend);
-  describe.skipIf(!backend.create)(`credit ledger on ${backend.name}`, () => {
+  const name = `credit ledger on ${backend.name}${statements ? ' (cached statements)' : ''}`;
+  describe.skipIf(!backend.create)(name, () => {
     let database: TestDatabase;
     let store: Store;
     let ledger: CreditLedger;
@@ -56,7 +67,7 @@ for (const backend of testBackends) {
     beforeAll(async () => {
       database = await backend.create!();
       store = await Store.open(database.url);
-      ledger = new CreditLedger(store.db, store.dialect);
+      ledger = new CreditLedger(store.db, store.dialect, statements ? store.sqlite : undefined);
     });
     afterAll(async () => {
       await store?.close();

@@ -1,4 +1,6 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
+import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
 import type { DialectName } from '../store/open-database.ts';
@@ -53,10 +55,16 @@ class HoldRefused extends Error {
  * gateway nodes: the database decides, and a balance never goes below zero.
  */
 export class CreditLedger {
+  readonly #sqlite: SqliteCreditWrites | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-  ) {}
+    /** On SQLite: holds and settlements go through cached statements (the request path's writes). */
+    sqlite?: BetterSqlite3.Database,
+  ) {
+    this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite) : undefined;
+  }
 
   async balanceOf(userId: number): Promise<number> {
     const row = await this.db
@@ -76,6 +84,7 @@ export class CreditLedger {
 
   /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
   async hold(input: HoldInput): Promise<HoldOutcome> {
+    if (this.#sqlite) return this.#sqlite.hold(input);
     try {
       const balance = await this.db.transaction().execute(async (trx) => {
         const taken = await trx
@@ -122,6 +131,7 @@ export class CreditLedger {
    */
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
+    if (this.#sqlite) return this.#sqlite.settle(settlements);
     await this.db.transaction().execute(async (trx) => {
       for (const settlement of settlements) await this.#settleOne(trx, settlement);
     });

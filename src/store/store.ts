@@ -34,7 +34,8 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
-    sqlite: BetterSqlite3.Database | undefined,
+    /** The SQLite connection itself, for cached statements on hot paths; undefined on other backends. */
+    readonly sqlite: BetterSqlite3.Database | undefined,
   ) {
     this.users = new UsersRepository(db, dialect);
     this.sessions = new SessionsRepository(db);
