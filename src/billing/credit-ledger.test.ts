@@ -132,6 +132,27 @@ for (const { backend, statements } of variants) {
       expect(await keyUsed(keyId)).toBe(1_000);
     });
 
+    it('settles a batch mixing users, refunds, failures and a cost above its hold', async () => {
+      const first = await account(10_000);
+      const second = await account(5_000);
+      await ledger.hold({ ...first, amount: 3_000, keyLimit: null, requestId: 'm1' });
+      await ledger.hold({ ...first, amount: 2_000, keyLimit: null, requestId: 'm2' });
+      await ledger.hold({ ...second, amount: 1_000, keyLimit: null, requestId: 'm3' });
+      await ledger.hold({ ...second, amount: 1_000, keyLimit: null, requestId: 'm4' });
+      await ledger.settle([
+        { ...first, held: 3_000, charged: 1_000, requestId: 'm1' },
+        { ...second, held: 1_000, charged: 0, requestId: 'm3' },
+        { ...first, held: 2_000, charged: 2_500, requestId: 'm2' },
+        { ...second, held: 1_000, charged: 1_000, requestId: 'm4' },
+      ]);
+      expect(await ledger.balanceOf(first.userId)).toBe(10_000 - 1_000 - 2_500);
+      expect(await ledgerSum(first.userId)).toBe(6_500);
+      expect(await keyUsed(first.keyId)).toBe(3_500);
+      expect(await ledger.balanceOf(second.userId)).toBe(4_000);
+      expect(await ledgerSum(second.userId)).toBe(4_000);
+      expect(await keyUsed(second.keyId)).toBe(1_000);
+    });
+
     it("refuses a hold over the key's credit limit and changes nothing", async () => {
       const { userId, keyId } = await account(100_000, 2_500);
       expect((await ledger.hold({ userId, keyId, amount: 2_000, keyLimit: 2_500, requestId: 'k1' })).ok).toBe(

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
@@ -85,6 +85,7 @@ export class CreditLedger {
   /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
   async hold(input: HoldInput): Promise<HoldOutcome> {
     if (this.#sqlite) return this.#sqlite.hold(input);
+    if (this.dialect === 'postgres' && input.keyLimit === null) return this.#holdInOneStatement(input);
     try {
       const balance = await this.db.transaction().execute(async (trx) => {
         const taken = await trx
@@ -125,6 +126,35 @@ export class CreditLedger {
   }
 
   /**
+   * PostgreSQL, a key without a credit limit: the conditional update, the key's count and the ledger
+   * row as one statement (data-modifying CTEs run all or nothing), so the balance row is locked for
+   * one round trip, not a transaction's five. Requests of one user queue on that row.
+   */
+  async #holdInOneStatement(input: HoldInput): Promise<HoldOutcome> {
+    const { userId, keyId, amount, requestId } = input;
+    const { rows } = await sql<{ balance: number | string | null }>`
+      WITH taken AS (
+        UPDATE users SET balance = balance - ${amount}
+        WHERE id = ${userId} AND balance >= ${amount}
+        RETURNING balance
+      ), counted AS (
+        UPDATE api_keys SET credit_used = credit_used + ${amount}
+        WHERE id = ${keyId} AND EXISTS (SELECT 1 FROM taken)
+      ), entry AS (
+        INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
+        SELECT CAST(${userId} AS bigint), CAST(${keyId} AS bigint), 'hold', CAST(${-amount} AS bigint),
+          CAST(${requestId} AS varchar), CAST(${Date.now()} AS bigint)
+        WHERE EXISTS (SELECT 1 FROM taken)
+      )
+      SELECT (SELECT balance FROM taken) AS balance`.execute(this.db);
+    const balance = rows[0]?.balance;
+    if (balance === null || balance === undefined) {
+      return { ok: false, reason: 'balance', balance: await this.balanceOf(userId) };
+    }
+    return { ok: true, balance: Number(balance) };
+  }
+
+  /**
    * Closes holds in one transaction: the unused part of each goes back to the user and the key. A
    * request that cost more than its hold (an upstream that ignored `max_tokens`) takes the rest only
    * as far as the balance goes.
@@ -132,9 +162,7 @@ export class CreditLedger {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     if (this.#sqlite) return this.#sqlite.settle(settlements);
-    await this.db.transaction().execute(async (trx) => {
-      for (const settlement of settlements) await this.#settleOne(trx, settlement);
-    });
+    await this.db.transaction().execute((trx) => this.#settleBatch(trx, settlements));
   }
 
   /** Adds (or, for a negative adjustment, takes as far as the balance goes) credits, with a ledger row. */
@@ -170,28 +198,68 @@ export class CreditLedger {
     return this.#balanceIn(trx, change.userId);
   }
 
-  async #settleOne(trx: Transaction<Database>, settlement: Settlement): Promise<void> {
-    const { userId, keyId, held, charged, requestId } = settlement;
-    let amount = held - charged;
-    if (amount > 0) {
+  /**
+   * A batch in a handful of statements, whatever its size: refunds summed into one update per user
+   * and one per key, the ledger rows in multi-row inserts. Balance rows are locked only that long
+   * (holds on them wait meanwhile), and always in id order, so two nodes' batches cannot deadlock.
+   */
+  async #settleBatch(trx: Transaction<Database>, settlements: readonly Settlement[]): Promise<void> {
+    const refunds = new Map<number, number>();
+    const keyChanges = new Map<number, number>();
+    const amounts = new Map<Settlement, number>();
+    const add = (map: Map<number, number>, id: number, amount: number) =>
+      map.set(id, (map.get(id) ?? 0) + amount);
+    // A cost above the hold (rare) takes from the balance as far as it goes, one at a time.
+    const over = settlements.filter((settlement) => settlement.charged > settlement.held);
+    for (const settlement of over.sort((a, b) => a.userId - b.userId)) {
+      const taken = await this.#take(trx, settlement.userId, settlement.charged - settlement.held);
+      amounts.set(settlement, -taken);
+      add(keyChanges, settlement.keyId, taken);
+    }
+    for (const settlement of settlements) {
+      if (amounts.has(settlement)) continue;
+      const refund = settlement.held - settlement.charged;
+      amounts.set(settlement, refund);
+      if (refund === 0) continue;
+      add(refunds, settlement.userId, refund);
+      add(keyChanges, settlement.keyId, -refund);
+    }
+    for (const [userId, refund] of [...refunds].sort((a, b) => a[0] - b[0])) {
       await trx
         .updateTable('users')
-        .set((eb) => ({ balance: eb('balance', '+', amount) }))
+        .set((eb) => ({ balance: eb('balance', '+', refund) }))
         .where('id', '=', userId)
         .execute();
-    } else if (amount < 0) {
-      amount = -(await this.#take(trx, userId, -amount));
     }
-    if (amount !== 0) {
+    for (const [keyId, change] of [...keyChanges].sort((a, b) => a[0] - b[0])) {
+      if (change === 0) continue;
       await trx
         .updateTable('api_keys')
-        .set((eb) => ({ credit_used: eb('credit_used', '-', amount) }))
+        .set((eb) => ({ credit_used: eb('credit_used', '+', change) }))
         .where('id', '=', keyId)
         .execute();
     }
-    const kind = charged === 0 ? 'refund' : 'settle';
-    const note = charged === 0 ? null : `charged ${held - amount}`;
-    await this.#append(trx, { userId, keyId, kind, amount, requestId, note, createdBy: null });
+    const now = Date.now();
+    const rows = settlements.map((settlement) => {
+      const amount = amounts.get(settlement)!;
+      const refunded = settlement.charged === 0;
+      return {
+        user_id: settlement.userId,
+        api_key_id: settlement.keyId,
+        kind: refunded ? ('refund' as const) : ('settle' as const),
+        amount,
+        request_id: settlement.requestId,
+        note: refunded ? null : `charged ${settlement.held - amount}`,
+        created_by: null,
+        created_at: now,
+      };
+    });
+    for (let at = 0; at < rows.length; at += 500) {
+      await trx
+        .insertInto('credit_ledger')
+        .values(rows.slice(at, at + 500))
+        .execute();
+    }
   }
 
   /** Takes up to `wanted` from the balance, never below zero; returns what was taken. */
