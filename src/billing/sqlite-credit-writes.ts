@@ -16,6 +16,7 @@ class Refused extends Error {
  */
 export class SqliteCreditWrites {
   readonly #take: BetterSqlite3.Statement<[number, number, number]>;
+  readonly #takeReturning: BetterSqlite3.Statement<[number, number, number], { balance: number }>;
   readonly #give: BetterSqlite3.Statement<[number, number]>;
   readonly #takeRest: BetterSqlite3.Statement<[number]>;
   readonly #count: BetterSqlite3.Statement<[number, number]>;
@@ -29,6 +30,9 @@ export class SqliteCreditWrites {
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
     this.#take = sqlite.prepare('UPDATE users SET balance = balance - ? WHERE id = ? AND balance >= ?');
+    this.#takeReturning = sqlite.prepare<[number, number, number], { balance: number }>(
+      'UPDATE users SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance',
+    );
     this.#give = sqlite.prepare('UPDATE users SET balance = balance + ? WHERE id = ?');
     this.#takeRest = sqlite.prepare('UPDATE users SET balance = 0 WHERE id = ?');
     this.#count = sqlite.prepare('UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?');
@@ -41,13 +45,14 @@ export class SqliteCreditWrites {
     );
     this.#hold = sqlite.transaction((input: HoldInput): HoldOutcome => {
       const { userId, keyId, amount, keyLimit, requestId } = input;
-      if (this.#take.run(amount, userId, amount).changes !== 1) throw new Refused('balance');
+      const taken = this.#takeReturning.get(amount, userId, amount);
+      if (taken === undefined) throw new Refused('balance');
       const counted =
         keyLimit === null ? this.#count.run(amount, keyId) : this.#countWithin.run(amount, keyId, amount);
       // Throwing rolls the transaction back: the balance taken above is untouched.
       if (keyLimit !== null && counted.changes !== 1) throw new Refused('key_limit');
       this.#append.run(userId, keyId, 'hold', -amount, requestId, null, Date.now());
-      return { ok: true, balance: this.#balanceOf(userId) };
+      return { ok: true, balance: Number(taken.balance) };
     });
     this.#settle = sqlite.transaction((settlements: readonly Settlement[]) => {
       for (const settlement of settlements) this.#settleOne(settlement);
