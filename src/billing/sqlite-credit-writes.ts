@@ -26,6 +26,13 @@ export class SqliteCreditWrites {
     [number, number | null, LedgerKind, number, string, string | null, number]
   >;
   readonly #hold: (input: HoldInput) => HoldOutcome;
+  readonly #holdAll: (inputs: readonly HoldInput[]) => HoldOutcome[];
+  #pending: {
+    input: HoldInput;
+    resolve: (outcome: HoldOutcome) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  #flushScheduled = false;
   readonly #settle: (settlements: readonly Settlement[]) => void;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
@@ -54,18 +61,42 @@ export class SqliteCreditWrites {
       this.#append.run(userId, keyId, 'hold', -amount, requestId, null, Date.now());
       return { ok: true, balance: Number(taken.balance) };
     });
+    // Holds that arrive together commit together: each is still its own all-or-nothing savepoint,
+    // applied in arrival order, but the batch pays for one commit (one WAL write) instead of many.
+    this.#holdAll = sqlite.transaction((inputs: readonly HoldInput[]) =>
+      inputs.map((input): HoldOutcome => {
+        try {
+          return this.#hold(input);
+        } catch (error) {
+          if (!(error instanceof Refused)) throw error;
+          return { ok: false, reason: error.reason, balance: this.#balanceOf(input.userId) };
+        }
+      }),
+    );
     this.#settle = sqlite.transaction((settlements: readonly Settlement[]) => {
       for (const settlement of settlements) this.#settleOne(settlement);
     });
   }
 
-  async hold(input: HoldInput): Promise<HoldOutcome> {
+  hold(input: HoldInput): Promise<HoldOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ input, resolve, reject });
+      if (this.#flushScheduled) return;
+      this.#flushScheduled = true;
+      setImmediate(() => void this.#flushHolds());
+    });
+  }
+
+  async #flushHolds(): Promise<void> {
     await this.#outsideOtherTransactions();
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#flushScheduled = false;
     try {
-      return this.#hold(input);
+      const outcomes = this.#holdAll(batch.map((item) => item.input));
+      batch.forEach((item, index) => item.resolve(outcomes[index]!));
     } catch (error) {
-      if (!(error instanceof Refused)) throw error;
-      return { ok: false, reason: error.reason, balance: this.#balanceOf(input.userId) };
+      for (const item of batch) item.reject(error);
     }
   }
 
