@@ -5,24 +5,13 @@ import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerRow } from '../store/credit-tables.ts';
 import type { Store } from '../store/store.ts';
 import { ok } from './envelope.ts';
+import { pageQueryFields } from './page-query.ts';
 import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { requireAdmin, requireUser } from './session-auth.ts';
 import { isoTime } from './time-input.ts';
 
-const pageQuery = z.strictObject({
-  before_id: z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a whole number')
-    .transform(Number)
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional(),
-});
+const pageQuery = z.strictObject(pageQueryFields);
 
 const publicEntry = (row: LedgerRow) => ({
   id: row.id,

@@ -10,6 +10,7 @@ import type { RedemptionCodesRepository } from '../store/redemption-codes-reposi
 import type { Store } from '../store/store.ts';
 import { microCreditsField } from './credit-fields.ts';
 import { ok } from './envelope.ts';
+import { pageQueryFields } from './page-query.ts';
 import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { requireAdmin, requireUser } from './session-auth.ts';
@@ -31,17 +32,7 @@ const createBody = z.strictObject({
 
 const listQuery = z.strictObject({
   redeemed: z.enum(['true', 'false']).optional(),
-  before_id: z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a whole number')
-    .transform(Number)
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional(),
+  ...pageQueryFields,
 });
 
 const redeemBody = z.strictObject({ code: z.string().trim().min(1).max(128) });
