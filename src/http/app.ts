@@ -55,6 +55,24 @@ const surfaceOfUrl = (url: string): Surface =>
         ? 'management'
         : 'openai';
 
+/**
+ * A relay surface's scope: the raw body (parsed once by the protocol module, and reused byte for
+ * byte on the same-format path), and errors in that surface's own format.
+ */
+function relayScope(
+  logger: Logger,
+  surface: Surface,
+  register: (scope: FastifyInstance) => void,
+): (scope: FastifyInstance) => Promise<void> {
+  return async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler(errorHandlerFor(surface, logger));
+    scope.setNotFoundHandler(notFoundFor(surface));
+    register(scope);
+  };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
@@ -93,40 +111,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Relay surfaces take the raw body: it is parsed once by the protocol module, and reused
   // byte for byte on the same-format path.
   await app.register(
-    async (scope) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-      scope.setErrorHandler(errorHandlerFor('openai', options.logger));
-      scope.setNotFoundHandler(notFoundFor('openai'));
+    relayScope(options.logger, 'openai', (scope) => {
       registerOpenAiChatRoute(scope, options.relay, '/v1/chat/completions');
       registerModelsRoutes(scope, options.relay);
       registerOpenAiEndpointRoutes(scope, options.relay, '/v1');
       registerAnthropicMessagesRoutes(scope, options.relay, options.logger);
-    },
+    }),
     { prefix: '/v1' },
   );
 
   // The prefixed alias of the OpenAI chat and model routes (API.md 1), with OpenAI-format errors.
   await app.register(
-    async (scope) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-      scope.setErrorHandler(errorHandlerFor('openai', options.logger));
-      scope.setNotFoundHandler(notFoundFor('openai'));
+    relayScope(options.logger, 'openai', (scope) => {
       registerOpenAiChatRoute(scope, options.relay, '/api/v1/chat/completions');
       registerModelsRoutes(scope, options.relay);
-    },
+    }),
     { prefix: '/api/v1' },
   );
 
   await app.register(
-    async (scope) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-      scope.setErrorHandler(errorHandlerFor('gemini', options.logger));
-      scope.setNotFoundHandler(notFoundFor('gemini'));
+    relayScope(options.logger, 'gemini', (scope) => {
       registerGeminiRoutes(scope, options.relay);
-    },
+    }),
     { prefix: '/v1beta' },
   );
 
@@ -161,13 +167,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The provider-scoped relay lives under /api but, like /v1, takes the raw body (API.md 1.2).
   await app.register(
-    async (scope) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-      scope.setErrorHandler(errorHandlerFor('provider-scoped', options.logger));
-      scope.setNotFoundHandler(notFoundFor('provider-scoped'));
+    relayScope(options.logger, 'provider-scoped', (scope) => {
       registerProviderScopedRoute(scope, options.relay);
-    },
+    }),
     { prefix: '/api/core' },
   );
 

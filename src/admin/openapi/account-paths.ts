@@ -4,6 +4,7 @@ import {
   arrayOf,
   idParameter,
   input,
+  deleteByIdOperation,
   managementOperation,
   nullable,
   object,
@@ -232,14 +233,12 @@ export const accountPaths: Record<string, PathItem> = {
       data: ref('Token'),
       errors: ['notFound'],
     }),
-    delete: managementOperation({
+    delete: deleteByIdOperation({
       tag: 'tokens',
       summary: 'Delete a key',
       operationId: 'deleteToken',
       access: 'user',
-      parameters: [idParameter('key')],
-      data: { type: 'null' },
-      errors: ['notFound'],
+      what: 'key',
     }),
   },
   '/api/token/{id}/rotate': {

@@ -4,6 +4,7 @@ import {
   arrayOf,
   idParameter,
   input,
+  deleteByIdOperation,
   managementOperation,
   nullable,
   object,
@@ -141,14 +142,12 @@ export const creditPaths: Record<string, PathItem> = {
     }),
   },
   '/api/redemption/{id}': {
-    delete: managementOperation({
+    delete: deleteByIdOperation({
       tag: 'credits',
       summary: 'Delete a code nobody has redeemed (a redeemed one is a 404)',
       operationId: 'deleteRedemptionCode',
       access: 'admin',
-      parameters: [idParameter('redemption code')],
-      data: { type: 'null' },
-      errors: ['notFound'],
+      what: 'redemption code',
     }),
   },
   '/api/user/redeem': {

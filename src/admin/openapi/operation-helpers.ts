@@ -121,3 +121,17 @@ export function managementOperation(spec: ManagementOperation): Operation {
     responses,
   };
 }
+
+/** `DELETE …/{id}`: removes what the id names; no data back, 404 when there is no such row. */
+export const deleteByIdOperation = (
+  spec: Pick<ManagementOperation, 'tag' | 'summary' | 'operationId' | 'access'> & { what: string },
+): Operation =>
+  managementOperation({
+    tag: spec.tag,
+    summary: spec.summary,
+    operationId: spec.operationId,
+    access: spec.access,
+    parameters: [idParameter(spec.what)],
+    data: { type: 'null' },
+    errors: ['notFound'],
+  });

@@ -5,6 +5,7 @@ import {
   arrayOf,
   idParameter,
   input,
+  deleteByIdOperation,
   managementOperation,
   nullable,
   object,
@@ -100,14 +101,12 @@ export const operatorPaths: Record<string, PathItem> = {
       data: ref('Channel'),
       errors: ['notFound'],
     }),
-    delete: managementOperation({
+    delete: deleteByIdOperation({
       tag: 'channels',
       summary: 'Delete a channel',
       operationId: 'deleteChannel',
       access: 'admin',
-      parameters: [idParameter('channel')],
-      data: { type: 'null' },
-      errors: ['notFound'],
+      what: 'channel',
     }),
   },
   '/api/channel/{id}/test': {
