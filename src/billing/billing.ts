@@ -12,6 +12,8 @@ export interface CreditHold {
   userId: number;
   keyId: number;
   requestId: string;
+  /** When the hold was placed (ms since the epoch). */
+  heldAt: number;
   /** Micro-credits held (0 for a free request, which places no hold). */
   held: number;
   /** The user's balance right after the hold. */
@@ -45,7 +47,15 @@ export class Billing {
     const price = this.prices.priceOf(model);
     const multiplierPpm = this.prices.multiplierOf(key.group);
     const amount = isFree(price) ? 0 : computeCharge(price, worst, multiplierPpm);
-    const base = { userId: key.userId, keyId: key.keyId, requestId, price, multiplierPpm, closed: false };
+    const base = {
+      userId: key.userId,
+      keyId: key.keyId,
+      requestId,
+      heldAt: Date.now(),
+      price,
+      multiplierPpm,
+      closed: false,
+    };
     if (amount === 0) return { ...base, held: 0, balance: await this.#cachedBalance(key.userId) };
     const outcome = await this.ledger.hold({
       userId: key.userId,
@@ -83,6 +93,7 @@ export class Billing {
       held: hold.held,
       charged,
       requestId: hold.requestId,
+      heldAt: hold.heldAt,
     });
   }
 

@@ -26,6 +26,8 @@ export interface Settlement {
   held: number;
   charged: number;
   requestId: string;
+  /** When the hold was placed (ms since the epoch), where its ledger row is written late; else now. */
+  heldAt?: number;
 }
 
 /** A credit or debit outside requests: top-ups, signup credits, redemptions, adjustments. */
