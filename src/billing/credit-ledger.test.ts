@@ -88,6 +88,14 @@ for (const { backend, statements } of variants) {
           .every((outcome) => !outcome.ok && outcome.reason === 'balance'),
       ).toBe(true);
       expect(await ledger.balanceOf(userId)).toBe(0);
+      expect((await ledger.hold({ userId, keyId, amount: 1, keyLimit: null, requestId: 'late' })).ok).toBe(
+        false,
+      );
+      const served = outcomes.flatMap((outcome, index) => (outcome.ok ? [`r${index}`] : []));
+      await ledger.settle(
+        served.map((requestId) => ({ userId, keyId, held: 1_000, charged: 1_000, requestId })),
+      );
+      expect(await ledger.balanceOf(userId)).toBe(0);
       expect(await ledgerSum(userId)).toBe(0);
       expect(await keyUsed(keyId)).toBe(50_000);
     });
@@ -114,12 +122,15 @@ for (const { backend, statements } of variants) {
         .where('user_id', '=', userId)
         .orderBy('id')
         .execute();
-      expect(kinds.map((row) => [row.kind, Number(row.amount), row.request_id])).toEqual([
-        ['top_up', 10_000, null],
-        ['hold', -4_000, 'a'],
+      // Where holds are reservations (SQLite), a hold's row is written with its settlement: the
+      // rows are the same, in another order.
+      const rows = kinds.map((row) => [row.kind, Number(row.amount), row.request_id]);
+      expect(rows[0]).toEqual(['top_up', 10_000, null]);
+      expect(rows.slice(1).sort()).toEqual([
         ['hold', -3_000, 'b'],
-        ['settle', 2_500, 'a'],
+        ['hold', -4_000, 'a'],
         ['refund', 3_000, 'b'],
+        ['settle', 2_500, 'a'],
       ]);
     });
 
@@ -160,8 +171,38 @@ for (const { backend, statements } of variants) {
       );
       const refused = await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: 2_500, requestId: 'k2' });
       expect(refused).toEqual({ ok: false, reason: 'key_limit', balance: 98_000 });
-      expect(await keyUsed(keyId)).toBe(2_000);
-      expect(await ledgerSum(userId)).toBe(98_000);
+      expect((await ledger.hold({ userId, keyId, amount: 500, keyLimit: 2_500, requestId: 'k3' })).ok).toBe(
+        true,
+      );
+      await ledger.settle([
+        { userId, keyId, held: 2_000, charged: 2_000, requestId: 'k1' },
+        { userId, keyId, held: 500, charged: 500, requestId: 'k3' },
+      ]);
+      expect(await keyUsed(keyId)).toBe(2_500);
+      expect(await ledgerSum(userId)).toBe(97_500);
+      expect(await ledger.balanceOf(userId)).toBe(97_500);
+      expect((await ledger.hold({ userId, keyId, amount: 1, keyLimit: 2_500, requestId: 'k4' })).ok).toBe(
+        false,
+      );
+    });
+
+    it('never lets a negative adjustment take credits that requests in flight hold', async () => {
+      const { userId, keyId } = await account(1_000);
+      expect((await ledger.hold({ userId, keyId, amount: 600, keyLimit: null, requestId: 'kept' })).ok).toBe(
+        true,
+      );
+      const result = await ledger.change({
+        userId,
+        amount: -1_000,
+        kind: 'adjustment',
+        note: 'fix',
+        createdBy: 1,
+      });
+      expect(result.applied).toBe(-400);
+      await ledger.settle([{ userId, keyId, held: 600, charged: 600, requestId: 'kept' }]);
+      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await ledgerSum(userId)).toBe(0);
+      expect(await keyUsed(keyId)).toBe(600);
     });
 
     it('applies negative adjustments only down to zero', async () => {

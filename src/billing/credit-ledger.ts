@@ -68,7 +68,9 @@ export class CreditLedger {
     this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite) : undefined;
   }
 
+  /** What the user can spend now (on SQLite, less what requests in flight have reserved). */
   async balanceOf(userId: number): Promise<number> {
+    if (this.#sqlite) return this.#sqlite.available(userId);
     const row = await this.db
       .selectFrom('users')
       .select('balance')
@@ -172,6 +174,7 @@ export class CreditLedger {
     return this.db.transaction().execute(async (trx) => {
       if (change.amount >= 0) return { applied: change.amount, balance: await this.changeIn(trx, change) };
       const applied = -(await this.#take(trx, change.userId, -change.amount));
+      this.#sqlite?.forget(change.userId);
       await this.#append(trx, { ...change, keyId: null, amount: applied, requestId: null });
       return { applied, balance: await this.#balanceIn(trx, change.userId) };
     });
@@ -188,6 +191,7 @@ export class CreditLedger {
       .where('id', '=', change.userId)
       .where('balance', '<=', MAX_BALANCE - change.amount)
       .executeTakeFirst();
+    this.#sqlite?.forget(change.userId);
     if (Number(credited.numUpdatedRows) !== 1) {
       throw new GatewayError(
         422,
@@ -266,6 +270,8 @@ export class CreditLedger {
 
   /** Takes up to `wanted` from the balance, never below zero; returns what was taken. */
   async #take(trx: Transaction<Database>, userId: number, wanted: number): Promise<number> {
+    // On SQLite, credits reserved by requests in flight are not the balance's to give.
+    if (this.#sqlite) return this.#takeUnreserved(trx, userId, wanted, this.#sqlite.reservedFor(userId));
     const whole = await trx
       .updateTable('users')
       .set((eb) => ({ balance: eb('balance', '-', wanted) }))
@@ -278,6 +284,23 @@ export class CreditLedger {
     if (this.dialect !== 'sqlite') select = select.forUpdate();
     const row = await select.executeTakeFirst();
     const available = Math.max(0, Math.min(wanted, Number(row?.balance ?? 0)));
+    if (available > 0) {
+      await trx
+        .updateTable('users')
+        .set((eb) => ({ balance: eb('balance', '-', available) }))
+        .where('id', '=', userId)
+        .execute();
+    }
+    return available;
+  }
+
+  async #takeUnreserved(
+    trx: Transaction<Database>,
+    userId: number,
+    wanted: number,
+    reserved: number,
+  ): Promise<number> {
+    const available = Math.max(0, Math.min(wanted, (await this.#balanceIn(trx, userId)) - reserved));
     if (available > 0) {
       await trx
         .updateTable('users')
