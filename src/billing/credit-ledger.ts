@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { BatchedHolds } from './batched-holds.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
@@ -45,12 +46,6 @@ export interface CreditChange {
  */
 export const MAX_BALANCE = 9_000_000_000_000_000;
 
-class HoldRefused extends Error {
-  constructor(readonly reason: 'balance' | 'key_limit') {
-    super(reason);
-  }
-}
-
 /**
  * Balances and the ledger. Every balance change is a conditional UPDATE (`balance >= amount`) in
  * the same transaction as its ledger row, so no read-then-write race exists between requests or
@@ -58,6 +53,8 @@ class HoldRefused extends Error {
  */
 export class CreditLedger {
   readonly #sqlite: SqliteCreditWrites | undefined;
+  /** Holds everywhere else: committed in groups, one batch in flight at a time. */
+  readonly #holds: BatchedHolds;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -66,6 +63,7 @@ export class CreditLedger {
     sqlite?: BetterSqlite3.Database,
   ) {
     this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite) : undefined;
+    this.#holds = new BatchedHolds(db, dialect);
   }
 
   /** What the user can spend now (on SQLite, less what requests in flight have reserved). */
@@ -89,73 +87,7 @@ export class CreditLedger {
   /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
   async hold(input: HoldInput): Promise<HoldOutcome> {
     if (this.#sqlite) return this.#sqlite.hold(input);
-    if (this.dialect === 'postgres' && input.keyLimit === null) return this.#holdInOneStatement(input);
-    try {
-      const balance = await this.db.transaction().execute(async (trx) => {
-        const taken = await trx
-          .updateTable('users')
-          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
-          .where('id', '=', input.userId)
-          .where('balance', '>=', input.amount)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) !== 1) throw new HoldRefused('balance');
-        let keyUpdate = trx
-          .updateTable('api_keys')
-          .set((eb) => ({ credit_used: eb('credit_used', '+', input.amount) }))
-          .where('id', '=', input.keyId);
-        if (input.keyLimit !== null) {
-          keyUpdate = keyUpdate.where((eb) =>
-            eb(eb('credit_used', '+', input.amount), '<=', eb.ref('credit_limit')),
-          );
-        }
-        const counted = await keyUpdate.executeTakeFirst();
-        if (input.keyLimit !== null && Number(counted.numUpdatedRows) !== 1)
-          throw new HoldRefused('key_limit');
-        await this.#append(trx, {
-          userId: input.userId,
-          keyId: input.keyId,
-          kind: 'hold',
-          amount: -input.amount,
-          requestId: input.requestId,
-          note: null,
-          createdBy: null,
-        });
-        return this.#balanceIn(trx, input.userId);
-      });
-      return { ok: true, balance };
-    } catch (error) {
-      if (!(error instanceof HoldRefused)) throw error;
-      return { ok: false, reason: error.reason, balance: await this.balanceOf(input.userId) };
-    }
-  }
-
-  /**
-   * PostgreSQL, a key without a credit limit: the conditional update, the key's count and the ledger
-   * row as one statement (data-modifying CTEs run all or nothing), so the balance row is locked for
-   * one round trip, not a transaction's five. Requests of one user queue on that row.
-   */
-  async #holdInOneStatement(input: HoldInput): Promise<HoldOutcome> {
-    const { userId, keyId, amount, requestId } = input;
-    const { rows } = await sql<{ balance: number | string | null }>`
-      WITH taken AS (
-        UPDATE users SET balance = balance - ${amount}
-        WHERE id = ${userId} AND balance >= ${amount}
-        RETURNING balance
-      ), counted AS (
-        UPDATE api_keys SET credit_used = credit_used + ${amount}
-        WHERE id = ${keyId} AND EXISTS (SELECT 1 FROM taken)
-      ), entry AS (
-        INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
-        SELECT CAST(${userId} AS bigint), CAST(${keyId} AS bigint), 'hold', CAST(${-amount} AS bigint),
-          CAST(${requestId} AS varchar), CAST(${Date.now()} AS bigint)
-        WHERE EXISTS (SELECT 1 FROM taken)
-      )
-      SELECT (SELECT balance FROM taken) AS balance`.execute(this.db);
-    const balance = rows[0]?.balance;
-    if (balance === null || balance === undefined) {
-      return { ok: false, reason: 'balance', balance: await this.balanceOf(userId) };
-    }
-    return { ok: true, balance: Number(balance) };
+    return this.#holds.hold(input);
   }
 
   /**

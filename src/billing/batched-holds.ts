@@ -1,0 +1,304 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { DialectName } from '../store/open-database.ts';
+import type { Database } from '../store/schema.ts';
+import type { HoldInput, HoldOutcome } from './credit-ledger.ts';
+import { decideHolds, type HoldDecisions, type KeySpending } from './decide-holds.ts';
+
+/** The most holds one batch carries: its ledger rows go in one multi-row insert. */
+export const MAX_HOLDS_PER_BATCH = 500;
+
+/**
+ * credit_ledger.request_id's width (migration 009). A longer id fails its ledger insert; such a
+ * hold is placed on its own, so it fails alone instead of failing the batch it would have joined.
+ */
+const REQUEST_ID_WIDTH = 64;
+
+class HoldRefused extends Error {
+  constructor(readonly reason: 'balance' | 'key_limit') {
+    super(reason);
+  }
+}
+
+interface QueuedHold {
+  input: HoldInput;
+  resolve: (outcome: HoldOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Holds on PostgreSQL and MySQL/MariaDB, committed in groups. All holds of one user queue on that
+ * user's balance row, and each committed alone waits for its own commit (a WAL flush) while holding
+ * the lock. Here a node sends one batch at a time: holds asked for while a batch is in flight wait
+ * for the next, which carries them all in one transaction with a fixed number of round trips. Alone,
+ * a hold goes at once through the single-hold statements, so an idle node adds no wait.
+ *
+ * A batch locks its users' balance rows (and, when a hold is checked against a key's limit, its
+ * keys' rows) in id order, so two nodes' batches cannot deadlock; decides every hold in arrival
+ * order under those locks, as the holds one by one would have been decided; and writes the result
+ * in one update per table and one insert. A batch that fails rejects every hold in it and, being one
+ * transaction, writes nothing.
+ */
+export class BatchedHolds {
+  #queue: QueuedHold[] = [];
+  #sending = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
+  hold(input: HoldInput): Promise<HoldOutcome> {
+    if (input.requestId.length > REQUEST_ID_WIDTH) return retryingDeadlockOnce(() => this.#placeOne(input));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ input, resolve, reject });
+      if (this.#sending) return;
+      this.#sending = true;
+      // Holds asked for in the same tick leave together.
+      queueMicrotask(() => void this.#send());
+    });
+  }
+
+  async #send(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_HOLDS_PER_BATCH);
+      try {
+        const outcomes = await retryingDeadlockOnce(() => this.#place(batch.map((queued) => queued.input)));
+        batch.forEach((queued, index) => queued.resolve(outcomes[index]!));
+      } catch (error) {
+        for (const queued of batch) queued.reject(error);
+      }
+    }
+    this.#sending = false;
+  }
+
+  async #place(inputs: readonly HoldInput[]): Promise<HoldOutcome[]> {
+    const [first] = inputs;
+    if (inputs.length === 1 && first) return [await this.#placeOne(first)];
+    return this.db.transaction().execute((trx) => this.#placeAll(trx, inputs));
+  }
+
+  #placeOne(input: HoldInput): Promise<HoldOutcome> {
+    if (this.dialect === 'postgres' && input.keyLimit === null) return this.#holdInOneStatement(input);
+    return this.#holdInTransaction(input);
+  }
+
+  /**
+   * PostgreSQL, a key without a credit limit: the conditional update, the key's count and the ledger
+   * row as one statement (data-modifying CTEs run all or nothing), so the balance row is locked for
+   * one round trip, not a transaction's five.
+   */
+  async #holdInOneStatement(input: HoldInput): Promise<HoldOutcome> {
+    const { userId, keyId, amount, requestId } = input;
+    const { rows } = await sql<{ balance: number | string | null }>`
+      WITH taken AS (
+        UPDATE users SET balance = balance - ${amount}
+        WHERE id = ${userId} AND balance >= ${amount}
+        RETURNING balance
+      ), counted AS (
+        UPDATE api_keys SET credit_used = credit_used + ${amount}
+        WHERE id = ${keyId} AND EXISTS (SELECT 1 FROM taken)
+      ), entry AS (
+        INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
+        SELECT CAST(${userId} AS bigint), CAST(${keyId} AS bigint), 'hold', CAST(${-amount} AS bigint),
+          CAST(${requestId} AS varchar), CAST(${Date.now()} AS bigint)
+        WHERE EXISTS (SELECT 1 FROM taken)
+      )
+      SELECT (SELECT balance FROM taken) AS balance`.execute(this.db);
+    const balance = rows[0]?.balance;
+    if (balance === null || balance === undefined) {
+      return { ok: false, reason: 'balance', balance: await this.#balanceOf(userId) };
+    }
+    return { ok: true, balance: Number(balance) };
+  }
+
+  /** One hold in its own transaction of conditional updates: any database, any key. */
+  async #holdInTransaction(input: HoldInput): Promise<HoldOutcome> {
+    try {
+      const balance = await this.db.transaction().execute(async (trx) => {
+        const taken = await trx
+          .updateTable('users')
+          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
+          .where('id', '=', input.userId)
+          .where('balance', '>=', input.amount)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) !== 1) throw new HoldRefused('balance');
+        let keyUpdate = trx
+          .updateTable('api_keys')
+          .set((eb) => ({ credit_used: eb('credit_used', '+', input.amount) }))
+          .where('id', '=', input.keyId);
+        if (input.keyLimit !== null) {
+          keyUpdate = keyUpdate.where((eb) =>
+            eb(eb('credit_used', '+', input.amount), '<=', eb.ref('credit_limit')),
+          );
+        }
+        const counted = await keyUpdate.executeTakeFirst();
+        if (input.keyLimit !== null && Number(counted.numUpdatedRows) !== 1)
+          throw new HoldRefused('key_limit');
+        await trx
+          .insertInto('credit_ledger')
+          .values({
+            user_id: input.userId,
+            api_key_id: input.keyId,
+            kind: 'hold',
+            amount: -input.amount,
+            request_id: input.requestId,
+            note: null,
+            created_by: null,
+            created_at: Date.now(),
+          })
+          .execute();
+        const row = await trx
+          .selectFrom('users')
+          .select('balance')
+          .where('id', '=', input.userId)
+          .executeTakeFirst();
+        return Number(row?.balance ?? 0);
+      });
+      return { ok: true, balance };
+    } catch (error) {
+      if (!(error instanceof HoldRefused)) throw error;
+      return { ok: false, reason: error.reason, balance: await this.#balanceOf(input.userId) };
+    }
+  }
+
+  /**
+   * Several holds in one transaction: lock, decide in arrival order, write. The round trips are the
+   * same for 2 holds as for 500: the locking reads, then the writes (one statement on PostgreSQL,
+   * three elsewhere).
+   */
+  async #placeAll(trx: Transaction<Database>, inputs: readonly HoldInput[]): Promise<HoldOutcome[]> {
+    const locking = this.dialect !== 'sqlite';
+    let users = trx
+      .selectFrom('users')
+      .select(['id', 'balance'])
+      .where('id', 'in', sortedIds(inputs.map((input) => input.userId)))
+      .orderBy('id');
+    if (locking) users = users.forUpdate();
+    const balances = new Map((await users.execute()).map((row) => [Number(row.id), Number(row.balance)]));
+    // Keys are read only when a limit is to be checked. Their rows are locked after the users', as
+    // every transaction that changes a key's use locks its user's balance row first.
+    const keys = new Map<number, KeySpending>();
+    if (inputs.some((input) => input.keyLimit !== null)) {
+      let select = trx
+        .selectFrom('api_keys')
+        .select(['id', 'credit_used', 'credit_limit'])
+        .where('id', 'in', sortedIds(inputs.map((input) => input.keyId)))
+        .orderBy('id');
+      if (locking) select = select.forUpdate();
+      for (const row of await select.execute()) {
+        const limit = row.credit_limit === null ? null : Number(row.credit_limit);
+        keys.set(Number(row.id), { used: Number(row.credit_used), limit });
+      }
+    }
+    const decisions = decideHolds(inputs, balances, keys);
+    if (decisions.placed.length > 0) {
+      if (this.dialect === 'postgres') await this.#writeInOneStatement(trx, decisions);
+      else await this.#write(trx, decisions);
+    }
+    return decisions.outcomes;
+  }
+
+  async #write(trx: Transaction<Database>, decisions: HoldDecisions): Promise<void> {
+    const taken = amountById(decisions.taken, this.dialect);
+    // Guarded like a single hold's update: the locks make the guard always true; were they ever
+    // wrong, the batch fails instead of a balance going below zero.
+    const updated = await trx
+      .updateTable('users')
+      .set((eb) => ({ balance: eb('balance', '-', taken) }))
+      .where('id', 'in', sortedIds([...decisions.taken.keys()]))
+      .where('balance', '>=', taken)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== decisions.taken.size) throw new Error('a held balance changed');
+    await trx
+      .updateTable('api_keys')
+      .set((eb) => ({ credit_used: eb('credit_used', '+', amountById(decisions.counted, this.dialect)) }))
+      .where('id', 'in', sortedIds([...decisions.counted.keys()]))
+      .execute();
+    const now = Date.now();
+    await trx
+      .insertInto('credit_ledger')
+      .values(
+        decisions.placed.map((input) => ({
+          user_id: input.userId,
+          api_key_id: input.keyId,
+          kind: 'hold' as const,
+          amount: -input.amount,
+          request_id: input.requestId,
+          note: null,
+          created_by: null,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  /** PostgreSQL: the same three writes as data-modifying CTEs of one statement, one round trip. */
+  async #writeInOneStatement(trx: Transaction<Database>, decisions: HoldDecisions): Promise<void> {
+    const taken = amountById(decisions.taken, this.dialect);
+    const counted = amountById(decisions.counted, this.dialect);
+    const userIds = sql.join(sortedIds([...decisions.taken.keys()]));
+    const keyIds = sql.join(sortedIds([...decisions.counted.keys()]));
+    const now = Date.now();
+    const rows = sql.join(
+      decisions.placed.map(
+        (input) =>
+          sql`(${input.userId}, ${input.keyId}, 'hold', ${-input.amount}, ${input.requestId}, ${now})`,
+      ),
+    );
+    const { rows: result } = await sql<{ updated: number }>`
+      WITH taken AS (
+        UPDATE users SET balance = balance - ${taken}
+        WHERE id IN (${userIds}) AND balance >= ${taken}
+        RETURNING id
+      ), counted AS (
+        UPDATE api_keys SET credit_used = credit_used + ${counted} WHERE id IN (${keyIds})
+      ), entries AS (
+        INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
+        VALUES ${rows}
+      )
+      SELECT count(*) AS updated FROM taken`.execute(trx);
+    if (Number(result[0]?.updated) !== decisions.taken.size) throw new Error('a held balance changed');
+  }
+
+  async #balanceOf(userId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('balance')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  }
+}
+
+/** `CASE id WHEN … THEN … END`: each row's own amount, for one update over many rows. */
+function amountById(amounts: ReadonlyMap<number, number>, dialect: DialectName): RawBuilder<number> {
+  const cases = [...amounts].map(([id, amount]) =>
+    // PostgreSQL gives an untyped parameter in a CASE result the type text.
+    dialect === 'postgres' ? sql`WHEN ${id} THEN CAST(${amount} AS bigint)` : sql`WHEN ${id} THEN ${amount}`,
+  );
+  return sql<number>`(CASE id ${sql.join(cases, sql` `)} END)`;
+}
+
+function sortedIds(ids: readonly number[]): number[] {
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/**
+ * A deadlock or serialization failure rolled the whole attempt back, so it can be made again; the
+ * second is made at once, and its failure is the caller's.
+ */
+async function retryingDeadlockOnce<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isDeadlock(error)) throw error;
+    return attempt();
+  }
+}
+
+function isDeadlock(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  // PostgreSQL: deadlock_detected, serialization_failure. MySQL/MariaDB: the deadlock's error name.
+  return error.code === '40P01' || error.code === '40001' || error.code === 'ER_LOCK_DEADLOCK';
+}
