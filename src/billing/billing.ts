@@ -30,8 +30,10 @@ const BALANCE_CACHE_MS = 1_000;
 /**
  * Credits on the request path (API.md 4): a hold for the worst case before the upstream is called,
  * then a settlement to the real cost, queued and written in batches off the request path. Holds are
- * synchronous and exact (the database refuses an overdraft); settlements only give back or take
- * the difference, so a node that dies before writing them has overcharged, never undercharged.
+ * exact: on PostgreSQL and MySQL the database refuses an overdraft (a node that dies before writing
+ * its settlements has overcharged, never undercharged); on SQLite, whose one gateway process is the
+ * only writer, a hold is a reservation in memory written with its settlement (a process that dies
+ * has charged nothing for the requests it had in flight).
  */
 export class Billing {
   #balances = new Map<number, { balance: number; at: number }>();
