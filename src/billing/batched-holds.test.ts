@@ -1,0 +1,352 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { Store } from '../store/store.ts';
+import { CreditLedger, type HoldInput, type HoldOutcome } from './credit-ledger.ts';
+
+// SQLite runs here through Kysely (no cached statements): the same batches, without row locks.
+for (const backend of testBackends) {
+  announceSkipped(backend);
+  describe.skipIf(!backend.create)(`batched holds on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    let ledger: CreditLedger;
+    let serial = 0;
+
+    /** A fresh user with `balance` credited through the ledger, and keys with these credit limits. */
+    async function account(balance: number, ...creditLimits: (number | null)[]) {
+      serial += 1;
+      const userId = await store.users.create({
+        username: `holder${serial}`,
+        passwordHash: 'h',
+        role: 'user',
+      });
+      const keyIds: number[] = [];
+      for (const [index, creditLimit] of (creditLimits.length > 0 ? creditLimits : [null]).entries()) {
+        keyIds.push(
+          await store.apiKeys.create({
+            userId,
+            name: `k${index}`,
+            keyHash: `hash-${serial}-${index}`,
+            masked: 'sk-…',
+            models: null,
+            expiresAt: null,
+            creditLimit,
+          }),
+        );
+      }
+      if (balance > 0) {
+        await ledger.change({ userId, amount: balance, kind: 'top_up', note: null, createdBy: null });
+      }
+      return { userId, keyIds };
+    }
+
+    const ledgerRows = (userId: number) =>
+      store.db
+        .selectFrom('credit_ledger')
+        .select(['kind', 'amount', 'request_id', 'api_key_id', 'note', 'created_by'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute()
+        .then((rows) =>
+          rows.map((row) => ({
+            ...row,
+            amount: Number(row.amount),
+            api_key_id: row.api_key_id === null ? null : Number(row.api_key_id),
+          })),
+        );
+    const ledgerSum = async (userId: number) =>
+      (await ledgerRows(userId)).reduce((sum, row) => sum + row.amount, 0);
+    const keyUsed = async (keyId: number) =>
+      Number(
+        (
+          await store.db
+            .selectFrom('api_keys')
+            .select('credit_used')
+            .where('id', '=', keyId)
+            .executeTakeFirstOrThrow()
+        ).credit_used,
+      );
+    const hold = (
+      onLedger: CreditLedger,
+      userId: number,
+      keyId: number,
+      amount: number,
+      keyLimit: number | null,
+      requestId: string,
+    ) => onLedger.hold({ userId, keyId, amount, keyLimit, requestId });
+
+    /** `callers` concurrent loops, each placing its holds one after another: batches of every size. */
+    async function fromCallers(
+      callers: number,
+      total: number,
+      place: (index: number) => Promise<HoldOutcome>,
+    ) {
+      const outcomes: HoldOutcome[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          while (next < total) {
+            const index = next++;
+            outcomes[index] = await place(index);
+          }
+        }),
+      );
+      return outcomes;
+    }
+
+    beforeAll(async () => {
+      database = await backend.create!();
+      store = await Store.open(database.url);
+      ledger = new CreditLedger(store.db, store.dialect);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('lets exactly as many of 200 concurrent holds through as the balance covers', async () => {
+      const { userId, keyIds } = await account(50 * 1_000);
+      const keyId = keyIds[0]!;
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, index) => hold(ledger, userId, keyId, 1_000, null, `c${index}`)),
+      );
+      const placed = outcomes.filter((outcome) => outcome.ok);
+      expect(placed).toHaveLength(50);
+      // Each placed hold saw the balance right after it: every step from 49,000 down to 0 once.
+      expect(placed.map((outcome) => outcome.balance).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, index) => index * 1_000),
+      );
+      expect(outcomes.every((outcome) => outcome.ok || outcome.reason === 'balance')).toBe(true);
+      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await ledgerSum(userId)).toBe(0);
+      expect(await keyUsed(keyId)).toBe(50_000);
+      const rows = await ledgerRows(userId);
+      expect(rows.filter((row) => row.kind === 'hold')).toHaveLength(50);
+    });
+
+    it('stays exact for 32 callers placing holds one after another', async () => {
+      const { userId, keyIds } = await account(300 * 7, null, 150 * 7);
+      const [free, capped] = [keyIds[0]!, keyIds[1]!];
+      const outcomes = await fromCallers(32, 600, (index) =>
+        index % 2 === 0
+          ? hold(ledger, userId, free, 7, null, `f${index}`)
+          : hold(ledger, userId, capped, 7, 150 * 7, `f${index}`),
+      );
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(300);
+      expect(await keyUsed(capped)).toBeLessThanOrEqual(150 * 7);
+      expect((await keyUsed(free)) + (await keyUsed(capped))).toBe(300 * 7);
+      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await ledgerSum(userId)).toBe(0);
+    });
+
+    it("decides a mixed batch in arrival order: two users, a key's limit, a refused hold then a smaller one", async () => {
+      const first = await account(10_000, null, 3_000);
+      const second = await account(1_000);
+      const [firstFree, firstCapped] = [first.keyIds[0]!, first.keyIds[1]!];
+      const secondKey = second.keyIds[0]!;
+      const outcomes = await Promise.all([
+        hold(ledger, first.userId, firstCapped, 2_000, 3_000, 'm1'),
+        hold(ledger, second.userId, secondKey, 5_000, null, 'm2'),
+        hold(ledger, first.userId, firstCapped, 2_000, 3_000, 'm3'),
+        hold(ledger, second.userId, secondKey, 600, null, 'm4'),
+        hold(ledger, first.userId, firstCapped, 1_000, 3_000, 'm5'),
+        hold(ledger, first.userId, firstFree, 7_500, null, 'm6'),
+        hold(ledger, first.userId, firstFree, 6_000, null, 'm7'),
+        hold(ledger, second.userId, secondKey, 400, null, 'm8'),
+        hold(ledger, first.userId, firstCapped, 1, 3_000, 'm9'),
+      ]);
+      expect(outcomes).toEqual([
+        { ok: true, balance: 8_000 },
+        { ok: false, reason: 'balance', balance: 1_000 },
+        { ok: false, reason: 'key_limit', balance: 8_000 },
+        { ok: true, balance: 400 },
+        { ok: true, balance: 7_000 },
+        { ok: false, reason: 'balance', balance: 7_000 },
+        { ok: true, balance: 1_000 },
+        { ok: true, balance: 0 },
+        { ok: false, reason: 'key_limit', balance: 1_000 },
+      ]);
+      expect(await ledger.balanceOf(first.userId)).toBe(1_000);
+      expect(await ledger.balanceOf(second.userId)).toBe(0);
+      expect(await keyUsed(firstCapped)).toBe(3_000);
+      expect(await keyUsed(firstFree)).toBe(6_000);
+      expect(await keyUsed(secondKey)).toBe(1_000);
+      const holdRow = (keyId: number, amount: number, requestId: string) => ({
+        kind: 'hold',
+        amount: -amount,
+        request_id: requestId,
+        api_key_id: keyId,
+        note: null,
+        created_by: null,
+      });
+      expect((await ledgerRows(first.userId)).slice(1)).toEqual([
+        holdRow(firstCapped, 2_000, 'm1'),
+        holdRow(firstCapped, 1_000, 'm5'),
+        holdRow(firstFree, 6_000, 'm7'),
+      ]);
+      expect((await ledgerRows(second.userId)).slice(1)).toEqual([
+        holdRow(secondKey, 600, 'm4'),
+        holdRow(secondKey, 400, 'm8'),
+      ]);
+      expect(await ledgerSum(first.userId)).toBe(1_000);
+    });
+
+    it('decides holds together exactly as it decides them one by one', async () => {
+      // Two identical sets of accounts: one gets the holds one after another, the other all at once.
+      const sets: Awaited<ReturnType<typeof account>>[][] = [];
+      for (let set = 0; set < 2; set += 1) {
+        sets.push([await account(20_000, null, 9_000), await account(5_000, 4_000), await account(0)]);
+      }
+      let seed = 7;
+      const random = (below: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % below;
+      };
+      const plan = Array.from({ length: 120 }, (_, index) => {
+        const who = random(3);
+        const key = random(who === 0 ? 2 : 1);
+        return { who, key, amount: 1 + random(1_500), requestId: `e${index}` };
+      });
+      const inputs = (accounts: (typeof sets)[number]): HoldInput[] =>
+        plan.map(({ who, key, amount, requestId }) => {
+          const { userId, keyIds } = accounts[who]!;
+          const keyLimit = who === 0 ? (key === 1 ? 9_000 : null) : who === 1 ? 4_000 : null;
+          return { userId, keyId: keyIds[key]!, amount, keyLimit, requestId };
+        });
+      const oneByOne: HoldOutcome[] = [];
+      for (const input of inputs(sets[0]!)) oneByOne.push(await ledger.hold(input));
+      const together = await Promise.all(inputs(sets[1]!).map((input) => ledger.hold(input)));
+      expect(together).toEqual(oneByOne);
+      expect(oneByOne.some((outcome) => !outcome.ok && outcome.reason === 'key_limit')).toBe(true);
+      for (const [index, alone] of sets[0]!.entries()) {
+        const batched = sets[1]![index]!;
+        expect(await ledger.balanceOf(batched.userId)).toBe(await ledger.balanceOf(alone.userId));
+        const rows = async (accounts: typeof alone) =>
+          (await ledgerRows(accounts.userId)).map((row) => ({
+            ...row,
+            api_key_id: row.api_key_id === null ? null : accounts.keyIds.indexOf(row.api_key_id),
+          }));
+        expect(await rows(batched)).toEqual(await rows(alone));
+        for (const [keyIndex, keyId] of batched.keyIds.entries()) {
+          expect(await keyUsed(keyId)).toBe(await keyUsed(alone.keyIds[keyIndex]!));
+        }
+      }
+    });
+
+    it('rejects every hold of a batch whose transaction fails, writing nothing, and goes on', async () => {
+      await createPoisonTrigger(store);
+      const first = await account(10_000);
+      const second = await account(10_000);
+      const [firstKey, secondKey] = [first.keyIds[0]!, second.keyIds[0]!];
+      const failed = [
+        hold(ledger, first.userId, firstKey, 1_000, null, 'p1'),
+        hold(ledger, second.userId, secondKey, 2_000, null, 'poison'),
+        hold(ledger, first.userId, firstKey, 3_000, null, 'p3'),
+      ].map((outcome) =>
+        outcome.then(
+          () => 'placed',
+          (error: unknown) => error,
+        ),
+      );
+      // The batch above has left; these wait for the next.
+      await Promise.resolve();
+      const next = [
+        hold(ledger, first.userId, firstKey, 500, null, 'n1'),
+        hold(ledger, second.userId, secondKey, 700, null, 'n2'),
+      ];
+      for (const outcome of await Promise.all(failed)) {
+        expect(outcome).toBeInstanceOf(Error);
+        expect(String(outcome)).toMatch(/poisoned/);
+      }
+      expect(await Promise.all(next)).toEqual([
+        { ok: true, balance: 9_500 },
+        { ok: true, balance: 9_300 },
+      ]);
+      // Alone, the poisoned hold fails alone.
+      await expect(hold(ledger, second.userId, secondKey, 1, null, 'poison')).rejects.toThrow(/poisoned/);
+      expect(await ledger.balanceOf(first.userId)).toBe(9_500);
+      expect(await ledger.balanceOf(second.userId)).toBe(9_300);
+      expect(await ledgerSum(first.userId)).toBe(9_500);
+      expect(await ledgerSum(second.userId)).toBe(9_300);
+      expect(await keyUsed(firstKey)).toBe(500);
+      expect(await keyUsed(secondKey)).toBe(700);
+      expect((await ledgerRows(first.userId)).map((row) => row.request_id)).toEqual([null, 'n1']);
+    });
+
+    it.skipIf(backend.name === 'sqlite')(
+      'places a hold whose request id does not fit the ledger alone, so it fails alone',
+      async () => {
+        const { userId, keyIds } = await account(10_000);
+        const keyId = keyIds[0]!;
+        const outcomes = await Promise.allSettled([
+          hold(ledger, userId, keyId, 1_000, null, 'w1'),
+          hold(ledger, userId, keyId, 1_000, null, 'x'.repeat(65)),
+          hold(ledger, userId, keyId, 1_000, null, 'w3'),
+        ]);
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await ledger.balanceOf(userId)).toBe(8_000);
+        expect(await ledgerSum(userId)).toBe(8_000);
+      },
+    );
+
+    it.skipIf(backend.name === 'sqlite')(
+      'stays exact with two nodes placing holds on one user at once',
+      async () => {
+        const other = await Store.open(database.url);
+        try {
+          const otherLedger = new CreditLedger(other.db, other.dialect);
+          const { userId, keyIds } = await account(250 * 9, null, 100 * 9);
+          const [free, capped] = [keyIds[0]!, keyIds[1]!];
+          const [onFirst, onSecond] = await Promise.all([
+            fromCallers(16, 200, (index) => hold(ledger, userId, free, 9, null, `a${index}`)),
+            fromCallers(16, 200, (index) => hold(otherLedger, userId, capped, 9, 100 * 9, `b${index}`)),
+          ]);
+          const placed = [...onFirst, ...onSecond].filter((outcome) => outcome.ok);
+          // The key's limit stops the second node at 100; the balance stops both at 250 together.
+          expect(placed).toHaveLength(250);
+          expect(onSecond.filter((outcome) => outcome.ok).length).toBeLessThanOrEqual(100);
+          expect(placed.map((outcome) => outcome.balance).sort((a, b) => a - b)).toEqual(
+            Array.from({ length: 250 }, (_, index) => index * 9),
+          );
+          expect(await keyUsed(capped)).toBeLessThanOrEqual(100 * 9);
+          expect((await keyUsed(free)) + (await keyUsed(capped))).toBe(250 * 9);
+          expect(await ledger.balanceOf(userId)).toBe(0);
+          expect(await ledgerSum(userId)).toBe(0);
+        } finally {
+          await other.close();
+        }
+      },
+    );
+  });
+}
+
+/** A ledger insert with request id 'poison' fails inside the database, after the balance updates. */
+async function createPoisonTrigger(store: Store): Promise<void> {
+  switch (store.dialect) {
+    case 'postgres':
+      await sql`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.request_id = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF;
+          RETURN NEW;
+        END $$`.execute(store.db);
+      await sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON credit_ledger
+        FOR EACH ROW EXECUTE FUNCTION refuse_poison()`.execute(store.db);
+      return;
+    case 'mysql':
+      await sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON credit_ledger FOR EACH ROW
+        BEGIN
+          IF NEW.request_id = 'poison' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned'; END IF;
+        END`.execute(store.db);
+      return;
+    case 'sqlite':
+      await sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON credit_ledger
+        WHEN NEW.request_id = 'poison'
+        BEGIN SELECT RAISE(ABORT, 'poisoned'); END`.execute(store.db);
+      return;
+    default: {
+      const unreachable: never = store.dialect;
+      throw new Error(`unknown dialect ${String(unreachable)}`);
+    }
+  }
+}
