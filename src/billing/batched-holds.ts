@@ -5,7 +5,7 @@ import type { HoldInput, HoldOutcome } from './credit-ledger.ts';
 import { decideHolds, type HoldDecisions, type KeySpending } from './decide-holds.ts';
 
 /** The most holds one batch carries: its ledger rows go in one multi-row insert. */
-export const MAX_HOLDS_PER_BATCH = 500;
+const MAX_HOLDS_PER_BATCH = 500;
 
 /**
  * credit_ledger.request_id's width (migration 009). A longer id fails its ledger insert; such a
