@@ -41,51 +41,63 @@ export class RedisRateLimiter implements RateLimiter {
   async admit(request: AdmitRequest): Promise<Admission> {
     const needs = bucketNeeds(request.buckets);
     if (request.buckets.length === 0) return { allowed: true, retryAfterMs: 0, buckets: [] };
-    const keys: string[] = [];
-    const args: (string | number)[] = [this.#windowMs, this.#nextId()];
-    request.buckets.forEach((bucket, index) => {
-      keys.push(this.#logKey(bucket.id), this.#sumKey(bucket.id));
-      args.push(bucket.kind === 'requests' ? 'r' : 't', bucket.limit, needs[index]!);
-    });
-    const reply = await this.#call(() => this.#script.admit(keys, args));
-    const figures = integers(reply, 1 + 4 * request.buckets.length);
+    const reply = await this.#call(() =>
+      this.#script.run({
+        windowMs: this.#windowMs,
+        records: [],
+        buckets: request.buckets.map((bucket, index) => ({
+          log: this.#logKey(bucket.id),
+          sum: this.#sumKey(bucket.id),
+          kind: bucket.kind,
+          limit: bucket.limit,
+          need: needs[index]!,
+        })),
+        requestId: this.#nextId(),
+      }),
+    );
+    const admission = reply.admission;
+    if (!admission) throw new RateLimiterUnavailableError('rate limiter: the Redis script decided nothing');
+    if ('error' in admission)
+      throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${admission.error}`);
     let retryAfterMs = 0;
     const buckets = request.buckets.map((bucket, index): BucketState => {
-      const at = 1 + 4 * index;
-      const wait = figures[at + 3]!;
-      retryAfterMs = Math.max(retryAfterMs, wait);
+      const figures = admission.buckets[index]!;
+      retryAfterMs = Math.max(retryAfterMs, figures.waitMs);
       return {
         id: bucket.id,
         kind: bucket.kind,
         limit: bucket.limit,
-        remaining: Math.max(0, bucket.limit - figures[at + 1]!),
-        resetMs: figures[at + 2]!,
-        allowed: figures[at] === 1,
-        retryAfterMs: wait,
+        remaining: Math.max(0, bucket.limit - figures.total),
+        resetMs: figures.resetMs,
+        allowed: figures.fits,
+        retryAfterMs: figures.waitMs,
       };
     });
-    return { allowed: figures[0] === 1, retryAfterMs, buckets };
+    return { allowed: admission.allowed, retryAfterMs, buckets };
   }
 
   async record(bucketId: string, amount: number): Promise<void> {
     const tokens = recordedAmount(amount);
     if (tokens === 0) return;
-    await this.#call(() =>
-      this.#script.record(
-        this.#logKey(bucketId),
-        this.#sumKey(bucketId),
-        this.#windowMs,
-        this.#nextId(),
-        tokens,
-      ),
+    const reply = await this.#call(() =>
+      this.#script.run({
+        windowMs: this.#windowMs,
+        records: [
+          { log: this.#logKey(bucketId), sum: this.#sumKey(bucketId), id: this.#nextId(), amount: tokens },
+        ],
+        buckets: [],
+        requestId: '',
+      }),
     );
+    const error = reply.recordErrors[0];
+    if (error !== undefined) throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${error}`);
   }
 
   async close(): Promise<void> {
     if (this.#ownsConnection) await this.#redis.quit();
   }
 
-  async #call(command: () => Promise<unknown>): Promise<unknown> {
+  async #call<T>(command: () => Promise<T>): Promise<T> {
     if (this.#redis.status !== 'ready') {
       throw new RateLimiterUnavailableError(`rate limiter: Redis connection is ${this.#redis.status}`);
     }
@@ -109,16 +121,4 @@ export class RedisRateLimiter implements RateLimiter {
   #sumKey(bucketId: string): string {
     return `${this.#prefix}rl:sum:${bucketId}`;
   }
-}
-
-/** The script's reply as `length` integers; anything else is a broken store. */
-function integers(reply: unknown, length: number): number[] {
-  if (
-    !Array.isArray(reply) ||
-    reply.length !== length ||
-    !reply.every((value): value is number => Number.isInteger(value))
-  ) {
-    throw new RateLimiterUnavailableError('rate limiter: unexpected reply from the Redis script');
-  }
-  return reply;
 }

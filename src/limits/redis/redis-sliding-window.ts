@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
 
 /*
  * Each bucket is two keys: a sorted set (the log: member per entry, score = Redis time in ms) and a
@@ -6,135 +7,263 @@ import type { Redis } from 'ioredis';
  * `<unique id>` for requests and `<unique id>:<amount>` for tokens, so pruning knows what leaves.
  * The clock is Redis TIME, read inside the script: every node sees one clock, whatever its own says.
  * Keys get a PEXPIRE of one window on every write, so idle buckets vanish by themselves.
+ *
+ * One script does everything, in this order: it writes the tokens records it was given, then
+ * (when given buckets) decides one admission, so the admission sees those tokens. Each bucket is
+ * read once per call (`load`): its oldest entry tells at once whether anything left the window and
+ * when `remaining` next grows (the reset), and its total comes from the counter (tokens) or ZCARD
+ * (requests). A record is added with ZADD NX under its member: sent again after a reply was lost,
+ * it is recognised and not counted twice. Errors of one record or of the admission are caught and
+ * returned, so what was written is always reported; the script itself fails only before it writes.
  */
+const script = `
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = tonumber(ARGV[1])
+local start = now - window
+local records = tonumber(ARGV[3])
+local loaded = {}
 
-/** Prunes one bucket and returns what it holds; `start` is the newest time that has left. */
-const pruneFunction = `
-local function prune(log, sum, tokens, start)
-  if tokens then
-    local gone = redis.call('ZRANGEBYSCORE', log, '-inf', start)
-    if #gone > 0 then
-      local removed = 0
-      for _, member in ipairs(gone) do
+local function reason(err)
+  if type(err) == 'table' then return tostring(err.err or err.msg or 'error') end
+  return tostring(err)
+end
+
+-- Prunes what left the window (once per bucket and call) and returns { total, oldest score or nil }.
+local function load(log, sum, tokens)
+  local cacheKey = (tokens and 't' or 'r') .. log
+  local bucket = loaded[cacheKey]
+  if bucket then return bucket end
+  local first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
+  local removed = 0
+  if #first > 0 and tonumber(first[2]) <= start then
+    if tokens then
+      for _, member in ipairs(redis.call('ZRANGEBYSCORE', log, '-inf', start)) do
         removed = removed + tonumber(string.match(member, ':(%d+)$'))
       end
-      redis.call('ZREMRANGEBYSCORE', log, '-inf', start)
-      if redis.call('EXISTS', log) == 1 then
-        redis.call('DECRBY', sum, removed)
+    end
+    redis.call('ZREMRANGEBYSCORE', log, '-inf', start)
+    first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
+  end
+  bucket = { total = 0 }
+  if #first == 0 then
+    if tokens then redis.call('DEL', sum) end
+  else
+    bucket.oldest = tonumber(first[2])
+    if not tokens then
+      bucket.total = redis.call('ZCARD', log)
+    elseif removed > 0 then
+      bucket.total = redis.call('DECRBY', sum, removed)
+    else
+      bucket.total = tonumber(redis.call('GET', sum) or '0')
+    end
+  end
+  loaded[cacheKey] = bucket
+  return bucket
+end
+
+local function record(i)
+  local log, sum = KEYS[2 * i - 1], KEYS[2 * i]
+  local bucket = load(log, sum, true)
+  if redis.call('ZADD', log, 'NX', now, ARGV[2 + 2 * i]) == 1 then
+    bucket.total = redis.call('INCRBY', sum, ARGV[3 + 2 * i])
+    bucket.oldest = bucket.oldest or now
+    redis.call('PEXPIRE', log, window)
+    redis.call('PEXPIRE', sum, window)
+  end
+end
+
+local keyBase, argBase = 2 * records, 3 + 2 * records
+local count = (#KEYS - keyBase) / 2
+
+local function admit()
+  local buckets, fits = {}, {}
+  local allowed = 1
+  for i = 1, count do
+    local tokens = ARGV[argBase + 3 * i - 2] == 't'
+    local limit = tonumber(ARGV[argBase + 3 * i - 1])
+    local need = tonumber(ARGV[argBase + 3 * i])
+    buckets[i] = load(KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i], tokens)
+    fits[i] = buckets[i].total + need <= limit
+    if not fits[i] then allowed = 0 end
+  end
+  if allowed == 1 then
+    for i = 1, count do
+      if ARGV[argBase + 3 * i - 2] == 'r' then
+        local log = KEYS[keyBase + 2 * i - 1]
+        redis.call('ZADD', log, now, ARGV[2])
+        redis.call('PEXPIRE', log, window)
+        buckets[i].total = buckets[i].total + 1
+        buckets[i].oldest = buckets[i].oldest or now
       end
     end
-    if redis.call('EXISTS', log) == 0 then
-      redis.call('DEL', sum)
-      return 0
-    end
-    return tonumber(redis.call('GET', sum) or '0')
   end
-  redis.call('ZREMRANGEBYSCORE', log, '-inf', start)
-  return redis.call('ZCARD', log)
-end
-local function clock()
-  -- Redis before 5 replicates scripts verbatim and refuses writes after TIME unless told otherwise.
-  if redis.replicate_commands then redis.replicate_commands() end
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
-`;
-
-/**
- * KEYS: per bucket, its log then its total. ARGV: window ms, the entry's unique member, then per
- * bucket its kind (`r`/`t`), limit and need. Returns `[allowed, per bucket: fits, total, reset ms,
- * wait ms]`; when every bucket fits, the requests buckets record one entry each.
- */
-const admitScript = `${pruneFunction}
-local window = tonumber(ARGV[1])
-local member = ARGV[2]
-local now = clock()
-local start = now - window
-local count = #KEYS / 2
-local totals, fits = {}, {}
-local allowed = 1
-for i = 1, count do
-  local tokens = ARGV[3 * i] == 't'
-  local limit = tonumber(ARGV[3 * i + 1])
-  local need = tonumber(ARGV[3 * i + 2])
-  totals[i] = prune(KEYS[2 * i - 1], KEYS[2 * i], tokens, start)
-  fits[i] = totals[i] + need <= limit
-  if not fits[i] then allowed = 0 end
-end
-if allowed == 1 then
+  local result = { allowed }
   for i = 1, count do
-    if ARGV[3 * i] == 'r' then
-      redis.call('ZADD', KEYS[2 * i - 1], now, member)
-      redis.call('PEXPIRE', KEYS[2 * i - 1], window)
-      totals[i] = totals[i] + 1
-    end
-  end
-end
-local result = { allowed }
-for i = 1, count do
-  local log = KEYS[2 * i - 1]
-  local limit = tonumber(ARGV[3 * i + 1])
-  local need = tonumber(ARGV[3 * i + 2])
-  local reset, wait = 0, 0
-  local oldest = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
-  if #oldest > 0 then reset = tonumber(oldest[2]) + window - now end
-  if not fits[i] then
-    wait = window
-    if ARGV[3 * i] == 'r' then
-      local leaving = redis.call('ZRANGE', log, totals[i] + need - limit - 1, totals[i] + need - limit - 1, 'WITHSCORES')
-      if #leaving > 0 then wait = tonumber(leaving[2]) + window - now end
-    else
-      local total = totals[i]
-      local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-      for j = 1, #entries, 2 do
-        total = total - tonumber(string.match(entries[j], ':(%d+)$'))
-        if total + need <= limit then
-          wait = tonumber(entries[j + 1]) + window - now
-          break
+    local log = KEYS[keyBase + 2 * i - 1]
+    local limit = tonumber(ARGV[argBase + 3 * i - 1])
+    local need = tonumber(ARGV[argBase + 3 * i])
+    local total = buckets[i].total
+    local reset, wait = 0, 0
+    if buckets[i].oldest then reset = buckets[i].oldest + window - now end
+    if not fits[i] then
+      wait = window
+      if ARGV[argBase + 3 * i - 2] == 'r' then
+        local leaving = redis.call('ZRANGE', log, total + need - limit - 1, total + need - limit - 1, 'WITHSCORES')
+        if #leaving > 0 then wait = tonumber(leaving[2]) + window - now end
+      else
+        local left = total
+        local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
+        for j = 1, #entries, 2 do
+          left = left - tonumber(string.match(entries[j], ':(%d+)$'))
+          if left + need <= limit then
+            wait = tonumber(entries[j + 1]) + window - now
+            break
+          end
         end
       end
     end
+    table.insert(result, fits[i] and 1 or 0)
+    table.insert(result, total)
+    table.insert(result, math.max(0, reset))
+    table.insert(result, math.max(0, wait))
   end
-  table.insert(result, fits[i] and 1 or 0)
-  table.insert(result, totals[i])
-  table.insert(result, math.max(0, reset))
-  table.insert(result, math.max(0, wait))
+  return result
 end
-return result
+
+local reply = {}
+for i = 1, records do
+  local ok, err = pcall(record, i)
+  reply[i] = ok and 1 or reason(err)
+end
+if count > 0 then
+  local ok, result = pcall(admit)
+  if ok then
+    for _, figure in ipairs(result) do table.insert(reply, figure) end
+  else
+    table.insert(reply, reason(result))
+  end
+end
+return reply
 `;
 
-/** KEYS: the bucket's log and total. ARGV: window ms, unique id, amount (a positive integer). */
-const recordScript = `${pruneFunction}
-local window = tonumber(ARGV[1])
-local now = clock()
-prune(KEYS[1], KEYS[2], true, now - window)
-redis.call('ZADD', KEYS[1], now, ARGV[2] .. ':' .. ARGV[3])
-redis.call('INCRBY', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window)
-redis.call('PEXPIRE', KEYS[2], window)
-return 1
-`;
-
-const admitCommand = 'switchboardRateLimitAdmit';
-const recordCommand = 'switchboardRateLimitRecord';
-
-interface SlidingWindowCommands {
-  [admitCommand](keyCount: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  [recordCommand](log: string, sum: string, windowMs: number, id: string, amount: number): Promise<unknown>;
+/** Tokens to add to one bucket's log. */
+export interface ScriptRecord {
+  log: string;
+  sum: string;
+  /** A unique id: the entry is `<id>:<amount>`, the same when the record is sent again. */
+  id: string;
+  /** A positive integer. */
+  amount: number;
 }
 
-/** The two scripts as ioredis commands on `redis` (EVALSHA, loading the script when Redis lacks it). */
+/** One bucket of an admission. */
+export interface ScriptBucket {
+  log: string;
+  sum: string;
+  kind: 'requests' | 'tokens';
+  limit: number;
+  /** The room the bucket must have (see `bucketNeeds`). */
+  need: number;
+}
+
+export interface ScriptBucketFigures {
+  fits: boolean;
+  /** What the window holds after the admission (this request included when admitted). */
+  total: number;
+  resetMs: number;
+  waitMs: number;
+}
+
+export type ScriptAdmission =
+  | { allowed: boolean; buckets: ScriptBucketFigures[] }
+  /** Redis refused the admission (e.g. WRONGTYPE): nothing was admitted. */
+  | { error: string };
+
+export interface ScriptReply {
+  /** Per record: undefined when its tokens are in the log (now, or by an earlier call), else Redis's error. */
+  recordErrors: (string | undefined)[];
+  /** Undefined when the call had no buckets. */
+  admission: ScriptAdmission | undefined;
+}
+
+export interface ScriptCall {
+  windowMs: number;
+  records: readonly ScriptRecord[];
+  /** Empty: only the records are written. */
+  buckets: readonly ScriptBucket[];
+  /** The admission's unique entry in its requests buckets (unused without buckets). */
+  requestId: string;
+}
+
+/** The script as a typed call on `redis` (EVALSHA, loading the script when Redis lacks it). */
 export interface RedisSlidingWindow {
-  admit(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
-  record(log: string, sum: string, windowMs: number, id: string, amount: number): Promise<unknown>;
+  /** Rejects with `RateLimiterUnavailableError` on a reply it cannot read; other failures as ioredis does. */
+  run(call: ScriptCall): Promise<ScriptReply>;
 }
+
+const commandName = 'switchboardRateLimit';
+
+type SlidingWindowCommand = Record<
+  typeof commandName,
+  (keyCount: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>
+>;
 
 export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
-  redis.defineCommand(admitCommand, { lua: admitScript });
-  redis.defineCommand(recordCommand, { numberOfKeys: 2, lua: recordScript });
-  const commands = redis as Redis & SlidingWindowCommands;
+  redis.defineCommand(commandName, { lua: script });
+  const commands = redis as Redis & SlidingWindowCommand;
   return {
-    admit: (keys, args) => commands[admitCommand](keys.length, ...keys, ...args),
-    record: (log, sum, windowMs, id, amount) => commands[recordCommand](log, sum, windowMs, id, amount),
+    run: async (call) => {
+      const keys: string[] = [];
+      const args: (string | number)[] = [call.windowMs, call.requestId, call.records.length];
+      for (const record of call.records) {
+        keys.push(record.log, record.sum);
+        args.push(`${record.id}:${record.amount}`, record.amount);
+      }
+      for (const bucket of call.buckets) {
+        keys.push(bucket.log, bucket.sum);
+        args.push(bucket.kind === 'requests' ? 'r' : 't', bucket.limit, bucket.need);
+      }
+      const reply = await commands[commandName](keys.length, ...keys, ...args);
+      return readReply(reply, call.records.length, call.buckets.length);
+    },
   };
+}
+
+function readReply(reply: unknown, records: number, buckets: number): ScriptReply {
+  if (!Array.isArray(reply)) throw unexpected();
+  const recordErrors = reply.slice(0, records).map((outcome: unknown) => {
+    if (outcome === 1) return undefined;
+    if (typeof outcome === 'string') return outcome;
+    throw unexpected();
+  });
+  if (recordErrors.length !== records) throw unexpected();
+  if (buckets === 0) {
+    if (reply.length !== records) throw unexpected();
+    return { recordErrors, admission: undefined };
+  }
+  const rest: unknown[] = reply.slice(records);
+  if (rest.length === 1 && typeof rest[0] === 'string')
+    return { recordErrors, admission: { error: rest[0] } };
+  if (rest.length !== 1 + 4 * buckets || !rest.every((value): value is number => Number.isInteger(value))) {
+    throw unexpected();
+  }
+  const figures = rest as number[];
+  return {
+    recordErrors,
+    admission: {
+      allowed: figures[0] === 1,
+      buckets: Array.from({ length: buckets }, (_, index) => ({
+        fits: figures[1 + 4 * index] === 1,
+        total: figures[2 + 4 * index]!,
+        resetMs: figures[3 + 4 * index]!,
+        waitMs: figures[4 + 4 * index]!,
+      })),
+    },
+  };
+}
+
+function unexpected(): RateLimiterUnavailableError {
+  return new RateLimiterUnavailableError('rate limiter: unexpected reply from the Redis script');
 }
