@@ -281,12 +281,19 @@ for (const backend of testBackends) {
         const keyId = keyIds[0]!;
         const outcomes = await Promise.allSettled([
           hold(ledger, userId, keyId, 1_000, null, 'w1'),
-          hold(ledger, userId, keyId, 1_000, null, 'x'.repeat(65)),
+          hold(ledger, userId, keyId, 1_000, null, 'x'.repeat(129)),
           hold(ledger, userId, keyId, 1_000, null, 'w3'),
+          // As long as a request id may be (X-Request-Id up to 128 characters).
+          hold(ledger, userId, keyId, 1_000, null, 'y'.repeat(128)),
         ]);
-        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-        expect(await ledger.balanceOf(userId)).toBe(8_000);
-        expect(await ledgerSum(userId)).toBe(8_000);
+        expect(outcomes.map((outcome) => outcome.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        expect(await ledger.balanceOf(userId)).toBe(7_000);
+        expect(await ledgerSum(userId)).toBe(7_000);
       },
     );
 

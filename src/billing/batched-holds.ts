@@ -8,10 +8,10 @@ import { decideHolds, type HoldDecisions, type KeySpending } from './decide-hold
 const MAX_HOLDS_PER_BATCH = 500;
 
 /**
- * credit_ledger.request_id's width (migration 009). A longer id fails its ledger insert; such a
+ * credit_ledger.request_id's width (migration 010), as wide as the ids requests accept. A longer id fails its ledger insert; such a
  * hold is placed on its own, so it fails alone instead of failing the batch it would have joined.
  */
-const REQUEST_ID_WIDTH = 64;
+const REQUEST_ID_WIDTH = 128;
 
 class HoldRefused extends Error {
   constructor(readonly reason: 'balance' | 'key_limit') {

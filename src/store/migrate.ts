@@ -8,6 +8,7 @@ import * as groupsPlans from './migrations/006-groups-plans.ts';
 import * as channelCosts from './migrations/007-channel-costs.ts';
 import * as logBodiesRollups from './migrations/008-log-bodies-rollups.ts';
 import * as credits from './migrations/009-credits.ts';
+import * as ledgerRequestId from './migrations/010-ledger-request-id.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -26,6 +27,7 @@ const migrations: Record<string, VersionedMigration> = {
   '007-channel-costs': channelCosts,
   '008-log-bodies-rollups': logBodiesRollups,
   '009-credits': credits,
+  '010-ledger-request-id': ledgerRequestId,
 };
 
 class InCodeMigrations implements MigrationProvider {
