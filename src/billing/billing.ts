@@ -49,16 +49,19 @@ export class Billing {
     const price = this.prices.priceOf(model);
     const multiplierPpm = this.prices.multiplierOf(key.group);
     const amount = isFree(price) ? 0 : computeCharge(price, worst, multiplierPpm);
-    const base = {
+    const heldAt = Date.now();
+    const made = (held: number, balance: number): CreditHold => ({
       userId: key.userId,
       keyId: key.keyId,
       requestId,
-      heldAt: Date.now(),
+      heldAt,
+      held,
+      balance,
       price,
       multiplierPpm,
       closed: false,
-    };
-    if (amount === 0) return { ...base, held: 0, balance: await this.#cachedBalance(key.userId) };
+    });
+    if (amount === 0) return made(0, await this.#cachedBalance(key.userId));
     const outcome = await this.ledger.hold({
       userId: key.userId,
       keyId: key.keyId,
@@ -66,7 +69,7 @@ export class Billing {
       keyLimit: key.creditLimit,
       requestId,
     });
-    this.#balances.set(key.userId, { balance: outcome.balance, at: Date.now() });
+    this.#balances.set(key.userId, { balance: outcome.balance, at: heldAt });
     if (!outcome.ok) {
       const message =
         outcome.reason === 'key_limit'
@@ -76,7 +79,7 @@ export class Billing {
         headers: { 'x-credits-consumed': '0', 'x-credits-remaining': String(outcome.balance) },
       });
     }
-    return { ...base, held: amount, balance: outcome.balance };
+    return made(amount, outcome.balance);
   }
 
   /** What `tokens` cost at the hold's price. */

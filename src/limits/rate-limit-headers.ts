@@ -1,6 +1,8 @@
 import { formatResetDuration } from './format-reset-duration.ts';
 import type { Admission, BucketState } from './rate-limiter.ts';
 
+const kinds = ['requests', 'tokens'] as const;
+
 /**
  * The `x-ratelimit-*` headers (OpenAI's names) for an admission, from the tightest bucket of each
  * kind (least remaining, then smallest limit), and `retry-after` in whole seconds when refused
@@ -8,8 +10,8 @@ import type { Admission, BucketState } from './rate-limiter.ts';
  */
 export function rateLimitHeaders(admission: Admission): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const kind of ['requests', 'tokens'] as const) {
-    const bucket = tightest(admission.buckets.filter((candidate) => candidate.kind === kind));
+  for (const kind of kinds) {
+    const bucket = tightest(admission.buckets, kind);
     if (!bucket) continue;
     headers[`x-ratelimit-limit-${kind}`] = String(bucket.limit);
     headers[`x-ratelimit-remaining-${kind}`] = String(bucket.remaining);
@@ -21,9 +23,10 @@ export function rateLimitHeaders(admission: Admission): Record<string, string> {
   return headers;
 }
 
-function tightest(buckets: BucketState[]): BucketState | undefined {
+function tightest(buckets: BucketState[], kind: BucketState['kind']): BucketState | undefined {
   let best: BucketState | undefined;
   for (const bucket of buckets) {
+    if (bucket.kind !== kind) continue;
     if (
       !best ||
       bucket.remaining < best.remaining ||

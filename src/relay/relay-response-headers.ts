@@ -14,12 +14,15 @@ export function relayResponseHeaders(
   answer: UpstreamAnswer,
   credits: Record<string, string>,
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    ...record.admission?.headers,
-    ...credits,
-    'x-request-id': record.requestId,
-    'x-switchboard-overhead-ms': Math.max(0, sinceReceived(reply.request) - record.upstreamMs).toFixed(2),
-  };
+  const headers: Record<string, string> = {};
+  const limits = record.admission?.headers;
+  if (limits) for (const name in limits) headers[name] = limits[name]!;
+  for (const name in credits) headers[name] = credits[name]!;
+  headers['x-request-id'] = record.requestId;
+  headers['x-switchboard-overhead-ms'] = Math.max(
+    0,
+    sinceReceived(reply.request) - record.upstreamMs,
+  ).toFixed(2);
   if (record.key && record.key.role !== 'user') headers['x-switchboard-channel'] = answer.channel.name;
   if (record.warnings.length > 0) headers['x-switchboard-warnings'] = warningsHeader(record.warnings);
   return headers;
