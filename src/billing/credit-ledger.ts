@@ -147,22 +147,29 @@ export class CreditLedger {
     const amounts = new Map<Settlement, number>();
     const add = (map: Map<number, number>, id: number, amount: number) =>
       map.set(id, (map.get(id) ?? 0) + amount);
-    // A cost above the hold (rare) takes from the balance as far as it goes, one at a time.
-    const over = settlements.filter((settlement) => settlement.charged > settlement.held);
-    for (const settlement of over.sort((a, b) => a.userId - b.userId)) {
-      const taken = await this.#take(trx, settlement.userId, settlement.charged - settlement.held);
-      amounts.set(settlement, -taken);
-      add(keyChanges, settlement.keyId, taken);
-    }
+    const over = new Map<number, Settlement[]>();
     for (const settlement of settlements) {
-      if (amounts.has(settlement)) continue;
+      if (settlement.charged > settlement.held) {
+        over.set(settlement.userId, [...(over.get(settlement.userId) ?? []), settlement]);
+        continue;
+      }
       const refund = settlement.held - settlement.charged;
       amounts.set(settlement, refund);
       if (refund === 0) continue;
       add(refunds, settlement.userId, refund);
       add(keyChanges, settlement.keyId, -refund);
     }
-    for (const [userId, refund] of [...refunds].sort((a, b) => a[0] - b[0])) {
+    // Balance rows in one id order, as hold batches lock them, so the two cannot deadlock.
+    const userIds = [...new Set([...refunds.keys(), ...over.keys()])].sort((a, b) => a - b);
+    for (const userId of userIds) {
+      // A cost above the hold (rare) takes from the balance as far as it goes, one at a time.
+      for (const settlement of over.get(userId) ?? []) {
+        const taken = await this.#take(trx, userId, settlement.charged - settlement.held);
+        amounts.set(settlement, -taken);
+        add(keyChanges, settlement.keyId, taken);
+      }
+      const refund = refunds.get(userId);
+      if (refund === undefined) continue;
       await trx
         .updateTable('users')
         .set((eb) => ({ balance: eb('balance', '+', refund) }))
