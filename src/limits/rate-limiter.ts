@@ -54,7 +54,12 @@ export interface Admission {
  */
 export interface RateLimiter {
   admit(request: AdmitRequest): Promise<Admission>;
-  /** Adds what a finished request used to a `tokens` bucket; amounts of 0 or less add nothing. */
+  /**
+   * Adds what a finished request used to a `tokens` bucket; amounts of 0 or less add nothing. Every
+   * admission this limiter starts after the call sees the tokens; a store shared by several nodes may
+   * get them a little later (Redis: with this node's next admission, or within `recordDelayMs`).
+   * Resolves once they are written; rejects when they could not be (callers log it and go on).
+   */
   record(bucketId: string, amount: number): Promise<void>;
   /** Releases what the limiter holds (connections it owns, memory). */
   close(): Promise<void>;

@@ -10,6 +10,32 @@ import {
 import { createRedisConnection } from '../../cluster/redis/redis-connection.ts';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
+import { slidingWindowCommand } from './redis-sliding-window.ts';
+
+type ScriptCommand = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
+
+/** Counts the limiter's script calls on `redis`, and lets a test make the next ones fail. */
+function watchScript(redis: Redis) {
+  const commands = redis as unknown as Record<typeof slidingWindowCommand, ScriptCommand>;
+  const original = commands[slidingWindowCommand].bind(redis);
+  const spy = vi.spyOn(commands, slidingWindowCommand);
+  return {
+    // ioredis's auto-pipeline calls the command again on its pipeline: only calls on `redis` count.
+    calls: () => spy.mock.contexts.filter((context) => context === redis).length,
+    /** The call never reaches Redis. */
+    failBeforeSending: () =>
+      spy.mockImplementationOnce(() => Promise.reject(new Error('Connection is closed.'))),
+    /** The script runs, but its reply is lost (as when the command times out just before it answers). */
+    failAfterRunning: () =>
+      spy.mockImplementationOnce(async (...keysAndArgs) => {
+        await original(...keysAndArgs);
+        throw new Error('Command timed out');
+      }),
+  };
+}
+
+const rpm = { id: 'key:9:rpm', kind: 'requests' as const, limit: 100 };
+const tpm = (estimate = 0) => ({ id: 'key:9:tpm', kind: 'tokens' as const, limit: 1000, estimate });
 
 announceRedisSkipped();
 
@@ -99,5 +125,93 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     expect((await limiter.admit({ buckets: bucket })).allowed).toBe(true);
     await redis.script('FLUSH');
     expect((await limiter.admit({ buckets: bucket })).buckets[0]!.remaining).toBe(0);
+  });
+
+  it('writes records with the next admission, in the same call, counted exactly once', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    const script = watchScript(redis);
+    const written = [limiter.record('key:9:tpm', 100), limiter.record('key:9:tpm', 50)];
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBeNull();
+    const admission = await limiter.admit({ buckets: [rpm, tpm(10)] });
+    expect(script.calls()).toBe(1);
+    await Promise.all(written);
+    expect(admission.buckets[1]!.remaining).toBe(850);
+    // One entry per bucket and call: the two records were summed.
+    expect(await redis.zrange(`${prefix}rl:log:key:9:tpm`, '0', '-1')).toHaveLength(1);
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('150');
+    expect((await limiter.admit({ buckets: [rpm, tpm()] })).buckets[1]!.remaining).toBe(850);
+    expect(script.calls()).toBe(2);
+  });
+
+  for (const failure of ['failBeforeSending', 'failAfterRunning'] as const) {
+    it(`keeps the records of a call that failed (${failure}) and writes them once with a later one`, async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+      const script = watchScript(redis);
+      let settled = false;
+      const written = limiter.record('key:9:tpm', 100).finally(() => {
+        settled = true;
+      });
+      script[failure]();
+      await expect(limiter.admit({ buckets: [rpm, tpm()] })).rejects.toThrow(RateLimiterUnavailableError);
+      expect(settled).toBe(false);
+      const later = limiter.record('key:9:tpm', 20);
+      const admission = await limiter.admit({ buckets: [rpm, tpm()] });
+      await Promise.all([written, later]);
+      expect(admission.buckets[1]!.remaining).toBe(880);
+      expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('120');
+      // The failed admission recorded its request only if its script ran.
+      expect(admission.buckets[0]!.remaining).toBe(failure === 'failAfterRunning' ? 98 : 99);
+    });
+  }
+
+  it('writes records on its own after the delay when no admission comes', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 30 });
+    const script = watchScript(redis);
+    const started = performance.now();
+    const written = limiter.record('key:9:tpm', 70);
+    void limiter.record('key:9:tpm', 5);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBeNull();
+    await written;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(script.calls()).toBe(1);
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('75');
+    // A failed write is tried again by the timer.
+    script.failBeforeSending();
+    await limiter.record('key:9:tpm', 25);
+    expect(script.calls()).toBe(3);
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('100');
+  });
+
+  it('writes pending records on close, and rejects them when it cannot', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    const written = limiter.record('key:9:tpm', 40);
+    await limiter.close();
+    await written;
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('40');
+
+    const other = await connectTestRedis('switchboard-test-closing');
+    const closing = new RedisRateLimiter(other, {
+      keyPrefix: prefix,
+      recordDelayMs: 10_000,
+      ownsConnection: true,
+    });
+    watchScript(other).failBeforeSending();
+    const lost = expect(closing.record('key:9:tpm', 5)).rejects.toThrow(RateLimiterUnavailableError);
+    await closing.close();
+    await lost;
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('40');
+  });
+
+  it('rejects a record Redis refuses without holding up the admission or the other records', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    await redis.set(`${prefix}rl:log:broken`, 'not a sorted set');
+    const refused = limiter.record('broken', 5);
+    const written = limiter.record('key:9:tpm', 5);
+    const admission = await limiter.admit({ buckets: [rpm, tpm()] });
+    expect(admission.allowed).toBe(true);
+    expect(admission.buckets[1]!.remaining).toBe(995);
+    await expect(refused).rejects.toThrow(/WRONGTYPE/);
+    await expect(written).resolves.toBeUndefined();
   });
 });

@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { bucketNeeds, recordedAmount } from '../bucket-needs.ts';
 import type { Admission, AdmitRequest, BucketState, RateLimiter } from '../rate-limiter.ts';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
-import { defineSlidingWindow, type RedisSlidingWindow } from './redis-sliding-window.ts';
+import { PendingRecords } from './pending-records.ts';
+import {
+  defineSlidingWindow,
+  type RedisSlidingWindow,
+  type ScriptBucket,
+  type ScriptReply,
+} from './redis-sliding-window.ts';
 
 export interface RedisRateLimiterOptions {
   /** Namespace of every key, e.g. `switchboard:` (keys are `<prefix>rl:log:<bucket>`, `<prefix>rl:sum:<bucket>`). */
@@ -12,13 +18,29 @@ export interface RedisRateLimiterOptions {
   windowMs?: number;
   /** Whether `close` also closes the connection (default false: the caller owns it). */
   ownsConnection?: boolean;
+  /**
+   * Longest a record waits for an admission to carry it before it is written on its own (default
+   * 20 ms): also how late other nodes may see this node's tokens.
+   */
+  recordDelayMs?: number;
 }
+
+/** At most this many records ride on one call (only a backlog after failures comes near it). */
+const recordsPerCall = 256;
 
 /**
  * The many-node limiter: one Lua script per admission over every bucket's sorted set, timed by the
  * Redis clock, so any number of gateway processes share exact limits. The connection must be a
  * standalone (or Sentinel) Redis: an admission touches several keys, which Redis Cluster would
  * spread over slots. A connection that is not ready fails at once rather than queueing requests.
+ *
+ * Records cost no round trip of their own: they are summed per bucket and written by this node's
+ * next admission, in the same script call and before it decides (so it sees them), or by a timer
+ * after `recordDelayMs` when no admission comes, or by `close`. `record` resolves once its tokens
+ * are in Redis and rejects (`RateLimiterUnavailableError`) only when they are given up: Redis
+ * refused that bucket's write, the limiter closed without writing them, or a window passed. A
+ * call that fails in transit gives its records back for the next call; sent again under the same
+ * log member, they are counted once even if the first call had in fact run.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
@@ -26,6 +48,10 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #prefix: string;
   readonly #windowMs: number;
   readonly #ownsConnection: boolean;
+  readonly #recordDelayMs: number;
+  readonly #pending: PendingRecords;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
   /** Unique entry ids: this limiter's random tag and a counter. */
   readonly #tag = randomBytes(6).toString('base64url');
   #sequence = 0;
@@ -36,29 +62,27 @@ export class RedisRateLimiter implements RateLimiter {
     this.#prefix = options.keyPrefix;
     this.#windowMs = options.windowMs ?? 60_000;
     this.#ownsConnection = options.ownsConnection ?? false;
+    this.#recordDelayMs = options.recordDelayMs ?? 20;
+    this.#pending = new PendingRecords({ nextId: () => this.#nextId(), maxAgeMs: this.#windowMs });
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
     const needs = bucketNeeds(request.buckets);
     if (request.buckets.length === 0) return { allowed: true, retryAfterMs: 0, buckets: [] };
-    const reply = await this.#call(() =>
-      this.#script.run({
-        windowMs: this.#windowMs,
-        records: [],
-        buckets: request.buckets.map((bucket, index) => ({
-          log: this.#logKey(bucket.id),
-          sum: this.#sumKey(bucket.id),
-          kind: bucket.kind,
-          limit: bucket.limit,
-          need: needs[index]!,
-        })),
-        requestId: this.#nextId(),
-      }),
+    const reply = await this.#run(
+      request.buckets.map((bucket, index) => ({
+        log: this.#logKey(bucket.id),
+        sum: this.#sumKey(bucket.id),
+        kind: bucket.kind,
+        limit: bucket.limit,
+        need: needs[index]!,
+      })),
     );
     const admission = reply.admission;
     if (!admission) throw new RateLimiterUnavailableError('rate limiter: the Redis script decided nothing');
-    if ('error' in admission)
+    if ('error' in admission) {
       throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${admission.error}`);
+    }
     let retryAfterMs = 0;
     const buckets = request.buckets.map((bucket, index): BucketState => {
       const figures = admission.buckets[index]!;
@@ -76,37 +100,99 @@ export class RedisRateLimiter implements RateLimiter {
     return { allowed: admission.allowed, retryAfterMs, buckets };
   }
 
-  async record(bucketId: string, amount: number): Promise<void> {
+  record(bucketId: string, amount: number): Promise<void> {
     const tokens = recordedAmount(amount);
-    if (tokens === 0) return;
-    const reply = await this.#call(() =>
-      this.#script.run({
-        windowMs: this.#windowMs,
-        records: [
-          { log: this.#logKey(bucketId), sum: this.#sumKey(bucketId), id: this.#nextId(), amount: tokens },
-        ],
-        buckets: [],
-        requestId: '',
-      }),
-    );
-    const error = reply.recordErrors[0];
-    if (error !== undefined) throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${error}`);
+    if (tokens === 0) return Promise.resolve();
+    if (this.#redis.status !== 'ready') return Promise.reject(this.#notReady());
+    const written = this.#pending.add(bucketId, tokens);
+    if (this.#closed) void this.#flush();
+    else this.#schedule();
+    return written;
   }
 
+  /** Writes what is still pending (records it cannot write are rejected), then closes an owned connection. */
   async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    // Each pass writes up to `recordsPerCall` records, or gives up all of them (see `#flush`).
+    while (this.#pending.size > 0) await this.#flush();
     if (this.#ownsConnection) await this.#redis.quit();
   }
 
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    if (this.#redis.status !== 'ready') {
-      throw new RateLimiterUnavailableError(`rate limiter: Redis connection is ${this.#redis.status}`);
-    }
+  /**
+   * One script call: every pending record (up to `recordsPerCall`), then the buckets if any. The
+   * records' fate is settled here, whatever becomes of the admission: written ones resolve, refused
+   * ones reject, and all come back for the next call if the call itself failed.
+   */
+  async #run(buckets: ScriptBucket[]): Promise<ScriptReply> {
+    if (this.#redis.status !== 'ready') throw this.#notReady();
+    const records = this.#pending.take(recordsPerCall);
+    let reply: ScriptReply;
     try {
-      return await command();
+      reply = await this.#script.run({
+        windowMs: this.#windowMs,
+        records: records.map((entry) => ({
+          log: this.#logKey(entry.bucketId),
+          sum: this.#sumKey(entry.bucketId),
+          id: entry.id,
+          amount: entry.amount,
+        })),
+        buckets,
+        requestId: buckets.length > 0 ? this.#nextId() : '',
+      });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${reason}`, { cause: error });
+      const failure =
+        error instanceof RateLimiterUnavailableError
+          ? error
+          : new RateLimiterUnavailableError(
+              `rate limiter: Redis failed: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            );
+      if (this.#closed) {
+        for (const entry of records) entry.reject(failure);
+      } else {
+        this.#pending.giveBack(records);
+        this.#schedule();
+      }
+      throw failure;
     }
+    records.forEach((entry, index) => {
+      const error = reply.recordErrors[index];
+      if (error === undefined) entry.resolve();
+      else entry.reject(new RateLimiterUnavailableError(`rate limiter: Redis failed: ${error}`));
+    });
+    if (this.#pending.size > 0) this.#schedule();
+    return reply;
+  }
+
+  /** Writes pending records in a call of their own; a failure leaves them pending (see `#run`). */
+  async #flush(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    try {
+      await this.#run([]);
+    } catch (error) {
+      // Not ready, or the call failed: the records are still pending, and `#schedule` tries again;
+      // after `close` nothing will, so they are given up.
+      if (this.#closed) this.#pending.rejectAll(error instanceof Error ? error : new Error(String(error)));
+      else {
+        this.#pending.expire();
+        this.#schedule();
+      }
+    }
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed || this.#pending.size === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#flush();
+    }, this.#recordDelayMs);
+    this.#timer.unref();
+  }
+
+  #notReady(): RateLimiterUnavailableError {
+    return new RateLimiterUnavailableError(`rate limiter: Redis connection is ${this.#redis.status}`);
   }
 
   #nextId(): string {

@@ -203,15 +203,16 @@ export interface RedisSlidingWindow {
   run(call: ScriptCall): Promise<ScriptReply>;
 }
 
-const commandName = 'switchboardRateLimit';
+/** The ioredis command the script is defined as (tests wrap it to make calls fail). */
+export const slidingWindowCommand = 'switchboardRateLimit';
 
 type SlidingWindowCommand = Record<
-  typeof commandName,
+  typeof slidingWindowCommand,
   (keyCount: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>
 >;
 
 export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
-  redis.defineCommand(commandName, { lua: script });
+  redis.defineCommand(slidingWindowCommand, { lua: script });
   const commands = redis as Redis & SlidingWindowCommand;
   return {
     run: async (call) => {
@@ -225,7 +226,7 @@ export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
         keys.push(bucket.log, bucket.sum);
         args.push(bucket.kind === 'requests' ? 'r' : 't', bucket.limit, bucket.need);
       }
-      const reply = await commands[commandName](keys.length, ...keys, ...args);
+      const reply = await commands[slidingWindowCommand](keys.length, ...keys, ...args);
       return readReply(reply, call.records.length, call.buckets.length);
     },
   };
