@@ -214,4 +214,33 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await expect(refused).rejects.toThrow(/WRONGTYPE/);
     await expect(written).resolves.toBeUndefined();
   });
+
+  it('finds when a refused tokens bucket has room, however deep in its log that is', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, windowMs: 60_000 });
+    const [seconds, micros] = await redis.time();
+    const start = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 55_000;
+    // 100 entries of 1 token, one per half second, the oldest 55 s ago.
+    const members = Array.from({ length: 100 }, (_, index) => [
+      start + 500 * index,
+      `entry${index}:1`,
+    ]).flat();
+    await redis.zadd(`${prefix}rl:log:key:9:tpm`, ...members);
+    await redis.set(`${prefix}rl:sum:key:9:tpm`, 100);
+    for (const [estimate, leaving] of [
+      [1, 0],
+      [40, 39],
+      [100, 99],
+    ] as const) {
+      const before = Date.now();
+      const refused = await limiter.admit({
+        buckets: [{ id: 'key:9:tpm', kind: 'tokens', limit: 100, estimate }],
+      });
+      const elapsed = Date.now() - before;
+      expect(refused.allowed).toBe(false);
+      // The entry whose leaving makes room is the (leaving + 1)th oldest.
+      const expected = 60_000 - 55_000 + 500 * leaving;
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(expected);
+      expect(refused.retryAfterMs).toBeGreaterThanOrEqual(expected - elapsed - 250);
+    }
+  });
 });

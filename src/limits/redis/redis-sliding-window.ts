@@ -31,6 +31,7 @@ local function reason(err)
 end
 
 -- Prunes what left the window (once per bucket and call) and returns { total, oldest score or nil }.
+-- A tokens bucket's total is read only when wanted (\`total\`): a record's INCRBY returns it anyway.
 local function load(log, sum, tokens)
   local cacheKey = (tokens and 't' or 'r') .. log
   local bucket = loaded[cacheKey]
@@ -46,8 +47,9 @@ local function load(log, sum, tokens)
     redis.call('ZREMRANGEBYSCORE', log, '-inf', start)
     first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
   end
-  bucket = { total = 0 }
+  bucket = { sum = sum }
   if #first == 0 then
+    bucket.total = 0
     if tokens then redis.call('DEL', sum) end
   else
     bucket.oldest = tonumber(first[2])
@@ -55,12 +57,15 @@ local function load(log, sum, tokens)
       bucket.total = redis.call('ZCARD', log)
     elseif removed > 0 then
       bucket.total = redis.call('DECRBY', sum, removed)
-    else
-      bucket.total = tonumber(redis.call('GET', sum) or '0')
     end
   end
   loaded[cacheKey] = bucket
   return bucket
+end
+
+local function total(bucket)
+  if not bucket.total then bucket.total = tonumber(redis.call('GET', bucket.sum) or '0') end
+  return bucket.total
 end
 
 local function record(i)
@@ -85,7 +90,7 @@ local function admit()
     local limit = tonumber(ARGV[argBase + 3 * i - 1])
     local need = tonumber(ARGV[argBase + 3 * i])
     buckets[i] = load(KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i], tokens)
-    fits[i] = buckets[i].total + need <= limit
+    fits[i] = total(buckets[i]) + need <= limit
     if not fits[i] then allowed = 0 end
   end
   if allowed == 1 then
@@ -104,28 +109,34 @@ local function admit()
     local log = KEYS[keyBase + 2 * i - 1]
     local limit = tonumber(ARGV[argBase + 3 * i - 1])
     local need = tonumber(ARGV[argBase + 3 * i])
-    local total = buckets[i].total
+    local held = buckets[i].total
     local reset, wait = 0, 0
     if buckets[i].oldest then reset = buckets[i].oldest + window - now end
     if not fits[i] then
       wait = window
       if ARGV[argBase + 3 * i - 2] == 'r' then
-        local leaving = redis.call('ZRANGE', log, total + need - limit - 1, total + need - limit - 1, 'WITHSCORES')
+        local leaving = redis.call('ZRANGE', log, held + need - limit - 1, held + need - limit - 1, 'WITHSCORES')
         if #leaving > 0 then wait = tonumber(leaving[2]) + window - now end
       else
-        local left = total
-        local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-        for j = 1, #entries, 2 do
-          left = left - tonumber(string.match(entries[j], ':(%d+)$'))
-          if left + need <= limit then
-            wait = tonumber(entries[j + 1]) + window - now
-            break
+        -- Oldest first, in growing slices, until enough tokens would have left: rarely the whole log.
+        local left, from, size, found = held, 0, 16, false
+        while not found do
+          local entries = redis.call('ZRANGE', log, from, from + size - 1, 'WITHSCORES')
+          for j = 1, #entries, 2 do
+            left = left - tonumber(string.match(entries[j], ':(%d+)$'))
+            if left + need <= limit then
+              wait = tonumber(entries[j + 1]) + window - now
+              found = true
+              break
+            end
           end
+          if #entries < 2 * size then break end
+          from, size = from + size, size * 2
         end
       end
     end
     table.insert(result, fits[i] and 1 or 0)
-    table.insert(result, total)
+    table.insert(result, held)
     table.insert(result, math.max(0, reset))
     table.insert(result, math.max(0, wait))
   end
