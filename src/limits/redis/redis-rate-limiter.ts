@@ -128,6 +128,8 @@ export class RedisRateLimiter implements RateLimiter {
   async #run(buckets: ScriptBucket[]): Promise<ScriptReply> {
     if (this.#redis.status !== 'ready') throw this.#notReady();
     const records = this.#pending.take(recordsPerCall);
+    // What was pending may all have been given up for age: nothing to send then.
+    if (records.length === 0 && buckets.length === 0) return { recordErrors: [], admission: undefined };
     let reply: ScriptReply;
     try {
       reply = await this.#script.run({
