@@ -1,6 +1,8 @@
 // Starting the three processes the benchmark compares through, and giving Switchboard its channels,
 // model prices, credits and a rate-limited API key over the management API: every benchmarked request
 // passes the rate limiter (two buckets) and places and settles a credit hold.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Scenario } from '../scenarios.ts';
 import { UPSTREAM_API_KEY } from '../scenarios.ts';
 import { describeExit, findFreePort, startChild, waitForOutput } from './child-processes.ts';
@@ -43,6 +45,25 @@ function nodeWithTsx(entry: string, args: string[]): [string, string[]] {
   return [process.execPath, ['--import', 'tsx', entry, ...args]];
 }
 
+/**
+ * The gateway as `npm start` runs it: package.json's start script must be `node <flags> <entry>`,
+ * and the benchmark runs that entry with those flags (V8's heap sizing among them), so it measures
+ * what users run.
+ */
+export function gatewayStartCommand(repoRoot: string): [string, string[]] {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const words = (manifest.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== GATEWAY_ENTRY) {
+    throw new Error(
+      `package.json's start script must be "node <flags> ${GATEWAY_ENTRY}" for the benchmark to run it ` +
+        `as users do; it is "${manifest.scripts?.start ?? ''}"`,
+    );
+  }
+  return [process.execPath, words.slice(1)];
+}
+
 export async function startMockAndBareProxy(repoRoot: string): Promise<{
   mock: Child;
   bareProxy: Child;
@@ -75,7 +96,7 @@ export async function startGateway(
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'SWITCHBOARD_CONFIG']) {
     delete inherited[name];
   }
-  const gateway = startChild('switchboard', ...nodeWithTsx(GATEWAY_ENTRY, []), {
+  const gateway = startChild('switchboard', ...gatewayStartCommand(repoRoot), {
     cwd: repoRoot,
     env: {
       ...inherited,
