@@ -77,7 +77,12 @@ export async function startMockAndBareProxy(repoRoot: string): Promise<{
   );
   const mockUrl = (await waitForOutput(mock, /MOCK_UPSTREAM_URL=(\S+)/, STARTUP_TIMEOUT_MS))[1] ?? '';
   log(`mock upstream at ${mockUrl}`);
-  const bareProxyCommand = nodeWithTsx(BARE_PROXY_ENTRY, ['--upstream', mockUrl, '--port', '0']);
+  // With the gateway's own Node flags (heap sizing), so the two differ only in what they do.
+  const [node, gatewayArgs] = gatewayStartCommand(repoRoot);
+  const bareProxyCommand: [string, string[]] = [
+    node,
+    [...gatewayArgs.slice(0, -1), BARE_PROXY_ENTRY, '--upstream', mockUrl, '--port', '0'],
+  ];
   const bareProxy = startChild('bare proxy', ...bareProxyCommand, { cwd: repoRoot });
   const bareUrl = (await waitForOutput(bareProxy, /BARE_PROXY_URL=(\S+)/, STARTUP_TIMEOUT_MS))[1] ?? '';
   log(`bare proxy at ${bareUrl}`);
