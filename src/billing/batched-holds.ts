@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
 import type { HoldInput, HoldOutcome } from './credit-ledger.ts';
+import { readBalance } from './read-balance.ts';
 import { decideHolds, type HoldDecisions, type KeySpending } from './decide-holds.ts';
 
 /** The most holds one batch carries: its ledger rows go in one multi-row insert. */
@@ -107,7 +108,7 @@ export class BatchedHolds {
       SELECT (SELECT balance FROM taken) AS balance`.execute(this.db);
     const balance = rows[0]?.balance;
     if (balance === null || balance === undefined) {
-      return { ok: false, reason: 'balance', balance: await this.#balanceOf(userId) };
+      return { ok: false, reason: 'balance', balance: await readBalance(this.db, userId) };
     }
     return { ok: true, balance: Number(balance) };
   }
@@ -158,7 +159,7 @@ export class BatchedHolds {
       return { ok: true, balance };
     } catch (error) {
       if (!(error instanceof HoldRefused)) throw error;
-      return { ok: false, reason: error.reason, balance: await this.#balanceOf(input.userId) };
+      return { ok: false, reason: error.reason, balance: await readBalance(this.db, input.userId) };
     }
   }
 
@@ -259,15 +260,6 @@ export class BatchedHolds {
       )
       SELECT count(*) AS updated FROM taken`.execute(trx);
     if (Number(result[0]?.updated) !== decisions.taken.size) throw new Error('a held balance changed');
-  }
-
-  async #balanceOf(userId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('users')
-      .select('balance')
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    return Number(row?.balance ?? 0);
   }
 }
 

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
+import { readBalance } from './read-balance.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
@@ -69,12 +70,7 @@ export class CreditLedger {
   /** What the user can spend now (on SQLite, less what requests in flight have reserved). */
   async balanceOf(userId: number): Promise<number> {
     if (this.#sqlite) return this.#sqlite.available(userId);
-    const row = await this.db
-      .selectFrom('users')
-      .select('balance')
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    return Number(row?.balance ?? 0);
+    return readBalance(this.db, userId);
   }
 
   /** The user's ledger, newest first, keyset paged on id. */
@@ -108,7 +104,7 @@ export class CreditLedger {
       const applied = -(await this.#take(trx, change.userId, -change.amount));
       this.#sqlite?.forget(change.userId);
       await this.#append(trx, { ...change, keyId: null, amount: applied, requestId: null });
-      return { applied, balance: await this.#balanceIn(trx, change.userId) };
+      return { applied, balance: await readBalance(trx, change.userId) };
     });
   }
 
@@ -133,7 +129,7 @@ export class CreditLedger {
       );
     }
     await this.#append(trx, { ...change, keyId: null, requestId: null });
-    return this.#balanceIn(trx, change.userId);
+    return readBalance(trx, change.userId);
   }
 
   /**
@@ -239,7 +235,7 @@ export class CreditLedger {
     wanted: number,
     reserved: number,
   ): Promise<number> {
-    const available = Math.max(0, Math.min(wanted, (await this.#balanceIn(trx, userId)) - reserved));
+    const available = Math.max(0, Math.min(wanted, (await readBalance(trx, userId)) - reserved));
     if (available > 0) {
       await trx
         .updateTable('users')
@@ -248,11 +244,6 @@ export class CreditLedger {
         .execute();
     }
     return available;
-  }
-
-  async #balanceIn(trx: Transaction<Database>, userId: number): Promise<number> {
-    const row = await trx.selectFrom('users').select('balance').where('id', '=', userId).executeTakeFirst();
-    return Number(row?.balance ?? 0);
   }
 
   async #append(
