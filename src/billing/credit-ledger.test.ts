@@ -53,6 +53,16 @@ for (const { backend, statements } of variants) {
         .execute();
       return rows.reduce((sum, row) => sum + Number(row.amount), 0);
     };
+    const dbBalance = async (userId: number) =>
+      Number(
+        (
+          await store.db
+            .selectFrom('users')
+            .select('balance')
+            .where('id', '=', userId)
+            .executeTakeFirstOrThrow()
+        ).balance,
+      );
     const keyUsed = async (keyId: number) =>
       Number(
         (
@@ -164,6 +174,19 @@ for (const { backend, statements } of variants) {
       expect(await keyUsed(second.keyId)).toBe(1_000);
     });
 
+    it('gives back a batch’s unused holds before taking a cost above its hold', async () => {
+      const { userId, keyId } = await account(1_500);
+      await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: 'back' });
+      await ledger.hold({ userId, keyId, amount: 500, keyLimit: null, requestId: 'over' });
+      await ledger.settle([
+        { userId, keyId, held: 500, charged: 1_000, requestId: 'over' },
+        { userId, keyId, held: 1_000, charged: 0, requestId: 'back' },
+      ]);
+      expect(await ledger.balanceOf(userId)).toBe(500);
+      expect(await ledgerSum(userId)).toBe(500);
+      expect(await keyUsed(keyId)).toBe(1_000);
+    });
+
     it("refuses a hold over the key's credit limit and changes nothing", async () => {
       const { userId, keyId } = await account(100_000, 2_500);
       expect((await ledger.hold({ userId, keyId, amount: 2_000, keyLimit: 2_500, requestId: 'k1' })).ok).toBe(
@@ -204,6 +227,32 @@ for (const { backend, statements } of variants) {
       expect(await ledgerSum(userId)).toBe(0);
       expect(await keyUsed(keyId)).toBe(600);
     });
+
+    it.skipIf(backend.name !== 'sqlite')(
+      'never lets a settlement join another write’s transaction that then rolls back',
+      async () => {
+        // Kysely's transactions on SQLite span awaits on the same connection: a settlement written
+        // while one is open would become its savepoint and vanish with its rollback.
+        for (let ticks = 0; ticks <= 6; ticks += 1) {
+          const { userId, keyId } = await account(1_000);
+          await ledger.hold({ userId, keyId, amount: 400, keyLimit: null, requestId: `t${ticks}` });
+          const rolledBack = store.db
+            .transaction()
+            .execute(async (trx) => {
+              await trx.updateTable('users').set({ display_name: 'x' }).where('id', '=', userId).execute();
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              throw new Error('rolled back');
+            })
+            .catch(() => undefined);
+          for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
+          const settled = ledger.settle([{ userId, keyId, held: 400, charged: 300, requestId: `t${ticks}` }]);
+          await Promise.all([rolledBack, settled]);
+          expect(await ledgerSum(userId)).toBe(700);
+          expect(await dbBalance(userId)).toBe(700);
+          expect(await ledger.balanceOf(userId)).toBe(700);
+        }
+      },
+    );
 
     it('applies negative adjustments only down to zero', async () => {
       const { userId } = await account(700);

@@ -27,7 +27,7 @@ export class SqliteCreditWrites {
     [number],
     { credit_used: number; credit_limit: number | null }
   >;
-  readonly #setBalance: BetterSqlite3.Statement<[number, number]>;
+  readonly #take: BetterSqlite3.Statement<[number, number], { balance: number }>;
   readonly #count: BetterSqlite3.Statement<[number, number]>;
   readonly #append: BetterSqlite3.Statement<
     [number, number | null, LedgerKind, number, string, string | null, number]
@@ -39,7 +39,9 @@ export class SqliteCreditWrites {
     this.#keyCredit = sqlite.prepare<[number], { credit_used: number; credit_limit: number | null }>(
       'SELECT credit_used, credit_limit FROM api_keys WHERE id = ?',
     );
-    this.#setBalance = sqlite.prepare('UPDATE users SET balance = ? WHERE id = ?');
+    this.#take = sqlite.prepare<[number, number], { balance: number }>(
+      'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING balance',
+    );
     this.#count = sqlite.prepare('UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?');
     this.#append = sqlite.prepare(
       'INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -50,7 +52,7 @@ export class SqliteCreditWrites {
   /** Reserves `amount` for the user and the key, or refuses; writes nothing. */
   hold(input: HoldInput): Promise<HoldOutcome> {
     if (!this.sqlite.inTransaction) return Promise.resolve(this.#reserve(input));
-    return this.#outsideOtherTransactions().then(() => this.#reserve(input));
+    return this.#outsideOtherTransactions(() => this.#reserve(input));
   }
 
   /** What the user can spend now: the balance less what requests in flight have reserved. */
@@ -63,12 +65,13 @@ export class SqliteCreditWrites {
     return this.#reserved.ofUser(userId);
   }
 
-  async settle(settlements: readonly Settlement[]): Promise<void> {
-    await this.#outsideOtherTransactions();
-    const written = this.#settle(settlements);
-    for (const [userId, balance] of written) this.#balances.set(userId, balance);
-    // Only once written: a batch that failed keeps its credits reserved until it is retried.
-    for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
+  settle(settlements: readonly Settlement[]): Promise<void> {
+    return this.#outsideOtherTransactions(() => {
+      const written = this.#settle(settlements);
+      for (const [userId, balance] of written) this.#balances.set(userId, balance);
+      // Only once written: a batch that failed keeps its credits reserved until it is retried.
+      for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
+    });
   }
 
   /** The user's balance was changed by another write: read it afresh next time. */
@@ -99,16 +102,24 @@ export class SqliteCreditWrites {
    */
   #write(settlements: readonly Settlement[]): Map<number, number> {
     const now = Date.now();
+    // Read afresh, not from the cache: what is taken is decided on the stored balance.
     const balances = new Map<number, number>();
+    const takenByUser = new Map<number, number>();
     const keyCharges = new Map<number, number>();
     const stillReserved = new Map<number, number>();
-    for (const { userId, keyId, held, charged, requestId, heldAt } of settlements) {
+    // Costs above their hold come last, once the batch's other holds have given back what they did not use.
+    const ordered = [
+      ...settlements.filter((settlement) => settlement.charged <= settlement.held),
+      ...settlements.filter((settlement) => settlement.charged > settlement.held),
+    ];
+    for (const { userId, keyId, held, charged, requestId, heldAt } of ordered) {
       let balance = balances.get(userId);
-      if (balance === undefined) balance = this.#balanceOf(userId);
+      if (balance === undefined) balance = Number(this.#balance.get(userId)?.balance ?? 0);
       const others = (stillReserved.get(userId) ?? this.#reserved.ofUser(userId)) - held;
       stillReserved.set(userId, others);
       const taken = Math.min(charged, Math.max(0, balance - Math.max(0, others)));
       balances.set(userId, balance - taken);
+      takenByUser.set(userId, (takenByUser.get(userId) ?? 0) + taken);
       if (taken !== 0) keyCharges.set(keyId, (keyCharges.get(keyId) ?? 0) + taken);
       if (held !== 0) this.#append.run(userId, keyId, 'hold', -held, requestId, null, heldAt ?? now);
       const kind = charged === 0 ? 'refund' : 'settle';
@@ -122,9 +133,12 @@ export class SqliteCreditWrites {
         now,
       );
     }
-    for (const [userId, balance] of balances) this.#setBalance.run(balance, userId);
+    const written = new Map<number, number>();
+    for (const [userId, taken] of takenByUser) {
+      written.set(userId, Number(this.#take.get(taken, userId)?.balance ?? 0));
+    }
     for (const [keyId, charged] of keyCharges) this.#count.run(charged, keyId);
-    return balances;
+    return written;
   }
 
   #balanceOf(userId: number): number {
@@ -141,9 +155,11 @@ export class SqliteCreditWrites {
   /**
    * Kysely's transactions on this same connection span awaits: a read made while one is open would
    * see its uncommitted writes, and a write would join it (as a savepoint) and vanish with its
-   * rollback. Wait until none is open.
+   * rollback. Runs `work` once none is open, checked in the same synchronous step as `work` runs,
+   * so no transaction can begin in between.
    */
-  async #outsideOtherTransactions(): Promise<void> {
+  async #outsideOtherTransactions<T>(work: () => T): Promise<T> {
     while (this.sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    return work();
   }
 }
