@@ -158,19 +158,21 @@ export class CreditLedger {
     // Balance rows in one id order, as hold batches lock them, so the two cannot deadlock.
     const userIds = [...new Set([...refunds.keys(), ...over.keys()])].sort((a, b) => a - b);
     for (const userId of userIds) {
-      // A cost above the hold (rare) takes from the balance as far as it goes, one at a time.
+      const refund = refunds.get(userId);
+      if (refund !== undefined) {
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ balance: eb('balance', '+', refund) }))
+          .where('id', '=', userId)
+          .execute();
+      }
+      // A cost above the hold (rare) takes from the balance as far as it goes, one at a time, after
+      // the batch's refunds to the same user have come back.
       for (const settlement of over.get(userId) ?? []) {
         const taken = await this.#take(trx, userId, settlement.charged - settlement.held);
         amounts.set(settlement, -taken);
         add(keyChanges, settlement.keyId, taken);
       }
-      const refund = refunds.get(userId);
-      if (refund === undefined) continue;
-      await trx
-        .updateTable('users')
-        .set((eb) => ({ balance: eb('balance', '+', refund) }))
-        .where('id', '=', userId)
-        .execute();
     }
     for (const [keyId, change] of [...keyChanges].sort((a, b) => a[0] - b[0])) {
       if (change === 0) continue;
