@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { createLogger } from './observability/logger.ts';
+import { dialectOf, sqlitePath } from './store/open-database.ts';
+import { lockSqliteForThisProcess } from './store/sqlite-process-lock.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -14,6 +16,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (dialectOf(config.DATABASE_URL) === 'sqlite' && sqlitePath(config.DATABASE_URL) !== ':memory:') {
+    process.once('exit', lockSqliteForThisProcess(sqlitePath(config.DATABASE_URL)));
+  }
   const gateway = await createGateway(config, logger);
   const url = await gateway.listen();
   logger.info({ url, database: gateway.store.dialect }, 'switchboard is listening');
