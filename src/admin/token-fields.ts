@@ -42,7 +42,10 @@ export const publicKey = (row: ApiKeyRow) => ({
   enabled: row.enabled === 1,
   expires_at: isoTime(row.expires_at),
   credit_limit: row.credit_limit,
-  /** Micro-credits spent through this key, held ones included (what `credit_limit` bounds). */
+  /**
+   * Micro-credits spent through this key (with, on PostgreSQL and MySQL, what requests in flight hold;
+   * on SQLite those are counted in memory until settled). `credit_limit` bounds both.
+   */
   credit_used: Number(row.credit_used),
   rpm: row.rpm,
   tpm: row.tpm,

@@ -60,7 +60,10 @@ export interface ApiKeysTable {
   scopes: string;
   /** JSON array of IP addresses and CIDR blocks the key may be used from; null: anywhere. */
   allow_ips: string | null;
-  /** Micro-credits charged to the key so far (held ones included); bounded by `credit_limit`. */
+  /**
+   * Micro-credits charged to the key so far (on PostgreSQL and MySQL, holds in flight included; SQLite
+   * counts those in memory until settled); bounded by `credit_limit`.
+   */
   credit_used: Generated<number>;
 }
 

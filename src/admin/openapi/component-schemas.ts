@@ -128,7 +128,11 @@ export const componentSchemas: Record<string, JsonSchema> = {
     enabled: boolean,
     expires_at: nullable(time),
     credit_limit: nullable(microCredits),
-    credit_used: { ...microCredits, description: 'Micro-credits this key has spent (held ones included)' },
+    credit_used: {
+      ...microCredits,
+      description:
+        'Micro-credits this key has spent (on PostgreSQL and MySQL, holds of requests in flight included; on SQLite they are counted in memory until settled)',
+    },
     rpm: nullable(integer),
     tpm: nullable(integer),
     scopes: arrayOf(string),
