@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
 import { Store } from '../store/store.ts';
+import { BatchedHolds } from './batched-holds.ts';
+import { isLockWaitTimeout } from './bounded-lock-wait.ts';
 import { CreditLedger, type HoldInput, type HoldOutcome } from './credit-ledger.ts';
 
 // SQLite runs here through Kysely (no cached statements): the same batches, without row locks.
@@ -234,45 +236,132 @@ for (const backend of testBackends) {
       }
     });
 
-    it('rejects every hold of a batch whose transaction fails, writing nothing, and goes on', async () => {
+    it('places the holds of a batch that fails one by one, so only the failing hold fails', async () => {
       await createPoisonTrigger(store);
       const first = await account(10_000);
       const second = await account(10_000);
       const [firstKey, secondKey] = [first.keyIds[0]!, second.keyIds[0]!];
-      const failed = [
+      const failed = Promise.allSettled([
         hold(ledger, first.userId, firstKey, 1_000, null, 'p1'),
         hold(ledger, second.userId, secondKey, 2_000, null, 'poison'),
         hold(ledger, first.userId, firstKey, 3_000, null, 'p3'),
-      ].map((outcome) =>
-        outcome.then(
-          () => 'placed',
-          (error: unknown) => error,
-        ),
-      );
+      ]);
       // The batch above has left; these wait for the next.
       await Promise.resolve();
       const next = [
         hold(ledger, first.userId, firstKey, 500, null, 'n1'),
         hold(ledger, second.userId, secondKey, 700, null, 'n2'),
       ];
-      for (const outcome of await Promise.all(failed)) {
-        expect(outcome).toBeInstanceOf(Error);
-        expect(String(outcome)).toMatch(/poisoned/);
-      }
+      const [p1, poison, p3] = await failed;
+      expect(p1).toEqual({ status: 'fulfilled', value: { ok: true, balance: 9_000 } });
+      expect(poison?.status).toBe('rejected');
+      expect(String(poison?.status === 'rejected' && poison.reason)).toMatch(/poisoned/);
+      expect(p3).toEqual({ status: 'fulfilled', value: { ok: true, balance: 6_000 } });
       expect(await Promise.all(next)).toEqual([
-        { ok: true, balance: 9_500 },
+        { ok: true, balance: 5_500 },
         { ok: true, balance: 9_300 },
       ]);
       // Alone, the poisoned hold fails alone.
       await expect(hold(ledger, second.userId, secondKey, 1, null, 'poison')).rejects.toThrow(/poisoned/);
-      expect(await ledger.balanceOf(first.userId)).toBe(9_500);
+      expect(await ledger.balanceOf(first.userId)).toBe(5_500);
       expect(await ledger.balanceOf(second.userId)).toBe(9_300);
-      expect(await ledgerSum(first.userId)).toBe(9_500);
+      expect(await ledgerSum(first.userId)).toBe(5_500);
       expect(await ledgerSum(second.userId)).toBe(9_300);
-      expect(await keyUsed(firstKey)).toBe(500);
+      expect(await keyUsed(firstKey)).toBe(4_500);
       expect(await keyUsed(secondKey)).toBe(700);
-      expect((await ledgerRows(first.userId)).map((row) => row.request_id)).toEqual([null, 'n1']);
+      expect((await ledgerRows(first.userId)).map((row) => row.request_id)).toEqual([null, 'p1', 'p3', 'n1']);
+      expect((await ledgerRows(second.userId)).map((row) => row.request_id)).toEqual([null, 'n2']);
     });
+
+    it.skipIf(backend.name === 'sqlite')(
+      "fails a hold whose user's row another session keeps locked after the lock wait, and places the others",
+      async () => {
+        // MariaDB counts its lock wait in whole seconds.
+        const lockWaitMs = backend.name === 'mysql' ? 1_000 : 300;
+        const holds = new BatchedHolds(store.db, store.dialect, { lockWaitMs });
+        const stuck = await account(10_000, null, 5_000);
+        const other = await account(10_000);
+        const [stuckFree, stuckCapped] = [stuck.keyIds[0]!, stuck.keyIds[1]!];
+        const otherKey = other.keyIds[0]!;
+        const timed = async (outcome: Promise<HoldOutcome>) => {
+          const start = performance.now();
+          const settled = await outcome.then(
+            (value) => ({ value, error: undefined }),
+            (error: unknown) => ({ value: undefined, error }),
+          );
+          return { ...settled, ms: performance.now() - start };
+        };
+        const place = (userId: number, keyId: number, keyLimit: number | null, requestId: string) =>
+          timed(holds.hold({ userId, keyId, amount: 1_000, keyLimit, requestId }));
+
+        const lock = await lockRow(database.url, stuck.userId);
+        try {
+          // One batch: it waits on the stuck user's row, fails, and its holds are placed one by one.
+          const first = await Promise.all([
+            place(stuck.userId, stuckFree, null, 's1'),
+            place(other.userId, otherKey, null, 'o1'),
+            place(stuck.userId, stuckCapped, 5_000, 's2'),
+            place(other.userId, otherKey, null, 'o2'),
+          ]);
+          expect(first.map((result) => result.value)).toEqual([
+            undefined,
+            { ok: true, balance: 9_000 },
+            undefined,
+            { ok: true, balance: 8_000 },
+          ]);
+          for (const index of [0, 2]) {
+            expect(isLockWaitTimeout(first[index]!.error)).toBe(true);
+            expect(first[index]!.ms).toBeGreaterThanOrEqual(lockWaitMs * 0.9);
+          }
+          // The batch's wait, then the stuck user's first hold's own; never the lock's whole life.
+          for (const index of [1, 3]) expect(first[index]!.ms).toBeLessThan(lockWaitMs * 2 + 1_500);
+
+          // Now known to be stuck, the user's holds wait in a lane of their own: the others' do not.
+          const second = await Promise.all([
+            place(stuck.userId, stuckCapped, 5_000, 's3'),
+            place(other.userId, otherKey, null, 'o3'),
+          ]);
+          expect(isLockWaitTimeout(second[0]!.error)).toBe(true);
+          expect(second[0]!.ms).toBeGreaterThanOrEqual(lockWaitMs * 0.9);
+          expect(second[1]!.value).toEqual({ ok: true, balance: 7_000 });
+          expect(second[1]!.ms).toBeLessThan(lockWaitMs * 0.9);
+        } finally {
+          await lock.release();
+        }
+        // Nothing of the failed holds was written.
+        expect(await ledger.balanceOf(stuck.userId)).toBe(10_000);
+        expect(await ledgerSum(stuck.userId)).toBe(10_000);
+        expect(await keyUsed(stuckFree)).toBe(0);
+        expect(await keyUsed(stuckCapped)).toBe(0);
+
+        // Released, the user's holds are placed again, alone and then in a batch with others'.
+        expect((await place(stuck.userId, stuckCapped, 5_000, 's4')).value).toEqual({
+          ok: true,
+          balance: 9_000,
+        });
+        const after = await Promise.all([
+          place(stuck.userId, stuckFree, null, 's5'),
+          place(other.userId, otherKey, null, 'o4'),
+        ]);
+        expect(after.map((result) => result.value)).toEqual([
+          { ok: true, balance: 8_000 },
+          { ok: true, balance: 6_000 },
+        ]);
+        expect((await ledgerRows(stuck.userId)).map((row) => row.request_id)).toEqual([null, 's4', 's5']);
+        expect(await ledgerSum(other.userId)).toBe(6_000);
+
+        // The pooled connections keep their own lock wait.
+        const settings = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.dialect === 'postgres'
+              ? sql<{ value: string }>`SELECT current_setting('lock_timeout') AS value`.execute(store.db)
+              : sql<{ value: string }>`SELECT @@SESSION.innodb_lock_wait_timeout AS value`.execute(store.db),
+          ),
+        );
+        for (const { rows } of settings)
+          expect(String(rows[0]?.value)).toBe(store.dialect === 'postgres' ? '0' : '50');
+      },
+    );
 
     it.skipIf(backend.name === 'sqlite')(
       'places a hold whose request id does not fit the ledger alone, so it fails alone',
@@ -326,6 +415,36 @@ for (const backend of testBackends) {
       },
     );
   });
+}
+
+/**
+ * Another session, on a connection of its own, holding the user's balance row locked (as a stuck
+ * session would) until released.
+ */
+async function lockRow(url: string, userId: number): Promise<{ release: () => Promise<void> }> {
+  const other = await Store.open(url);
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const transaction = other.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+    locked();
+    await released;
+  });
+  try {
+    await Promise.race([isLocked, transaction]);
+  } catch (error) {
+    await other.close();
+    throw error;
+  }
+  return {
+    release: async () => {
+      release();
+      await transaction;
+      await other.close();
+    },
+  };
 }
 
 /** A ledger insert with request id 'poison' fails inside the database, after the balance updates. */

@@ -3,6 +3,12 @@ import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
 import type { HoldInput, HoldOutcome } from './credit-ledger.ts';
 import { readBalance } from './read-balance.ts';
+import {
+  inTransactionWithLockWait,
+  isLockWaitTimeout,
+  lockWaitCondition,
+  LOCK_WAIT_MS,
+} from './bounded-lock-wait.ts';
 import { decideHolds, type HoldDecisions, type KeySpending } from './decide-holds.ts';
 
 /** The most holds one batch carries: its ledger rows go in one multi-row insert. */
@@ -26,6 +32,24 @@ interface QueuedHold {
   reject: (error: unknown) => void;
 }
 
+/** One queue of holds, with at most one batch of them in flight. */
+interface Lane {
+  queue: QueuedHold[];
+  sending: boolean;
+}
+
+/**
+ * How long a user whose balance row could not be locked in time stays in the slow lane, unless a
+ * hold of theirs is placed before: long enough that a row held by a stuck session costs the other
+ * users' holds one wait, not one per batch.
+ */
+const STUCK_FOR_MS = 60_000;
+
+export interface BatchedHoldsOptions {
+  /** How long a hold waits for a row lock; LOCK_WAIT_MS unless a test wants it short. */
+  lockWaitMs?: number;
+}
+
 /**
  * Holds on PostgreSQL and MySQL/MariaDB, committed in groups. All holds of one user queue on that
  * user's balance row, and each committed alone waits for its own commit (a WAL flush) while holding
@@ -34,49 +58,129 @@ interface QueuedHold {
  * a hold goes at once through the single-hold statements, so an idle node adds no wait.
  *
  * A batch locks its users' balance rows (and, when a hold is checked against a key's limit, its
- * keys' rows) in id order, so two nodes' batches cannot deadlock; decides every hold in arrival
- * order under those locks, as the holds one by one would have been decided; and writes the result
- * in one update per table and one insert. A batch that fails rejects every hold in it and, being one
- * transaction, writes nothing.
+ * keys' rows) in id order, so two batches cannot deadlock; decides every hold in arrival order under
+ * those locks, as the holds one by one would have been decided; and writes the result in one update
+ * per table and one insert.
+ *
+ * Failures stay with the holds they belong to. Every wait for a row lock is bounded (LOCK_WAIT_MS).
+ * A batch that fails before its commit wrote nothing, being one transaction: its holds are placed
+ * again one by one, so only the holds that fail alone fail. A user whose row could not be locked in
+ * time (a session holding it is stuck) has their holds sent, for a while, through a lane of their
+ * own, the slow lane, so the batches of everyone else do not wait on that row again and again.
  */
 export class BatchedHolds {
-  #queue: QueuedHold[] = [];
-  #sending = false;
+  readonly #lanes = { usual: newLane(), slow: newLane() };
+  /** Users whose balance row could not be locked in time, with when they go back to the usual lane. */
+  readonly #stuckUntil = new Map<number, number>();
+  readonly #lockWaitMs: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-  ) {}
+    options: BatchedHoldsOptions = {},
+  ) {
+    const { lockWaitMs = LOCK_WAIT_MS } = options;
+    if (!Number.isSafeInteger(lockWaitMs) || lockWaitMs < 1)
+      throw new Error('lockWaitMs: a positive integer');
+    this.#lockWaitMs = lockWaitMs;
+  }
 
   /** Takes `amount` from the user (and counts it against the key) or refuses, changing nothing. */
   hold(input: HoldInput): Promise<HoldOutcome> {
-    if (input.requestId.length > REQUEST_ID_WIDTH) return retryingDeadlockOnce(() => this.#placeOne(input));
+    if (input.requestId.length > REQUEST_ID_WIDTH) return this.#placeAlone(input);
+    const lane = this.#isStuck(input.userId) ? this.#lanes.slow : this.#lanes.usual;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ input, resolve, reject });
-      if (this.#sending) return;
-      this.#sending = true;
+      lane.queue.push({ input, resolve, reject });
+      if (lane.sending) return;
+      lane.sending = true;
       // Holds asked for in the same tick leave together.
-      queueMicrotask(() => void this.#send());
+      queueMicrotask(() => void this.#send(lane));
     });
   }
 
-  async #send(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_HOLDS_PER_BATCH);
-      try {
-        const outcomes = await retryingDeadlockOnce(() => this.#place(batch.map((queued) => queued.input)));
-        batch.forEach((queued, index) => queued.resolve(outcomes[index]!));
-      } catch (error) {
-        for (const queued of batch) queued.reject(error);
-      }
-    }
-    this.#sending = false;
+  #isStuck(userId: number): boolean {
+    const until = this.#stuckUntil.get(userId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.#stuckUntil.delete(userId);
+    return false;
   }
 
-  async #place(inputs: readonly HoldInput[]): Promise<HoldOutcome[]> {
-    const [first] = inputs;
-    if (inputs.length === 1 && first) return [await this.#placeOne(first)];
-    return this.db.transaction().execute((trx) => this.#placeAll(trx, inputs));
+  #markStuck(userId: number): void {
+    const now = Date.now();
+    // Users who never come back leave here, not on their next hold.
+    for (const [stuck, until] of this.#stuckUntil) if (until <= now) this.#stuckUntil.delete(stuck);
+    this.#stuckUntil.set(userId, now + STUCK_FOR_MS);
+  }
+
+  async #send(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, MAX_HOLDS_PER_BATCH);
+      if (batch.length === 1) await this.#sendOneByOne(batch);
+      else await this.#sendTogether(batch);
+    }
+    lane.sending = false;
+  }
+
+  async #sendTogether(batch: readonly QueuedHold[]): Promise<void> {
+    const inputs = batch.map((queued) => queued.input);
+    // Set once the batch's writes are done: a failure after it (the commit itself, a lost connection)
+    // leaves unknown whether the batch committed, and placing its holds again could apply them twice.
+    let committing = false;
+    const attempt = () =>
+      inTransactionWithLockWait(this.db, this.dialect, this.#lockWaitMs, async (trx) => {
+        const outcomes = await this.#placeAll(trx, inputs);
+        committing = true;
+        return outcomes;
+      });
+    let outcomes: HoldOutcome[];
+    try {
+      outcomes = await attempt().catch((error: unknown) => {
+        // A deadlock rolled the whole attempt back, so it can be made again, at once.
+        if (committing || !isDeadlock(error)) throw error;
+        return attempt();
+      });
+    } catch (error) {
+      if (committing) {
+        for (const queued of batch) queued.reject(error);
+        return;
+      }
+      await this.#sendOneByOne(batch);
+      return;
+    }
+    batch.forEach((queued, index) => queued.resolve(outcomes[index]!));
+    if (this.#stuckUntil.size > 0) for (const input of inputs) this.#stuckUntil.delete(input.userId);
+  }
+
+  /**
+   * Holds each in its own transaction (a batch of one, or the holds of a batch that failed having
+   * written nothing): only the holds that fail alone fail. A user whose row could not be locked in
+   * time would make each of their holds wait as long again, so their other holds here fail at once,
+   * with that error, and their next holds go through the slow lane.
+   */
+  async #sendOneByOne(holds: readonly QueuedHold[]): Promise<void> {
+    const locked = new Map<number, unknown>();
+    for (const queued of holds) {
+      const { userId } = queued.input;
+      if (locked.has(userId)) {
+        queued.reject(locked.get(userId));
+        continue;
+      }
+      try {
+        queued.resolve(await this.#placeAlone(queued.input));
+        this.#stuckUntil.delete(userId);
+      } catch (error) {
+        if (isLockWaitTimeout(error)) {
+          locked.set(userId, error);
+          this.#markStuck(userId);
+        }
+        queued.reject(error);
+      }
+    }
+  }
+
+  #placeAlone(input: HoldInput): Promise<HoldOutcome> {
+    return retryingDeadlockOnce(() => this.#placeOne(input));
   }
 
   #placeOne(input: HoldInput): Promise<HoldOutcome> {
@@ -87,14 +191,14 @@ export class BatchedHolds {
   /**
    * PostgreSQL, a key without a credit limit: the conditional update, the key's count and the ledger
    * row as one statement (data-modifying CTEs run all or nothing), so the balance row is locked for
-   * one round trip, not a transaction's five.
+   * one round trip, not a transaction's five. Its lock wait is bounded from within the statement.
    */
   async #holdInOneStatement(input: HoldInput): Promise<HoldOutcome> {
     const { userId, keyId, amount, requestId } = input;
     const { rows } = await sql<{ balance: number | string | null }>`
       WITH taken AS (
         UPDATE users SET balance = balance - ${amount}
-        WHERE id = ${userId} AND balance >= ${amount}
+        WHERE ${lockWaitCondition(this.#lockWaitMs)} AND id = ${userId} AND balance >= ${amount}
         RETURNING balance
       ), counted AS (
         UPDATE api_keys SET credit_used = credit_used + ${amount}
@@ -116,46 +220,51 @@ export class BatchedHolds {
   /** One hold in its own transaction of conditional updates: any database, any key. */
   async #holdInTransaction(input: HoldInput): Promise<HoldOutcome> {
     try {
-      const balance = await this.db.transaction().execute(async (trx) => {
-        const taken = await trx
-          .updateTable('users')
-          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
-          .where('id', '=', input.userId)
-          .where('balance', '>=', input.amount)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) !== 1) throw new HoldRefused('balance');
-        let keyUpdate = trx
-          .updateTable('api_keys')
-          .set((eb) => ({ credit_used: eb('credit_used', '+', input.amount) }))
-          .where('id', '=', input.keyId);
-        if (input.keyLimit !== null) {
-          keyUpdate = keyUpdate.where((eb) =>
-            eb(eb('credit_used', '+', input.amount), '<=', eb.ref('credit_limit')),
-          );
-        }
-        const counted = await keyUpdate.executeTakeFirst();
-        if (input.keyLimit !== null && Number(counted.numUpdatedRows) !== 1)
-          throw new HoldRefused('key_limit');
-        await trx
-          .insertInto('credit_ledger')
-          .values({
-            user_id: input.userId,
-            api_key_id: input.keyId,
-            kind: 'hold',
-            amount: -input.amount,
-            request_id: input.requestId,
-            note: null,
-            created_by: null,
-            created_at: Date.now(),
-          })
-          .execute();
-        const row = await trx
-          .selectFrom('users')
-          .select('balance')
-          .where('id', '=', input.userId)
-          .executeTakeFirst();
-        return Number(row?.balance ?? 0);
-      });
+      const balance = await inTransactionWithLockWait(
+        this.db,
+        this.dialect,
+        this.#lockWaitMs,
+        async (trx) => {
+          const taken = await trx
+            .updateTable('users')
+            .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
+            .where('id', '=', input.userId)
+            .where('balance', '>=', input.amount)
+            .executeTakeFirst();
+          if (Number(taken.numUpdatedRows) !== 1) throw new HoldRefused('balance');
+          let keyUpdate = trx
+            .updateTable('api_keys')
+            .set((eb) => ({ credit_used: eb('credit_used', '+', input.amount) }))
+            .where('id', '=', input.keyId);
+          if (input.keyLimit !== null) {
+            keyUpdate = keyUpdate.where((eb) =>
+              eb(eb('credit_used', '+', input.amount), '<=', eb.ref('credit_limit')),
+            );
+          }
+          const counted = await keyUpdate.executeTakeFirst();
+          if (input.keyLimit !== null && Number(counted.numUpdatedRows) !== 1)
+            throw new HoldRefused('key_limit');
+          await trx
+            .insertInto('credit_ledger')
+            .values({
+              user_id: input.userId,
+              api_key_id: input.keyId,
+              kind: 'hold',
+              amount: -input.amount,
+              request_id: input.requestId,
+              note: null,
+              created_by: null,
+              created_at: Date.now(),
+            })
+            .execute();
+          const row = await trx
+            .selectFrom('users')
+            .select('balance')
+            .where('id', '=', input.userId)
+            .executeTakeFirst();
+          return Number(row?.balance ?? 0);
+        },
+      );
       return { ok: true, balance };
     } catch (error) {
       if (!(error instanceof HoldRefused)) throw error;
@@ -293,4 +402,8 @@ function isDeadlock(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
   // PostgreSQL: deadlock_detected, serialization_failure. MySQL/MariaDB: the deadlock's error name.
   return error.code === '40P01' || error.code === '40001' || error.code === 'ER_LOCK_DEADLOCK';
+}
+
+function newLane(): Lane {
+  return { queue: [], sending: false };
 }
