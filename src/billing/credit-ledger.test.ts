@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
 import { Store } from '../store/store.ts';
 import { CreditLedger } from './credit-ledger.ts';
+import { readBalance } from './read-balance.ts';
 
 // On SQLite the request path's writes use cached statements: both ways are held to the same rules.
 const variants = testBackends.flatMap((backend) =>
@@ -53,16 +54,7 @@ for (const { backend, statements } of variants) {
         .execute();
       return rows.reduce((sum, row) => sum + Number(row.amount), 0);
     };
-    const dbBalance = async (userId: number) =>
-      Number(
-        (
-          await store.db
-            .selectFrom('users')
-            .select('balance')
-            .where('id', '=', userId)
-            .executeTakeFirstOrThrow()
-        ).balance,
-      );
+    const dbBalance = (userId: number) => readBalance(store.db, userId);
     const keyUsed = async (keyId: number) =>
       Number(
         (

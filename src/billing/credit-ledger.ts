@@ -220,15 +220,7 @@ export class CreditLedger {
     let select = trx.selectFrom('users').select('balance').where('id', '=', userId);
     if (this.dialect !== 'sqlite') select = select.forUpdate();
     const row = await select.executeTakeFirst();
-    const available = Math.max(0, Math.min(wanted, Number(row?.balance ?? 0)));
-    if (available > 0) {
-      await trx
-        .updateTable('users')
-        .set((eb) => ({ balance: eb('balance', '-', available) }))
-        .where('id', '=', userId)
-        .execute();
-    }
-    return available;
+    return this.#lower(trx, userId, Math.max(0, Math.min(wanted, Number(row?.balance ?? 0))));
   }
 
   async #takeUnreserved(
@@ -237,15 +229,23 @@ export class CreditLedger {
     wanted: number,
     reserved: number,
   ): Promise<number> {
-    const available = Math.max(0, Math.min(wanted, (await readBalance(trx, userId)) - reserved));
-    if (available > 0) {
+    return this.#lower(
+      trx,
+      userId,
+      Math.max(0, Math.min(wanted, (await readBalance(trx, userId)) - reserved)),
+    );
+  }
+
+  /** Takes `amount` (already known to be there) from the balance; returns it. */
+  async #lower(trx: Transaction<Database>, userId: number, amount: number): Promise<number> {
+    if (amount > 0) {
       await trx
         .updateTable('users')
-        .set((eb) => ({ balance: eb('balance', '-', available) }))
+        .set((eb) => ({ balance: eb('balance', '-', amount) }))
         .where('id', '=', userId)
         .execute();
     }
-    return available;
+    return amount;
   }
 
   async #append(
