@@ -1,51 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../support/test-databases.ts';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { send, expectFailure, type Data, expectOk } from '../support/management-calls.ts';
 
 /** Users, sessions, keys and settings on the management API: who may do what to whom. */
 
-interface Sent {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown> & { data: unknown };
-  text: string;
-}
-
-type Data = Record<string, unknown>;
-
 const password = 'a-good-password-1';
-
-async function send(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; json?: unknown; rawBody?: string } = {},
-): Promise<Sent> {
-  const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token === undefined ? {} : { authorization: options.token }),
-    },
-    body,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
-}
-
-function expectFailure(result: Sent, status: number, messagePart?: string): void {
-  expect(result.status, result.text).toBe(status);
-  expect(result.body).toEqual({ success: false, message: expect.any(String), data: null });
-  expect(String(result.body.message)).toContain(`request id: ${result.headers.get('x-request-id')}`);
-  if (messagePart !== undefined) expect(String(result.body.message)).toContain(messagePart);
-}
-
-function expectOk(result: Sent): Data {
-  expect(result.status, result.text).toBe(200);
-  expect(result.body.success).toBe(true);
-  return result.body.data as Data;
-}
 
 /** Bodies no JSON route may answer with 2xx or 5xx. */
 const malformedBodies = ['{"name": "x", ', 'not json', '[]', '"text"', '42'];

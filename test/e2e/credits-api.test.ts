@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../support/test-databases.ts';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { send, expectFailure, type Data, expectOk } from '../support/management-calls.ts';
 
 /**
  * Credits on the management API: top-ups and adjustments, the ledger and who may read it, signup
  * credits, redemption codes, groups and plans, and model prices.
  */
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown> & { data: unknown };
-  text: string;
-}
-
-type Data = Record<string, unknown>;
 
 interface LedgerEntry {
   id: number;
@@ -27,38 +19,6 @@ interface LedgerEntry {
 }
 
 const password = 'a-good-password-1';
-
-async function send(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; json?: unknown } = {},
-): Promise<Sent> {
-  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token === undefined ? {} : { authorization: options.token }),
-    },
-    body,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
-}
-
-function expectFailure(result: Sent, status: number, messagePart?: string): void {
-  expect(result.status, result.text).toBe(status);
-  expect(result.body).toEqual({ success: false, message: expect.any(String), data: null });
-  expect(String(result.body.message)).toContain(`request id: ${result.headers.get('x-request-id')}`);
-  if (messagePart !== undefined) expect(String(result.body.message)).toContain(messagePart);
-}
-
-function expectOk(result: Sent): Data {
-  expect(result.status, result.text).toBe(200);
-  expect(result.body.success).toBe(true);
-  return result.body.data as Data;
-}
 
 const sum = (entries: readonly LedgerEntry[]): number =>
   entries.reduce((total, entry) => total + entry.amount, 0);
