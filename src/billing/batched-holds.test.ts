@@ -5,6 +5,7 @@ import { Store } from '../store/store.ts';
 import { BatchedHolds } from './batched-holds.ts';
 import { isLockWaitTimeout } from './bounded-lock-wait.ts';
 import { CreditLedger, type HoldInput, type HoldOutcome } from './credit-ledger.ts';
+import { createPayer, keyUsed as usedByKey } from './ledger-accounts.test-support.ts';
 
 // SQLite runs here through Kysely (no cached statements): the same batches, without row locks.
 for (const backend of testBackends) {
@@ -13,35 +14,10 @@ for (const backend of testBackends) {
     let database: TestDatabase;
     let store: Store;
     let ledger: CreditLedger;
-    let serial = 0;
 
     /** A fresh user with `balance` credited through the ledger, and keys with these credit limits. */
-    async function account(balance: number, ...creditLimits: (number | null)[]) {
-      serial += 1;
-      const userId = await store.users.create({
-        username: `holder${serial}`,
-        passwordHash: 'h',
-        role: 'user',
-      });
-      const keyIds: number[] = [];
-      for (const [index, creditLimit] of (creditLimits.length > 0 ? creditLimits : [null]).entries()) {
-        keyIds.push(
-          await store.apiKeys.create({
-            userId,
-            name: `k${index}`,
-            keyHash: `hash-${serial}-${index}`,
-            masked: 'sk-…',
-            models: null,
-            expiresAt: null,
-            creditLimit,
-          }),
-        );
-      }
-      if (balance > 0) {
-        await ledger.change({ userId, amount: balance, kind: 'top_up', note: null, createdBy: null });
-      }
-      return { userId, keyIds };
-    }
+    const account = (balance: number, ...creditLimits: (number | null)[]) =>
+      createPayer(store, ledger, balance, creditLimits);
 
     const ledgerRows = (userId: number) =>
       store.db
@@ -59,16 +35,7 @@ for (const backend of testBackends) {
         );
     const ledgerSum = async (userId: number) =>
       (await ledgerRows(userId)).reduce((sum, row) => sum + row.amount, 0);
-    const keyUsed = async (keyId: number) =>
-      Number(
-        (
-          await store.db
-            .selectFrom('api_keys')
-            .select('credit_used')
-            .where('id', '=', keyId)
-            .executeTakeFirstOrThrow()
-        ).credit_used,
-      );
+    const keyUsed = (keyId: number) => usedByKey(store, keyId);
     const hold = (
       onLedger: CreditLedger,
       userId: number,

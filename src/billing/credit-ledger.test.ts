@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
 import { Store } from '../store/store.ts';
 import { CreditLedger } from './credit-ledger.ts';
-import { readBalance } from './read-balance.ts';
+import {
+  createPayer,
+  keyUsed as usedByKey,
+  ledgerSum as sumOfLedger,
+  storedBalance,
+} from './ledger-accounts.test-support.ts';
 
 // On SQLite the request path's writes use cached statements: both ways are held to the same rules.
 const variants = testBackends.flatMap((backend) =>
@@ -21,50 +26,15 @@ for (const { backend, statements } of variants) {
     let database: TestDatabase;
     let store: Store;
     let ledger: CreditLedger;
-    let serial = 0;
 
     /** A fresh user with `balance` credited through the ledger, and one key (optionally capped). */
     async function account(balance: number, creditLimit: number | null = null) {
-      serial += 1;
-      const userId = await store.users.create({
-        username: `payer${serial}`,
-        passwordHash: 'h',
-        role: 'user',
-      });
-      const keyId = await store.apiKeys.create({
-        userId,
-        name: 'k',
-        keyHash: `hash-${serial}`,
-        masked: 'sk-…',
-        models: null,
-        expiresAt: null,
-        creditLimit,
-      });
-      if (balance > 0) {
-        await ledger.change({ userId, amount: balance, kind: 'top_up', note: null, createdBy: null });
-      }
-      return { userId, keyId };
+      const { userId, keyIds } = await createPayer(store, ledger, balance, [creditLimit]);
+      return { userId, keyId: keyIds[0]! };
     }
-
-    const ledgerSum = async (userId: number) => {
-      const rows = await store.db
-        .selectFrom('credit_ledger')
-        .select('amount')
-        .where('user_id', '=', userId)
-        .execute();
-      return rows.reduce((sum, row) => sum + Number(row.amount), 0);
-    };
-    const dbBalance = (userId: number) => readBalance(store.db, userId);
-    const keyUsed = async (keyId: number) =>
-      Number(
-        (
-          await store.db
-            .selectFrom('api_keys')
-            .select('credit_used')
-            .where('id', '=', keyId)
-            .executeTakeFirstOrThrow()
-        ).credit_used,
-      );
+    const ledgerSum = (userId: number) => sumOfLedger(store, userId);
+    const dbBalance = (userId: number) => storedBalance(store, userId);
+    const keyUsed = (keyId: number) => usedByKey(store, keyId);
 
     beforeAll(async () => {
       database = await backend.create!();
