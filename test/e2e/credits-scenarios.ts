@@ -1,16 +1,6 @@
-import type { ApiEnvelope } from '../support/test-gateway.ts';
+import type { ManagementClient } from '../support/test-gateway.ts';
 
-/** What the credits tests need of a gateway (one node, or any node of several). */
-export interface ManagementClient {
-  url: string;
-  adminToken: string;
-  api(
-    method: string,
-    path: string,
-    body?: unknown,
-    token?: string,
-  ): Promise<{ status: number; body: ApiEnvelope }>;
-}
+export type { ManagementClient };
 
 /** A paying user: their id, a session, and one key. */
 export interface Payer {

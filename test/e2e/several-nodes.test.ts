@@ -6,7 +6,7 @@ import { announceRedisSkipped, testRedisUrl } from '../../src/cluster/redis/test
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
 import { announceSkipped, testBackends, type TestDatabase } from '../support/test-databases.ts';
 import { spawnGateway, type SpawnedGateway } from '../support/spawn-gateway.ts';
-import type { ApiEnvelope } from '../support/test-gateway.ts';
+import { callManagementApi } from '../support/test-gateway.ts';
 import {
   burstOfRequests,
   chatCall,
@@ -21,23 +21,7 @@ import {
  */
 const adminPassword = 'two-nodes-password';
 
-async function api(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; body: ApiEnvelope }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: token } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as ApiEnvelope };
-}
+const api = callManagementApi;
 
 /** Settlements are written in batches every few milliseconds: give both nodes time to write theirs. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, 500));

@@ -7,10 +7,9 @@ import { createLogger } from '../../src/observability/logger.ts';
 
 export const adminPassword = 'test-admin-password';
 
-export interface TestGateway {
-  gateway: Gateway;
+/** A gateway's management API as tests call it (one node, or any node of several). */
+export interface ManagementClient {
   url: string;
-  config: Config;
   /** A root session token. */
   adminToken: string;
   /** Calls the management API; returns the status and the parsed envelope. */
@@ -20,6 +19,30 @@ export interface TestGateway {
     body?: unknown,
     token?: string,
   ): Promise<{ status: number; body: ApiEnvelope }>;
+}
+
+/** One management call to the gateway at `url`: the status and the parsed envelope. */
+export async function callManagementApi(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: ApiEnvelope }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: token } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as ApiEnvelope };
+}
+
+export interface TestGateway extends ManagementClient {
+  gateway: Gateway;
+  config: Config;
   /** Creates a channel (admin) and returns its id. */
   addChannel(channel: Record<string, unknown>): Promise<number>;
   /** Creates an API key for the root user (or the given session) and returns the full key. */
@@ -53,17 +76,8 @@ export async function startTestGateway(
   const gateway = await createGateway(config, createLogger('silent'));
   const url = await gateway.listen();
 
-  const api: TestGateway['api'] = async (method, path, body, token) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: token } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as ApiEnvelope };
-  };
+  const api: TestGateway['api'] = (method, path, body, token) =>
+    callManagementApi(url, method, path, body, token);
 
   const login = await api('POST', '/api/user/login', { username: 'admin', password: adminPassword });
   const adminToken = String(login.body.data.token);
