@@ -1,14 +1,11 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DialectName } from '../store/open-database.ts';
+import type pg from 'pg';
+import { preparedRunner, type PreparedStatement, type RunPrepared } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
 import type { HoldInput, HoldOutcome } from './credit-ledger.ts';
 import { readBalance } from './read-balance.ts';
-import {
-  inTransactionWithLockWait,
-  isLockWaitTimeout,
-  lockWaitCondition,
-  LOCK_WAIT_MS,
-} from './bounded-lock-wait.ts';
+import { inTransactionWithLockWait, isLockWaitTimeout, LOCK_WAIT_MS } from './bounded-lock-wait.ts';
 import { decideHolds, type HoldDecisions, type KeySpending } from './decide-holds.ts';
 
 /** The most holds one batch carries: its ledger rows go in one multi-row insert. */
@@ -32,6 +29,30 @@ interface QueuedHold {
   reject: (error: unknown) => void;
 }
 
+/**
+ * PostgreSQL, one hold for a key without a credit limit: the conditional update, the key's count and
+ * the ledger row. Parameters: amount, user id, key id, request id, now (ms), lock wait (ms). The lock
+ * wait is set for this statement's transaction by a one-time filter, evaluated before the update
+ * reads (and so before it waits for) the balance row.
+ */
+const HOLD_IN_ONE_STATEMENT: PreparedStatement = {
+  name: 'switchboard_hold_v1',
+  text: `WITH taken AS (
+      UPDATE users SET balance = balance - $1::bigint
+      WHERE (SELECT set_config('lock_timeout', $6::text, true)) IS NOT NULL
+        AND id = $2::bigint AND balance >= $1::bigint
+      RETURNING balance
+    ), counted AS (
+      UPDATE api_keys SET credit_used = credit_used + $1::bigint
+      WHERE id = $3::bigint AND EXISTS (SELECT 1 FROM taken)
+    ), entry AS (
+      INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
+      SELECT $2::bigint, $3::bigint, 'hold', -$1::bigint, $4::varchar, $5::bigint
+      WHERE EXISTS (SELECT 1 FROM taken)
+    )
+    SELECT (SELECT balance FROM taken) AS balance`,
+};
+
 /** One queue of holds, with at most one batch of them in flight. */
 interface Lane {
   queue: QueuedHold[];
@@ -48,6 +69,8 @@ const STUCK_FOR_MS = 60_000;
 export interface BatchedHoldsOptions {
   /** How long a hold waits for a row lock; LOCK_WAIT_MS unless a test wants it short. */
   lockWaitMs?: number;
+  /** PostgreSQL: the pool under `db`, so the single-hold statement runs prepared (see `preparedRunner`). */
+  pgPool?: pg.Pool;
 }
 
 /**
@@ -73,13 +96,15 @@ export class BatchedHolds {
   /** Users whose balance row could not be locked in time, with when they go back to the usual lane. */
   readonly #stuckUntil = new Map<number, number>();
   readonly #lockWaitMs: number;
+  readonly #run: RunPrepared;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
     options: BatchedHoldsOptions = {},
   ) {
-    const { lockWaitMs = LOCK_WAIT_MS } = options;
+    const { lockWaitMs = LOCK_WAIT_MS, pgPool } = options;
+    this.#run = preparedRunner(db, pgPool);
     if (!Number.isSafeInteger(lockWaitMs) || lockWaitMs < 1)
       throw new Error('lockWaitMs: a positive integer');
     this.#lockWaitMs = lockWaitMs;
@@ -195,21 +220,14 @@ export class BatchedHolds {
    */
   async #holdInOneStatement(input: HoldInput): Promise<HoldOutcome> {
     const { userId, keyId, amount, requestId } = input;
-    const { rows } = await sql<{ balance: number | string | null }>`
-      WITH taken AS (
-        UPDATE users SET balance = balance - ${amount}
-        WHERE ${lockWaitCondition(this.#lockWaitMs)} AND id = ${userId} AND balance >= ${amount}
-        RETURNING balance
-      ), counted AS (
-        UPDATE api_keys SET credit_used = credit_used + ${amount}
-        WHERE id = ${keyId} AND EXISTS (SELECT 1 FROM taken)
-      ), entry AS (
-        INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, created_at)
-        SELECT CAST(${userId} AS bigint), CAST(${keyId} AS bigint), 'hold', CAST(${-amount} AS bigint),
-          CAST(${requestId} AS varchar), CAST(${Date.now()} AS bigint)
-        WHERE EXISTS (SELECT 1 FROM taken)
-      )
-      SELECT (SELECT balance FROM taken) AS balance`.execute(this.db);
+    const rows = await this.#run<{ balance: number | string | null }>(HOLD_IN_ONE_STATEMENT, [
+      amount,
+      userId,
+      keyId,
+      requestId,
+      Date.now(),
+      String(this.#lockWaitMs),
+    ]);
     const balance = rows[0]?.balance;
     if (balance === null || balance === undefined) {
       return { ok: false, reason: 'balance', balance: await readBalance(this.db, userId) };

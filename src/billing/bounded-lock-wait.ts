@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -51,15 +51,6 @@ export async function inTransactionWithLockWait<T>(
       throw new Error(`unknown dialect ${String(unreachable)}`);
     }
   }
-}
-
-/**
- * PostgreSQL, for a statement run on its own (its own transaction): a condition, always true, that
- * sets `lock_timeout` for that statement's transaction only. As an uncorrelated subquery it is a
- * one-time filter, evaluated before the statement reads (and so before it waits for) any row.
- */
-export function lockWaitCondition(lockWaitMs: number): RawBuilder<boolean> {
-  return sql<boolean>`(SELECT set_config('lock_timeout', ${String(lockWaitMs)}, true)) IS NOT NULL`;
 }
 
 /** The database gave up waiting for a row lock; the statement (on PostgreSQL the transaction) failed. */

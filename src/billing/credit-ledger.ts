@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
@@ -62,9 +63,11 @@ export class CreditLedger {
     private readonly dialect: DialectName,
     /** On SQLite: holds and settlements go through cached statements (the request path's writes). */
     sqlite?: BetterSqlite3.Database,
+    /** On PostgreSQL: the pool under `db`, so a single hold runs as a prepared statement. */
+    pgPool?: pg.Pool,
   ) {
     this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite) : undefined;
-    this.#holds = new BatchedHolds(db, dialect);
+    this.#holds = new BatchedHolds(db, dialect, pgPool ? { pgPool } : {});
   }
 
   /** What the user can spend now (on SQLite, less what requests in flight have reserved). */

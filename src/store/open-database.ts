@@ -13,6 +13,8 @@ export interface OpenedDatabase {
   dialect: DialectName;
   /** The raw SQLite handle, for the few hot writes where a cached prepared statement beats Kysely. */
   sqlite?: BetterSqlite3.Database;
+  /** The PostgreSQL pool under `db`, for hot statements run as named prepared statements. */
+  pgPool?: pg.Pool;
 }
 
 // int8 (COUNT, bigint columns) arrives as a string by default; our values (ids, epoch ms,
@@ -54,7 +56,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       // the pool; unheard, it would crash the process. The pool drops that client and the next
       // query opens a fresh one, so there is nothing else to do.
       pool.on('error', () => {});
-      return { dialect, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+      return { dialect, pgPool: pool, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
     }
     case 'mysql': {
       const pool = createMysqlPool({ uri: url.replace(/^mariadb:/i, 'mysql:'), connectionLimit: poolSize });

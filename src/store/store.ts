@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import { ApiKeysRepository } from './api-keys-repository.ts';
 import { ChannelsRepository } from './channels-repository.ts';
 import { GroupsPlansRepository } from './groups-plans-repository.ts';
@@ -36,6 +37,8 @@ export class Store {
     readonly dialect: DialectName,
     /** The SQLite connection itself, for cached statements on hot paths; undefined on other backends. */
     readonly sqlite: BetterSqlite3.Database | undefined,
+    /** The PostgreSQL pool under `db`, for named prepared statements on hot paths; undefined elsewhere. */
+    readonly pgPool: pg.Pool | undefined,
   ) {
     this.users = new UsersRepository(db, dialect);
     this.sessions = new SessionsRepository(db);
@@ -53,14 +56,14 @@ export class Store {
 
   /** Opens the database at `url` and migrates it to the latest schema. */
   static async open(url: string): Promise<Store> {
-    const { db, dialect, sqlite } = openDatabase(url);
+    const { db, dialect, sqlite, pgPool } = openDatabase(url);
     try {
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy();
       throw error;
     }
-    return new Store(db, dialect, sqlite);
+    return new Store(db, dialect, sqlite, pgPool);
   }
 
   close(): Promise<void> {
