@@ -22,6 +22,7 @@ import { UpstreamClient } from './relay/upstream-client.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { resolveSecretKey } from './security/secret-key.ts';
 import { Store } from './store/store.ts';
+import { RoomForecast } from './limits/room-forecast.ts';
 
 export const version = '0.1.0';
 
@@ -142,7 +143,13 @@ export async function createGateway(
       health: routing.health,
       disabler: routing.disabler,
       failover: routing.failover,
-      admission: { limiter: backends.limiter, plans: billing.plans, billing: billing.billing, metrics },
+      admission: {
+        limiter: backends.limiter,
+        forecast: new RoomForecast(),
+        plans: billing.plans,
+        billing: billing.billing,
+        metrics,
+      },
       metrics,
     },
     admin: {

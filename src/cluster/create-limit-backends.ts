@@ -114,6 +114,7 @@ function withFailureHook(
     throw error;
   };
   return {
+    remote: limiter.remote,
     admit: (request) => limiter.admit(request).catch(report),
     record: (bucketId, amount) => limiter.record(bucketId, amount).catch(report),
     close: () => limiter.close(),

@@ -9,6 +9,7 @@ const unavailable = () => new RateLimiterUnavailableError('Redis connection is r
 
 function failingLimiter(error: () => Error): RateLimiter & { admitted: number } {
   return {
+    remote: true,
     admitted: 0,
     admit() {
       this.admitted += 1;

@@ -30,6 +30,10 @@ export class FailOpenRateLimiter implements RateLimiter {
     this.#clock = options.clock ?? Date.now;
   }
 
+  get remote(): boolean {
+    return this.inner.remote;
+  }
+
   async admit(request: AdmitRequest): Promise<Admission> {
     try {
       return await this.inner.admit(request);

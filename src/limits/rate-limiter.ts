@@ -53,6 +53,11 @@ export interface Admission {
  * limiter in `FailOpenRateLimiter` to let traffic through instead.
  */
 export interface RateLimiter {
+  /**
+   * Whether an admission waits on a round trip to a shared store (Redis) rather than answering from
+   * this process's memory: callers may then do other work while it is decided.
+   */
+  readonly remote: boolean;
   admit(request: AdmitRequest): Promise<Admission>;
   /**
    * Adds what a finished request used to a `tokens` bucket; amounts of 0 or less add nothing. Every

@@ -8,12 +8,15 @@ import { admitOrUnavailable } from './admit-or-unavailable.ts';
 import { rateLimitHeaders } from '../limits/rate-limit-headers.ts';
 import type { BucketCheck, RateLimiter } from '../limits/rate-limiter.ts';
 import type { KeyContext } from './key-context.ts';
+import type { RoomForecast } from '../limits/room-forecast.ts';
 
 /** What admission needs: the limiter, the plans, and credits. */
 export interface AdmissionDeps {
   limiter: RateLimiter;
   plans: PlanBook;
   billing: Billing;
+  /** The limiter's recent answers, to overlap a remote limiter's round trip with the credit hold. */
+  forecast: RoomForecast;
   /** Counts refusals by what refused (key, plan, credits). */
   metrics: Pick<GatewayMetrics, 'countRateLimitRefusal' | 'countCreditRefusal'>;
 }
@@ -56,6 +59,12 @@ function bucketsFor(key: KeyContext, plan: Plan | null, inputEstimate: number): 
  * The checks between routing and the upstream call (DESIGN: authenticate → check limits → hold
  * credits): the plan's models (403), the key's and plan's requests and tokens per minute (429 with
  * `Retry-After`), then a credit hold for the worst case (402). Each refusal is in the client's format.
+ *
+ * When the limiter answers over a round trip (Redis) and its recent answers leave these buckets
+ * plenty of room (`RoomForecast`), the hold is placed while the limiter decides rather than after:
+ * the two round trips overlap. The outcome is the same as in order: a refusal by the limiter still
+ * answers 429 (a hold placed meanwhile is given back whole), and a request refused for credits had
+ * passed the limiter either way. Nothing is sent upstream before both have answered.
  */
 export async function admitRequest(
   deps: AdmissionDeps,
@@ -77,33 +86,50 @@ export async function admitRequest(
     );
   }
   const buckets = bucketsFor(key, plan, worst.inputTokens);
-  let headers: Record<string, string> = {};
-  if (buckets.length > 0) {
-    const admission = await admitOrUnavailable(deps.limiter, { buckets });
-    headers = rateLimitHeaders(admission);
-    if (!admission.allowed) {
-      const refused = admission.buckets.find((bucket) => !bucket.allowed)!;
-      const [owner, , unit] = refused.id.split(':');
-      const whose = owner === 'key' ? 'this API key' : `your plan '${plan?.name ?? ''}'`;
-      deps.metrics.countRateLimitRefusal(owner === 'key' ? 'key' : 'plan');
-      throw new GatewayError(
-        429,
-        'rate_limited',
-        `Rate limit reached: ${whose} allows ${refused.limit} ${unit === 'rpm' ? 'requests' : 'tokens'} per minute; retry after ${headers['retry-after']} s`,
-        { headers },
-      );
-    }
-  }
-  let hold: CreditHold;
+  const tokenBuckets = buckets.filter((bucket) => bucket.kind === 'tokens').map((bucket) => bucket.id);
+  const placeHold = () => deps.billing.hold(key, modelId, worst, requestId);
   try {
-    hold = await deps.billing.hold(key, modelId, worst, requestId);
+    if (buckets.length === 0) return { hold: await placeHold(), tokenBuckets, headers: {} };
+    if (!deps.limiter.remote || !deps.forecast.expectsRoom(buckets)) {
+      const headers = await checkLimits(deps, buckets, plan);
+      return { hold: await placeHold(), tokenBuckets, headers };
+    }
+    const holding = placeHold();
+    // Handled now: a refusal that comes while the limiter is still deciding is not left unheard.
+    holding.catch(() => {});
+    let headers: Record<string, string>;
+    try {
+      headers = await checkLimits(deps, buckets, plan);
+    } catch (error) {
+      const placed = await holding.catch(() => undefined);
+      if (placed !== undefined) deps.billing.settle(placed, 0);
+      throw error;
+    }
+    return { hold: await holding, tokenBuckets, headers };
   } catch (error) {
     if (isGatewayError(error) && error.code === 'insufficient_credits') deps.metrics.countCreditRefusal();
     throw error;
   }
-  return {
-    hold,
-    tokenBuckets: buckets.filter((bucket) => bucket.kind === 'tokens').map((bucket) => bucket.id),
-    headers,
-  };
+}
+
+/** The limiter's answer as headers, or a 429 (503 when it cannot answer and fails closed). */
+async function checkLimits(
+  deps: AdmissionDeps,
+  buckets: BucketCheck[],
+  plan: Plan | null,
+): Promise<Record<string, string>> {
+  const admission = await admitOrUnavailable(deps.limiter, { buckets });
+  if (deps.limiter.remote) deps.forecast.note(admission);
+  const headers = rateLimitHeaders(admission);
+  if (admission.allowed) return headers;
+  const refused = admission.buckets.find((bucket) => !bucket.allowed)!;
+  const [owner, , unit] = refused.id.split(':');
+  const whose = owner === 'key' ? 'this API key' : `your plan '${plan?.name ?? ''}'`;
+  deps.metrics.countRateLimitRefusal(owner === 'key' ? 'key' : 'plan');
+  throw new GatewayError(
+    429,
+    'rate_limited',
+    `Rate limit reached: ${whose} allows ${refused.limit} ${unit === 'rpm' ? 'requests' : 'tokens'} per minute; retry after ${headers['retry-after']} s`,
+    { headers },
+  );
 }

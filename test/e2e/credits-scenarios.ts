@@ -50,9 +50,19 @@ export function burstOfRequests(nodes: readonly string[], key: string, count: nu
   );
 }
 
-/** The user's ledger rows summed (admin view, every page). */
-export async function ledgerSum(client: ManagementClient, payer: Pick<Payer, 'userId'>): Promise<number> {
-  let sum = 0;
+/** A ledger row as the admin API lists it. */
+export interface LedgerEntry {
+  kind: string;
+  amount: number;
+  request_id: string | null;
+}
+
+/** The user's ledger rows (admin view, every page), newest first. */
+export async function ledgerRows(
+  client: ManagementClient,
+  payer: Pick<Payer, 'userId'>,
+): Promise<LedgerEntry[]> {
+  const rows: LedgerEntry[] = [];
   let beforeId: unknown = undefined;
   for (;;) {
     const query = beforeId === undefined ? '?limit=200' : `?limit=200&before_id=${String(beforeId)}`;
@@ -62,10 +72,21 @@ export async function ledgerSum(client: ManagementClient, payer: Pick<Payer, 'us
       undefined,
       client.adminToken,
     );
-    for (const row of page.body.data.items ?? []) sum += Number(row.amount);
+    for (const row of page.body.data.items ?? []) {
+      rows.push({
+        kind: String(row.kind),
+        amount: Number(row.amount),
+        request_id: row.request_id === null ? null : String(row.request_id),
+      });
+    }
     beforeId = page.body.data.next_before_id;
-    if (beforeId === null || beforeId === undefined) return sum;
+    if (beforeId === null || beforeId === undefined) return rows;
   }
+}
+
+/** The user's ledger rows summed. */
+export async function ledgerSum(client: ManagementClient, payer: Pick<Payer, 'userId'>): Promise<number> {
+  return (await ledgerRows(client, payer)).reduce((sum, row) => sum + row.amount, 0);
 }
 
 /** Creates a user with `balance` micro-credits (a top-up) and a key with `keyFields`. */

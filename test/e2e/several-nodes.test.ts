@@ -11,6 +11,7 @@ import {
   burstOfRequests,
   chatCall,
   createPayer,
+  ledgerRows,
   ledgerSum,
   type ManagementClient,
 } from './credits-scenarios.ts';
@@ -123,6 +124,36 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       );
       expect(statuses.filter((status) => status === 200)).toHaveLength(30);
       expect(statuses.filter((status) => status === 429)).toHaveLength(70);
+    });
+
+    it('gives back whole the hold of a request the limiter refuses after a roomy answer', async () => {
+      // 20 RPM: while the limiter's last answer on a node left the key 17 or more, that node places
+      // a request's credit hold while Redis decides. After 3 calls on the first node it has seen 17
+      // left; the second node then takes those 17, unseen by the first.
+      const payer = await createPayer(client, 1_000_000, { rpm: 20 });
+      const callsOn = async (node: number, count: number) => {
+        const statuses: number[] = [];
+        for (let call = 0; call < count; call += 1) {
+          statuses.push((await chatCall(nodes[node]!.url, payer.key)).status);
+        }
+        return statuses;
+      };
+      expect(await callsOn(0, 3)).toEqual([200, 200, 200]);
+      expect(await callsOn(1, 17)).toEqual(Array(17).fill(200));
+      // The first of these had its hold placed meanwhile; its 429 taught the node, so the others
+      // were checked first and held nothing.
+      expect(await callsOn(0, 3)).toEqual([429, 429, 429]);
+      await settled();
+      const user = await client.api('GET', `/api/user/${payer.userId}`, undefined, client.adminToken);
+      expect(user.body.data.balance).toBe(1_000_000 - 20 * 1_000);
+      const rows = await ledgerRows(client, payer);
+      expect(rows.reduce((sum, row) => sum + row.amount, 0)).toBe(user.body.data.balance);
+      const refunds = rows.filter((row) => row.kind === 'refund');
+      expect(refunds).toHaveLength(1);
+      const hold = rows.find((row) => row.kind === 'hold' && row.request_id === refunds[0]!.request_id);
+      expect(refunds[0]!.amount).toBe(1_000);
+      expect(hold?.amount).toBe(-1_000);
+      expect(rows.filter((row) => row.kind === 'hold')).toHaveLength(21);
     });
 
     it('refuses a key revoked on one node on the other within a second', async () => {

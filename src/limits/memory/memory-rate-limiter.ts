@@ -14,6 +14,7 @@ export interface MemoryRateLimiterOptions {
  * all-or-nothing holds without locks. Buckets whose window has emptied are swept once per window.
  */
 export class MemoryRateLimiter implements RateLimiter {
+  readonly remote = false;
   readonly #windows = new Map<string, MemorySlidingWindow>();
   readonly #windowMs: number;
   readonly #clock: () => number;

@@ -43,6 +43,7 @@ const recordsPerCall = 256;
  * log member, they are counted once even if the first call had in fact run.
  */
 export class RedisRateLimiter implements RateLimiter {
+  readonly remote = true;
   readonly #redis: Redis;
   readonly #script: RedisSlidingWindow;
   readonly #prefix: string;
