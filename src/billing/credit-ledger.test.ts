@@ -35,6 +35,16 @@ for (const { backend, statements } of variants) {
     const ledgerSum = (userId: number) => sumOfLedger(store, userId);
     const dbBalance = (userId: number) => storedBalance(store, userId);
     const keyUsed = (keyId: number) => usedByKey(store, keyId);
+    /** The balance, the ledger summing to it, and the key's use. */
+    const expectAccount = async (
+      userId: number,
+      keyId: number,
+      expected: { balance: number; keyUsed: number },
+    ) => {
+      expect(await ledger.balanceOf(userId)).toBe(expected.balance);
+      expect(await ledgerSum(userId)).toBe(expected.balance);
+      expect(await keyUsed(keyId)).toBe(expected.keyUsed);
+    };
 
     beforeAll(async () => {
       database = await backend.create!();
@@ -67,9 +77,7 @@ for (const { backend, statements } of variants) {
       await ledger.settle(
         served.map((requestId) => ({ userId, keyId, held: 1_000, charged: 1_000, requestId })),
       );
-      expect(await ledger.balanceOf(userId)).toBe(0);
-      expect(await ledgerSum(userId)).toBe(0);
-      expect(await keyUsed(keyId)).toBe(50_000);
+      await expectAccount(userId, keyId, { balance: 0, keyUsed: 50_000 });
     });
 
     it('settles to the real cost, refunds failures and keeps the ledger summing to the balance', async () => {
@@ -85,9 +93,7 @@ for (const { backend, statements } of variants) {
         { userId, keyId, held: 4_000, charged: 1_500, requestId: 'a' },
         { userId, keyId, held: 3_000, charged: 0, requestId: 'b' },
       ]);
-      expect(await ledger.balanceOf(userId)).toBe(8_500);
-      expect(await ledgerSum(userId)).toBe(8_500);
-      expect(await keyUsed(keyId)).toBe(1_500);
+      await expectAccount(userId, keyId, { balance: 8_500, keyUsed: 1_500 });
       const kinds = await store.db
         .selectFrom('credit_ledger')
         .select(['kind', 'amount', 'request_id'])
@@ -110,9 +116,7 @@ for (const { backend, statements } of variants) {
       const { userId, keyId } = await account(1_000);
       await ledger.hold({ userId, keyId, amount: 600, keyLimit: null, requestId: 'over' });
       await ledger.settle([{ userId, keyId, held: 600, charged: 5_000, requestId: 'over' }]);
-      expect(await ledger.balanceOf(userId)).toBe(0);
-      expect(await ledgerSum(userId)).toBe(0);
-      expect(await keyUsed(keyId)).toBe(1_000);
+      await expectAccount(userId, keyId, { balance: 0, keyUsed: 1_000 });
     });
 
     it('settles a batch mixing users, refunds, failures and a cost above its hold', async () => {
@@ -144,9 +148,7 @@ for (const { backend, statements } of variants) {
         { userId, keyId, held: 500, charged: 1_000, requestId: 'over' },
         { userId, keyId, held: 1_000, charged: 0, requestId: 'back' },
       ]);
-      expect(await ledger.balanceOf(userId)).toBe(500);
-      expect(await ledgerSum(userId)).toBe(500);
-      expect(await keyUsed(keyId)).toBe(1_000);
+      await expectAccount(userId, keyId, { balance: 500, keyUsed: 1_000 });
     });
 
     it("refuses a hold over the key's credit limit and changes nothing", async () => {
@@ -163,9 +165,7 @@ for (const { backend, statements } of variants) {
         { userId, keyId, held: 2_000, charged: 2_000, requestId: 'k1' },
         { userId, keyId, held: 500, charged: 500, requestId: 'k3' },
       ]);
-      expect(await keyUsed(keyId)).toBe(2_500);
-      expect(await ledgerSum(userId)).toBe(97_500);
-      expect(await ledger.balanceOf(userId)).toBe(97_500);
+      await expectAccount(userId, keyId, { balance: 97_500, keyUsed: 2_500 });
       expect((await ledger.hold({ userId, keyId, amount: 1, keyLimit: 2_500, requestId: 'k4' })).ok).toBe(
         false,
       );
@@ -185,9 +185,7 @@ for (const { backend, statements } of variants) {
       });
       expect(result.applied).toBe(-400);
       await ledger.settle([{ userId, keyId, held: 600, charged: 600, requestId: 'kept' }]);
-      expect(await ledger.balanceOf(userId)).toBe(0);
-      expect(await ledgerSum(userId)).toBe(0);
-      expect(await keyUsed(keyId)).toBe(600);
+      await expectAccount(userId, keyId, { balance: 0, keyUsed: 600 });
     });
 
     it.skipIf(backend.name !== 'sqlite')(
