@@ -161,6 +161,65 @@ for (const backend of testBackends) {
       expect(await ledgerSum(first.userId)).toBe(1_000);
     });
 
+    it("gives each hold of a batch its own balance, whether the user's balance covers them all or not", async () => {
+      const covered = await account(10_000, null, null);
+      const short = await account(5_000);
+      const capped = await account(10_000, 1_500, null);
+      const [a1, a2] = [covered.keyIds[0]!, covered.keyIds[1]!];
+      const b1 = short.keyIds[0]!;
+      const [c1, c2] = [capped.keyIds[0]!, capped.keyIds[1]!];
+      // Asked for in one tick: one batch.
+      const outcomes = await Promise.all([
+        hold(ledger, covered.userId, a1, 1_000, null, 'w1'),
+        hold(ledger, short.userId, b1, 3_000, null, 'w2'),
+        hold(ledger, capped.userId, c2, 1_000, null, 'w3'),
+        hold(ledger, covered.userId, a2, 2_000, null, 'w4'),
+        hold(ledger, short.userId, b1, 4_000, null, 'w5'),
+        hold(ledger, capped.userId, c1, 1_000, 1_500, 'w6'),
+        hold(ledger, covered.userId, a1, 3_000, null, 'w7'),
+        hold(ledger, short.userId, b1, 2_000, null, 'w8'),
+        hold(ledger, capped.userId, c1, 1_000, 1_500, 'w9'),
+      ]);
+      expect(outcomes).toEqual([
+        { ok: true, balance: 9_000 },
+        { ok: true, balance: 2_000 },
+        { ok: true, balance: 9_000 },
+        { ok: true, balance: 7_000 },
+        { ok: false, reason: 'balance', balance: 2_000 },
+        { ok: true, balance: 8_000 },
+        { ok: true, balance: 4_000 },
+        { ok: true, balance: 0 },
+        { ok: false, reason: 'key_limit', balance: 8_000 },
+      ]);
+      const holds = async (userId: number) =>
+        (await ledgerRows(userId))
+          .slice(1)
+          .map((row) => [row.kind, row.api_key_id, row.amount, row.request_id]);
+      expect(await holds(covered.userId)).toEqual([
+        ['hold', a1, -1_000, 'w1'],
+        ['hold', a2, -2_000, 'w4'],
+        ['hold', a1, -3_000, 'w7'],
+      ]);
+      expect(await holds(short.userId)).toEqual([
+        ['hold', b1, -3_000, 'w2'],
+        ['hold', b1, -2_000, 'w8'],
+      ]);
+      expect(await holds(capped.userId)).toEqual([
+        ['hold', c2, -1_000, 'w3'],
+        ['hold', c1, -1_000, 'w6'],
+      ]);
+      expect([
+        await keyUsed(a1),
+        await keyUsed(a2),
+        await keyUsed(b1),
+        await keyUsed(c1),
+        await keyUsed(c2),
+      ]).toEqual([4_000, 2_000, 5_000, 1_000, 1_000]);
+      for (const { userId } of [covered, short, capped]) {
+        expect(await ledgerSum(userId)).toBe(await ledger.balanceOf(userId));
+      }
+    });
+
     it('decides holds together exactly as it decides them one by one', async () => {
       // Two identical sets of accounts: one gets the holds one after another, the other all at once.
       const sets: Awaited<ReturnType<typeof account>>[][] = [];
