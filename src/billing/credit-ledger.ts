@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
 import { readBalance } from './read-balance.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
@@ -31,6 +31,18 @@ export interface Settlement {
   requestId: string;
   /** When the hold was placed (ms since the epoch), where its ledger row is written late; else now. */
   heldAt?: number;
+}
+
+/** A settlement's ledger row. */
+interface SettlementRow {
+  user_id: number;
+  api_key_id: number;
+  kind: 'settle' | 'refund';
+  amount: number;
+  request_id: string;
+  note: string | null;
+  created_by: null;
+  created_at: number;
 }
 
 /** A credit or debit outside requests: top-ups, signup credits, redemptions, adjustments. */
@@ -160,46 +172,75 @@ export class CreditLedger {
     }
     // Balance rows in one id order, as hold batches lock them, so the two cannot deadlock.
     const userIds = [...new Set([...refunds.keys(), ...over.keys()])].sort((a, b) => a - b);
-    for (const userId of userIds) {
-      const refund = refunds.get(userId);
-      if (refund !== undefined) {
+    const changeBalances = async () => {
+      for (const userId of userIds) {
+        const refund = refunds.get(userId);
+        if (refund !== undefined) {
+          await trx
+            .updateTable('users')
+            .set((eb) => ({ balance: eb('balance', '+', refund) }))
+            .where('id', '=', userId)
+            .execute();
+        }
+        // A cost above the hold (rare) takes from the balance as far as it goes, one at a time, after
+        // the batch's refunds to the same user have come back.
+        for (const settlement of over.get(userId) ?? []) {
+          const taken = await this.#take(trx, userId, settlement.charged - settlement.held);
+          amounts.set(settlement, -taken);
+          add(keyChanges, settlement.keyId, taken);
+        }
+      }
+      for (const [keyId, change] of [...keyChanges].sort((a, b) => a[0] - b[0])) {
+        if (change === 0) continue;
         await trx
-          .updateTable('users')
-          .set((eb) => ({ balance: eb('balance', '+', refund) }))
-          .where('id', '=', userId)
+          .updateTable('api_keys')
+          .set((eb) => ({ credit_used: eb('credit_used', '+', change) }))
+          .where('id', '=', keyId)
           .execute();
       }
-      // A cost above the hold (rare) takes from the balance as far as it goes, one at a time, after
-      // the batch's refunds to the same user have come back.
-      for (const settlement of over.get(userId) ?? []) {
-        const taken = await this.#take(trx, userId, settlement.charged - settlement.held);
-        amounts.set(settlement, -taken);
-        add(keyChanges, settlement.keyId, taken);
-      }
-    }
-    for (const [keyId, change] of [...keyChanges].sort((a, b) => a[0] - b[0])) {
-      if (change === 0) continue;
-      await trx
-        .updateTable('api_keys')
-        .set((eb) => ({ credit_used: eb('credit_used', '+', change) }))
-        .where('id', '=', keyId)
-        .execute();
-    }
+    };
     const now = Date.now();
-    const rows = settlements.map((settlement) => {
-      const amount = amounts.get(settlement)!;
-      const refunded = settlement.charged === 0;
-      return {
-        user_id: settlement.userId,
-        api_key_id: settlement.keyId,
-        kind: refunded ? ('refund' as const) : ('settle' as const),
-        amount,
-        request_id: settlement.requestId,
-        note: refunded ? null : `charged ${settlement.held - amount}`,
-        created_by: null,
-        created_at: now,
-      };
-    });
+    const appendRows = () =>
+      this.#appendSettlements(
+        trx,
+        settlements.map((settlement) => {
+          const amount = amounts.get(settlement)!;
+          const refunded = settlement.charged === 0;
+          return {
+            user_id: settlement.userId,
+            api_key_id: settlement.keyId,
+            kind: refunded ? ('refund' as const) : ('settle' as const),
+            amount,
+            request_id: settlement.requestId,
+            note: refunded ? null : `charged ${settlement.held - amount}`,
+            created_by: null,
+            created_at: now,
+          };
+        }),
+      );
+    // Where every amount is known up front, the ledger rows (which lock no balance row) go first, so
+    // the balance rows are locked only for the updates and the commit: holds wait on them meanwhile.
+    if (over.size === 0) {
+      await appendRows();
+      await changeBalances();
+    } else {
+      await changeBalances();
+      await appendRows();
+    }
+  }
+
+  /** Settlement rows: on PostgreSQL one statement of array parameters, whatever their number. */
+  async #appendSettlements(trx: Transaction<Database>, rows: readonly SettlementRow[]): Promise<void> {
+    if (this.dialect === 'postgres') {
+      const column = <K extends keyof SettlementRow>(key: K) => rows.map((row) => row[key]);
+      await sql`INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at)
+        SELECT user_id, api_key_id, kind, amount, request_id, note, ${rows[0]?.created_at ?? 0}::bigint
+        FROM unnest(${column('user_id')}::bigint[], ${column('api_key_id')}::bigint[],
+          ${column('kind')}::varchar[], ${column('amount')}::bigint[], ${column('request_id')}::varchar[],
+          ${column('note')}::varchar[]) WITH ORDINALITY AS s(user_id, api_key_id, kind, amount, request_id, note, ord)
+        ORDER BY ord`.execute(trx);
+      return;
+    }
     for (let at = 0; at < rows.length; at += 500) {
       await trx
         .insertInto('credit_ledger')
