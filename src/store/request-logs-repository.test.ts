@@ -55,6 +55,60 @@ for (const backend of testBackends) {
         .orderBy('hour_start')
         .execute();
 
+    it('writes every column of every row as given, in the order of the batch', async () => {
+      const rows: NewRequestLog[] = [
+        logRow({
+          user_id: 901,
+          request_id: 'col-1',
+          model: 'claude-sonnet-4-5',
+          upstream_model: 'claude-sonnet-4-5-20250929',
+          channel_id: 7,
+          stream: 1,
+          prompt_tokens: 1_234,
+          completion_tokens: 567,
+          cached_tokens: 89,
+          usage_estimated: 1,
+          latency_ms: 4_321,
+          first_byte_ms: 120,
+          user_metadata: '{"team":"ops \\"blue\\"","note":"é ✓"}',
+          warnings: '[{"code":"dropped_field","field":"logprobs"}]',
+          attempts: '[{"channel":3,"outcome":"503"},{"channel":7,"outcome":"ok"}]',
+          credits: 9_876_543,
+        }),
+        logRow({
+          user_id: 901,
+          request_id: "col-2 'quoted'",
+          api_key_id: null,
+          status: 502,
+          error_code: 'upstream_error',
+        }),
+        logRow({
+          user_id: 901,
+          request_id: 'col-3',
+          endpoint: '/v1/messages',
+          model: 'gpt-4o-mini',
+          credits: 0,
+        }),
+      ];
+      await store.requestLogs.insertMany(rows);
+      const written = await store.db
+        .selectFrom('request_logs')
+        .selectAll()
+        .where('user_id', '=', 901)
+        .orderBy('id')
+        .execute();
+      expect(
+        written.map(({ id: _id, ...row }) =>
+          Object.fromEntries(
+            Object.entries(row).map(([column, value]) => [
+              column,
+              typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+            ]),
+          ),
+        ),
+      ).toEqual(rows.map((row) => ({ attempts: null, credits: 0, ...row })));
+    });
+
     it('keeps bodies with exactly the rows that carry them, whatever their place in the batch', async () => {
       const bodies = (text: string) => ({
         request: { text: `req ${text}`, bytes: 100, truncated: true },

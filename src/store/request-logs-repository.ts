@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { insertReturningId } from './insert-returning-id.ts';
 import type { DialectName } from './open-database.ts';
 import type { LogBodies, RequestLogEntry } from './request-log-entry.ts';
@@ -53,6 +53,38 @@ const insertColumns = [
 
 const creditsIndex = insertColumns.indexOf('credits');
 
+const textColumns = new Set<(typeof insertColumns)[number]>([
+  'request_id',
+  'endpoint',
+  'model',
+  'upstream_model',
+  'error_code',
+  'user_metadata',
+  'warnings',
+  'attempts',
+]);
+
+/**
+ * PostgreSQL: any number of log rows in one statement of one array parameter per column, in order.
+ * Its text is constant, so no query is built per batch (a multi-row VALUES list is compiled value by
+ * value).
+ */
+const POSTGRES_INSERT_ROWS = `INSERT INTO request_logs (${insertColumns.join(', ')})
+  SELECT ${insertColumns.join(', ')} FROM unnest(${insertColumns
+    .map((column, index) => `$${index + 1}::${textColumns.has(column) ? 'text' : 'bigint'}[]`)
+    .join(', ')}) WITH ORDINALITY AS r(${insertColumns.join(', ')}, ord)
+  ORDER BY ord`;
+
+/** The rows' values column by column, for POSTGRES_INSERT_ROWS. */
+function postgresColumns(rows: readonly NewRequestLog[]): unknown[][] {
+  const columns = insertColumns.map(() => new Array<unknown>(rows.length));
+  for (const [at, row] of rows.entries()) {
+    const values = rowValues(row);
+    for (let index = 0; index < values.length; index++) columns[index]![at] = values[index];
+  }
+  return columns;
+}
+
 const bodyColumns = [
   'log_id',
   'request_body',
@@ -75,7 +107,7 @@ function bodyRow(logId: number, bodies: LogBodies): RequestLogBodiesTable {
   };
 }
 
-function sqliteValues(row: NewRequestLog): unknown[] {
+function rowValues(row: NewRequestLog): unknown[] {
   const values = new Array<unknown>(insertColumns.length);
   for (let index = 0; index < insertColumns.length; index++)
     values[index] = row[insertColumns[index]!] ?? null;
@@ -111,7 +143,7 @@ export class RequestLogsRepository {
       const rollupColumns = [...rollupKeyColumns, ...rollupSumColumns];
       this.#insertBatch = sqlite.transaction((rows: readonly RequestLogEntry[]) => {
         for (const row of rows) {
-          const result = insert.run(sqliteValues(row));
+          const result = insert.run(rowValues(row));
           if (row.bodies) {
             const body = bodyRow(Number(result.lastInsertRowid), row.bodies);
             insertBody.run(bodyColumns.map((column) => body[column]));
@@ -136,7 +168,11 @@ export class RequestLogsRepository {
       let run: NewRequestLog[] = [];
       const insertRun = async () => {
         if (run.length === 0) return;
-        await transaction.insertInto('request_logs').values(run).execute();
+        if (this.dialect === 'postgres') {
+          await transaction.executeQuery(CompiledQuery.raw(POSTGRES_INSERT_ROWS, postgresColumns(run)));
+        } else {
+          await transaction.insertInto('request_logs').values(run).execute();
+        }
         run = [];
       };
       for (const entry of rows) {
