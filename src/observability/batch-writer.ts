@@ -38,10 +38,9 @@ export class BatchWriter<T> {
   enqueue(row: T): void {
     this.#queue.push(row);
     if (this.#queue.length >= this.options.batchSize) {
-      void this.flush();
-    } else if (this.#timer === undefined && !this.#closed) {
-      this.#timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
-      this.#timer.unref();
+      void this.#pass();
+    } else if (!this.#closed) {
+      this.#schedule(this.options.flushIntervalMs);
     }
     if (this.#queue.length === (this.options.warnQueueLength ?? 100_000)) {
       this.logger.warn(
@@ -51,15 +50,25 @@ export class BatchWriter<T> {
     }
   }
 
-  /** Writes everything queued so far. Concurrent calls share one pass. */
+  /** Writes everything queued so far. */
   flush(): Promise<void> {
+    const running = this.#flushing;
+    if (running === undefined) return this.#pass();
+    // A pass owes only what was queued when it began: what came since gets a pass of its own.
+    return running.then(() => (this.#queue.length > 0 ? this.#pass() : undefined));
+  }
+
+  /** Starts a pass, or joins the one in flight. */
+  #pass(): Promise<void> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     this.#flushing ??= this.#drain().finally(() => {
       this.#flushing = undefined;
-      if (this.#queue.length > 0 && !this.#closed) this.#schedule(this.#retryDelay());
+      if (this.#queue.length > 0 && !this.#closed) {
+        this.#schedule(this.#failures > 0 ? this.#retryDelay() : this.options.flushIntervalMs);
+      }
     });
     return this.#flushing;
   }
@@ -82,8 +91,15 @@ export class BatchWriter<T> {
     }
   }
 
+  /**
+   * Writes the rows queued when the pass began, then any further full batches. Rows that arrive
+   * meanwhile and do not fill a batch wait for the next timer: under a steady stream, writes come a
+   * flush interval apart with everything gathered, not back to back in small batches (each its own
+   * transaction, and for settlements, its own turn at the users' balance rows).
+   */
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    let owed = this.#queue.length;
+    while (owed > 0 || this.#queue.length >= this.options.batchSize) {
       const batch = this.#queue.slice(0, this.options.batchSize);
       try {
         await this.sink.insertMany(batch);
@@ -97,6 +113,7 @@ export class BatchWriter<T> {
       }
       this.#failures = 0;
       this.#queue.splice(0, batch.length);
+      owed -= batch.length;
     }
   }
 
@@ -106,7 +123,7 @@ export class BatchWriter<T> {
 
   #schedule(delayMs: number): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => void this.flush(), delayMs);
+    this.#timer = setTimeout(() => void this.#pass(), delayMs);
     this.#timer.unref();
   }
 }

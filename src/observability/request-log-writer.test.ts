@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NewRequestLog } from '../store/schema.ts';
 import { RequestLogWriter, type RequestLogSink } from './request-log-writer.ts';
 
@@ -59,6 +59,60 @@ describe('RequestLogWriter', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(sink.written).toHaveLength(1);
     await writer.close();
+  });
+
+  describe('under a steady stream of rows', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('writes what gathered a flush interval apart, not small batches back to back', async () => {
+      vi.useFakeTimers();
+      class SlowSink extends FlakySink {
+        override async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await super.insertMany(rows);
+        }
+      }
+      const sink = new SlowSink();
+      const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 50 });
+      // One row a millisecond for 300 ms, each insert taking 6 ms.
+      for (let i = 0; i < 300; i++) {
+        writer.enqueue(row(i));
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      await vi.advanceTimersByTimeAsync(100);
+      expect(sink.written.map((r) => r.request_id)).toEqual(Array.from({ length: 300 }, (_, i) => `r${i}`));
+      // About one write per 50 ms of rows; draining back to back would make dozens of 6-row batches.
+      expect(sink.batches.length).toBeLessThanOrEqual(8);
+      expect(Math.min(...sink.batches.slice(0, -1))).toBeGreaterThanOrEqual(40);
+      await writer.close();
+    });
+
+    it('writes a full batch at once, without waiting for the interval', async () => {
+      vi.useFakeTimers();
+      const sink = new FlakySink();
+      const writer = new RequestLogWriter(sink, silent, { batchSize: 10, flushIntervalMs: 10_000 });
+      for (let i = 0; i < 25; i++) writer.enqueue(row(i));
+      await vi.advanceTimersByTimeAsync(20);
+      expect(sink.batches).toEqual([10, 10]);
+      vi.useRealTimers();
+      await writer.flush();
+      expect(sink.written).toHaveLength(25);
+      await writer.close();
+    });
+
+    it('gives a flush called during a write the rows queued after it began', async () => {
+      const sink = new FlakySink();
+      const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 10_000 });
+      writer.enqueue(row(1));
+      const first = writer.flush();
+      writer.enqueue(row(2));
+      await writer.flush();
+      await first;
+      expect(sink.written.map((r) => r.request_id)).toEqual(['r1', 'r2']);
+      await writer.close();
+    });
   });
 
   it('keeps rows through insert failures and writes them on close', async () => {
