@@ -14,7 +14,8 @@ export interface SpawnedGateway {
 
 /** Runs `src/main.ts` in a child process, as `npm start` does, and waits until it listens. */
 export async function spawnGateway(env: Record<string, string>): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // The module loader of package.json's start script (not the flags: tests start many gateways).
+  const child = spawn(process.execPath, ['--import', './scripts/typescript-loader.mjs', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
