@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerKind } from '../store/credit-tables.ts';
+import { SqliteMultiRowInsert } from '../store/sqlite-multi-row-insert.ts';
 import type { HoldInput, HoldOutcome, Settlement } from './credit-ledger.ts';
 import { Reservations } from './reservations.ts';
 
@@ -29,9 +30,7 @@ export class SqliteCreditWrites {
   >;
   readonly #take: BetterSqlite3.Statement<[number, number], { balance: number }>;
   readonly #count: BetterSqlite3.Statement<[number, number]>;
-  readonly #append: BetterSqlite3.Statement<
-    [number, number | null, LedgerKind, number, string, string | null, number]
-  >;
+  readonly #append: SqliteMultiRowInsert;
   readonly #settle: (settlements: readonly Settlement[]) => Map<number, number>;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
@@ -43,9 +42,15 @@ export class SqliteCreditWrites {
       'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING balance',
     );
     this.#count = sqlite.prepare('UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?');
-    this.#append = sqlite.prepare(
-      'INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.#append = new SqliteMultiRowInsert(sqlite, 'credit_ledger', [
+      'user_id',
+      'api_key_id',
+      'kind',
+      'amount',
+      'request_id',
+      'note',
+      'created_at',
+    ]);
     this.#settle = sqlite.transaction((settlements: readonly Settlement[]) => this.#write(settlements));
   }
 
@@ -107,6 +112,7 @@ export class SqliteCreditWrites {
     const takenByUser = new Map<number, number>();
     const keyCharges = new Map<number, number>();
     const stillReserved = new Map<number, number>();
+    const rows: [number, number, LedgerKind, number, string, string | null, number][] = [];
     // Costs above their hold come last, once the batch's other holds have given back what they did not use.
     const ordered = [
       ...settlements.filter((settlement) => settlement.charged <= settlement.held),
@@ -121,9 +127,9 @@ export class SqliteCreditWrites {
       balances.set(userId, balance - taken);
       takenByUser.set(userId, (takenByUser.get(userId) ?? 0) + taken);
       if (taken !== 0) keyCharges.set(keyId, (keyCharges.get(keyId) ?? 0) + taken);
-      if (held !== 0) this.#append.run(userId, keyId, 'hold', -held, requestId, null, heldAt ?? now);
+      if (held !== 0) rows.push([userId, keyId, 'hold', -held, requestId, null, heldAt ?? now]);
       const kind = charged === 0 ? 'refund' : 'settle';
-      this.#append.run(
+      rows.push([
         userId,
         keyId,
         kind,
@@ -131,8 +137,9 @@ export class SqliteCreditWrites {
         requestId,
         charged === 0 ? null : `charged ${taken}`,
         now,
-      );
+      ]);
     }
+    this.#append.run(rows);
     const written = new Map<number, number>();
     for (const [userId, taken] of takenByUser) {
       written.set(userId, Number(this.#take.get(taken, userId)?.balance ?? 0));
