@@ -25,7 +25,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { registerMetricsRoute } from '../observability/metrics-route.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { registerManagementCors } from './management-cors.ts';
-import { stampReceivedAt, sinceReceived } from './received-at.ts';
+import { stampArrival, sinceReceived } from './received-at.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import { trackRoutes } from './route-list.ts';
@@ -86,7 +86,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .send(renderError(surfaceOfUrl(request.url), gatewayError, request.id));
     },
     bodyLimit: options.bodyLimitBytes,
-    genReqId: requestIdFor,
+    genReqId: (request) => {
+      stampArrival(request);
+      return requestIdFor(request);
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
@@ -95,7 +98,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Every reply Fastify sends carries the request id and the overhead figure; hijacked replies
   // (streams) write their own. The relay sets a sharper overhead figure (upstream time excluded).
-  stampReceivedAt(app);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (!reply.hasHeader('x-switchboard-overhead-ms')) {

@@ -8,8 +8,16 @@ export function formatResetDuration(ms: number): string {
   if (total < 1000) return `${total}ms`;
   const hours = Math.floor(total / 3_600_000);
   const minutes = Math.floor((total % 3_600_000) / 60_000);
-  const seconds = (total % 60_000) / 1000;
-  const secondsText = `${Number.isInteger(seconds) ? seconds : seconds.toFixed(3).replace(/0+$/, '')}s`;
+  // Whole milliseconds, so the fraction is written with integer arithmetic, its trailing zeros cut.
+  const millis = total % 60_000;
+  const whole = Math.floor(millis / 1000);
+  let fraction = millis % 1000;
+  let digits = 3;
+  while (fraction !== 0 && fraction % 10 === 0) {
+    fraction /= 10;
+    digits -= 1;
+  }
+  const secondsText = fraction === 0 ? `${whole}s` : `${whole}.${String(fraction).padStart(digits, '0')}s`;
   if (hours > 0) return `${hours}h${minutes}m${secondsText}`;
   if (minutes > 0) return `${minutes}m${secondsText}`;
   return secondsText;

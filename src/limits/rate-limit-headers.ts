@@ -1,7 +1,13 @@
 import { formatResetDuration } from './format-reset-duration.ts';
 import type { Admission, BucketState } from './rate-limiter.ts';
 
-const kinds = ['requests', 'tokens'] as const;
+/** Each kind's header names, made once. */
+const kinds = (['requests', 'tokens'] as const).map((kind) => ({
+  kind,
+  limit: `x-ratelimit-limit-${kind}`,
+  remaining: `x-ratelimit-remaining-${kind}`,
+  reset: `x-ratelimit-reset-${kind}`,
+}));
 
 /**
  * The `x-ratelimit-*` headers (OpenAI's names) for an admission, from the tightest bucket of each
@@ -10,13 +16,13 @@ const kinds = ['requests', 'tokens'] as const;
  */
 export function rateLimitHeaders(admission: Admission): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const kind of kinds) {
-    const bucket = tightest(admission.buckets, kind);
+  for (const names of kinds) {
+    const bucket = tightest(admission.buckets, names.kind);
     if (!bucket) continue;
-    headers[`x-ratelimit-limit-${kind}`] = String(bucket.limit);
-    headers[`x-ratelimit-remaining-${kind}`] = String(bucket.remaining);
+    headers[names.limit] = String(bucket.limit);
+    headers[names.remaining] = String(bucket.remaining);
     const resetMs = bucket.allowed ? bucket.resetMs : Math.max(bucket.resetMs, bucket.retryAfterMs);
-    headers[`x-ratelimit-reset-${kind}`] = formatResetDuration(resetMs);
+    headers[names.reset] = formatResetDuration(resetMs);
   }
   if (!admission.allowed)
     headers['retry-after'] = String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000)));

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
+import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
 import type { WireProtocol } from '../protocols/wire-protocol.ts';
@@ -9,6 +10,7 @@ import type { RelayRecord } from './relay-record.ts';
 import type { StreamHandlers } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 import { StreamGate } from './stream-gate.ts';
+import { writeWholeAnswer } from './write-whole-answer.ts';
 
 /** Data frames in relayed bytes (`[DONE]` and comments do not count). */
 function countFrames(bytes: Buffer): number {
@@ -28,6 +30,11 @@ function frameEnd(bytes: Buffer, from: number): number {
 
 /** Usage from a whole same-format response; a body we cannot read meters as nothing, not a failure. */
 export function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayRecord): void {
+  if (protocol.name === 'openai-chat') {
+    // The common case: usage found and parsed alone, the body never parsed whole.
+    record.usage = findOpenAiUsage(bytes);
+    if (record.usage) return;
+  }
   try {
     const json: unknown = JSON.parse(bytes.toString('utf8'));
     if (protocol.name === 'openai-chat') {
@@ -53,11 +60,8 @@ export function sendSameFormatWhole(
   bytes: Buffer,
 ): Buffer {
   const contentType = answer.call.headers['content-type'];
-  void reply
-    .code(answer.call.status)
-    .headers(headers)
-    .header('content-type', typeof contentType === 'string' ? contentType : 'application/json')
-    .send(bytes);
+  headers['content-type'] = typeof contentType === 'string' ? contentType : 'application/json';
+  writeWholeAnswer(reply, answer.call.status, headers, bytes);
   return bytes;
 }
 

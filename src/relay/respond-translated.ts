@@ -1,5 +1,6 @@
 import type { ChatResponse } from '../core/chat-response.ts';
 import type { FastifyReply } from 'fastify';
+import { writeWholeAnswer } from './write-whole-answer.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
 import { includeThoughts } from '../protocols/include-thoughts.ts';
@@ -50,7 +51,8 @@ export function sendTranslatedWhole(
   record: RelayRecord,
 ): string {
   const body = JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request)));
-  void reply.code(200).headers(headers).header('content-type', 'application/json').send(body);
+  headers['content-type'] = 'application/json';
+  writeWholeAnswer(reply, 200, headers, body);
   return body;
 }
 

@@ -4,6 +4,7 @@ import type { Usage } from '../core/usage.ts';
 import type { ClientLink } from './client-link.ts';
 import type { AttemptFailure, Taken } from './send-with-failover.ts';
 import { takeWhole } from './take-answer.ts';
+import { writeWholeAnswer } from './write-whole-answer.ts';
 import type { StreamOutcome } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 
@@ -64,14 +65,12 @@ export function sendWholeAnswer(
   answer: UpstreamAnswer,
 ): Promise<StreamOutcome> {
   if (value.kind === 'translated') {
-    void reply.code(200).headers(headers).header('content-type', 'application/json').send(value.body);
+    headers['content-type'] = 'application/json';
+    writeWholeAnswer(reply, 200, headers, value.body);
     return Promise.resolve({ status: 200, errorCode: null });
   }
   const contentType = answer.call.headers['content-type'];
-  void reply
-    .code(answer.call.status)
-    .headers(headers)
-    .header('content-type', typeof contentType === 'string' ? contentType : 'application/json')
-    .send(value.bytes);
+  headers['content-type'] = typeof contentType === 'string' ? contentType : 'application/json';
+  writeWholeAnswer(reply, answer.call.status, headers, value.bytes);
   return Promise.resolve({ status: answer.call.status, errorCode: null });
 }

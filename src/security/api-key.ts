@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { randomBase62 } from './random-token.ts';
 
 export const apiKeyPattern = /^sk-[0-9A-Za-z]{48}$/;
@@ -7,7 +7,7 @@ export const apiKeyPattern = /^sk-[0-9A-Za-z]{48}$/;
 export const generateApiKey = (): string => `sk-${randomBase62(48)}`;
 
 /** Keys and session tokens are stored only as SHA-256 hashes: a leaked table reveals no usable secret. */
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+export const hashSecret = (secret: string): string => hash('sha256', secret, 'hex');
 
 /** What a key looks like in listings after creation: `sk-abcd…wxyz`. */
 export const maskApiKey = (key: string): string => `${key.slice(0, 7)}…${key.slice(-4)}`;
