@@ -12,20 +12,22 @@ import type { UpstreamAnswer } from './send-with-failover.ts';
 import { StreamGate } from './stream-gate.ts';
 import { writeWholeAnswer } from './write-whole-answer.ts';
 
-/** Data frames in relayed bytes (`[DONE]` and comments do not count). */
-function countFrames(bytes: Buffer): number {
-  let frames = 0;
-  for (let at = bytes.indexOf('data: {'); at >= 0; at = bytes.indexOf('data: {', at + 7)) frames++;
-  return frames;
-}
+const DATA_PREFIX = Buffer.from('data: ');
 
-/** Index just past the SSE frame that starts at `from` (its blank line), or the end of `bytes`. */
-function frameEnd(bytes: Buffer, from: number): number {
-  const lf = bytes.indexOf('\n\n', from);
-  const end = lf < 0 ? bytes.length : lf + 2;
-  // A CRLF frame (`\r\n\r\n`) ends before the first `\n\n`, if at all: look only that far.
-  const crlf = bytes.subarray(from, end).indexOf('\n\r\n');
-  return crlf < 0 ? end : from + crlf + 3;
+/**
+ * The message of a complete SSE frame that is one `data: …` line (what OpenAI sends): read
+ * directly. Anything else (comments, `event:` lines, several data lines) goes through the reader.
+ */
+function simpleFrameData(frame: Buffer): string | undefined {
+  for (let index = 0; index < DATA_PREFIX.length; index++) {
+    if (frame[index] !== DATA_PREFIX[index]) return undefined;
+  }
+  const lineEnd = frame.indexOf(0x0a);
+  const blank = frame[lineEnd + 1] === 0x0a;
+  // `data: …\n\n`, the newline being the frame's first: nothing else is in it.
+  return blank && lineEnd + 2 === frame.length
+    ? frame.toString('utf8', DATA_PREFIX.length, lineEnd)
+    : undefined;
 }
 
 /** Usage from a whole same-format response; a body we cannot read meters as nothing, not a failure. */
@@ -84,37 +86,40 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
   const reader = new SseReader();
   const decoder = call.protocol.createStreamDecoder();
   if (call.protocol.name === 'openai-chat') {
-    const tap = new OpenAiStreamTap(!call.includeUsage);
     const see = (messages: ReturnType<SseReader['push']>) => {
       for (const message of messages) {
         for (const event of decoder.push(message)) gate.see(event);
       }
     };
-    // Decoding stops at the first content, fed a frame at a time so that a stream arriving in one
-    // read is not parsed whole: past the first content the fast path parses only usage frames.
-    const watch = (bytes: Buffer) => {
-      for (let from = 0; from < bytes.length && !gate.open && !gate.error;) {
-        const to = frameEnd(bytes, from);
-        see(reader.push(bytes.subarray(from, to)));
-        from = to;
-      }
+    // Decoding stops at the first content, fed a frame at a time by the tap so that a stream
+    // arriving in one read is not parsed whole: past the first content the fast path parses only
+    // usage frames.
+    const watch = (frame: Buffer): boolean => {
+      const data = simpleFrameData(frame);
+      if (data === undefined) see(reader.push(frame));
+      else for (const event of decoder.push({ data })) gate.see(event);
+      return !gate.open && !gate.error;
     };
+    const tap = new OpenAiStreamTap(!call.includeUsage, watch);
+    let framesCounted = 0;
     return {
       gate,
       chunk: (bytes) => {
-        if (!gate.open && !gate.error) watch(bytes);
         const out = tap.push(bytes);
         record.usage = tap.usage;
-        if (out && !record.usage) record.output.addFrames(countFrames(out));
+        // Until usage comes (it comes last), content frames are the estimate of what was generated.
+        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
+        framesCounted = tap.frames;
         return out;
       },
       end: () => {
+        const rest = tap.end();
         if (!gate.open && !gate.error) {
           see(reader.end());
           for (const event of decoder.end()) gate.see(event);
         }
-        const rest = tap.end();
         record.usage = tap.usage;
+        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
         return rest;
       },
       fail,

@@ -95,4 +95,28 @@ describe('OpenAiStreamTap on recorded provider streams', () => {
       ': keep-alive\r\n\r\ndata: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\ndata: [DONE]',
     );
   });
+
+  it.each(streamFixtures)('%s: counts the data frames it passes on, however the bytes are split', (name) => {
+    const sse = sseOf(join(fixtures, name));
+    const dataFrames = sse.split('\n\n').filter((frame) => frame.startsWith('data: {')).length;
+    for (const size of [1, 13, 100_000]) {
+      expect(run(sse, size, false).tap.frames).toBe(dataFrames);
+      const withheld = run(sse, size, true);
+      const passed = withheld.output.split('\n\n').filter((frame) => frame.startsWith('data: {')).length;
+      expect(withheld.tap.frames).toBe(passed);
+    }
+  });
+
+  it('shows the frames it releases, one by one, to a watcher until the watcher has seen enough', () => {
+    const sse = sseOf(join(fixtures, 'openai/openai-text.chunks.txt'));
+    const seen: string[] = [];
+    const tap = new OpenAiStreamTap(false, (frame) => {
+      seen.push(frame.toString('utf8'));
+      return seen.length < 3;
+    });
+    const bytes = Buffer.from(sse);
+    for (let at = 0; at < bytes.length; at += 40) tap.push(bytes.subarray(at, at + 40));
+    tap.end();
+    expect(seen).toEqual(sse.split(/(?<=\n\n)/).slice(0, 3));
+  });
 });
