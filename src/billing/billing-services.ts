@@ -24,7 +24,9 @@ export async function createBillingServices(
   logger: Logger,
   batch: { batchSize: number; flushIntervalMs: number },
 ): Promise<BillingServices> {
-  const ledger = new CreditLedger(store.db, store.dialect, store.sqlite, store.pgPool);
+  const sqlite =
+    store.sqlite && store.sqliteWriter ? { database: store.sqlite, writer: store.sqliteWriter } : undefined;
+  const ledger = new CreditLedger(store.db, store.dialect, sqlite, store.pgPool);
   const prices = new PriceBook({
     listPrices: () => store.modelPrices.list(),
     listGroups: () => store.groupsPlans.listGroups(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { InlineSqliteWriter } from '../store/sqlite-writer.ts';
 import { Store } from '../store/store.ts';
 import { CreditLedger } from './credit-ledger.ts';
 import {
@@ -9,19 +10,25 @@ import {
   storedBalance,
 } from './ledger-accounts.test-support.ts';
 
-// On SQLite the request path's writes use cached statements: both ways are held to the same rules.
+// On SQLite the request path's writes are reservations and batches committed by the SQLite writer
+// (its own thread for a file, the store's connection for a database in memory), or Kysely's path
+// like the other databases: every way is held to the same rules.
+type SqliteWrites = 'kysely' | 'writer thread' | 'inline writer';
 const variants = testBackends.flatMap((backend) =>
   backend.name === 'sqlite'
-    ? [
-        { backend, statements: false },
-        { backend, statements: true },
-      ]
-    : [{ backend, statements: false }],
+    ? (['kysely', 'writer thread', 'inline writer'] as const).map((writes) => ({ backend, writes }))
+    : [{ backend, writes: 'kysely' as SqliteWrites }],
 );
 
-for (const { backend, statements } of variants) {
+function sqliteWrites(store: Store, writes: SqliteWrites) {
+  if (writes === 'kysely' || !store.sqlite || !store.sqliteWriter) return undefined;
+  const writer = writes === 'inline writer' ? new InlineSqliteWriter(store.sqlite) : store.sqliteWriter;
+  return { database: store.sqlite, writer };
+}
+
+for (const { backend, writes } of variants) {
   announceSkipped(backend);
-  const name = `credit ledger on ${backend.name}${statements ? ' (cached statements)' : ''}`;
+  const name = `credit ledger on ${backend.name}${writes === 'kysely' ? '' : ` (${writes})`}`;
   describe.skipIf(!backend.create)(name, () => {
     let database: TestDatabase;
     let store: Store;
@@ -49,7 +56,7 @@ for (const { backend, statements } of variants) {
     beforeAll(async () => {
       database = await backend.create!();
       store = await Store.open(database.url);
-      ledger = new CreditLedger(store.db, store.dialect, statements ? store.sqlite : undefined);
+      ledger = new CreditLedger(store.db, store.dialect, sqliteWrites(store, writes));
     });
     afterAll(async () => {
       await store?.close();

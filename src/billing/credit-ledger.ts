@@ -8,6 +8,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
 import type { DialectName } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
+import type { SqliteWriter } from '../store/sqlite-writer.ts';
 
 /** A hold placed before calling upstream: the request's worst case. */
 export interface HoldInput {
@@ -73,12 +74,15 @@ export class CreditLedger {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-    /** On SQLite: holds and settlements go through cached statements (the request path's writes). */
-    sqlite?: BetterSqlite3.Database,
+    /**
+     * On SQLite: holds are reservations checked on this connection, settlements are committed by
+     * the writer (the request path's writes).
+     */
+    sqlite?: { database: BetterSqlite3.Database; writer: SqliteWriter },
     /** On PostgreSQL: the pool under `db`, so a single hold runs as a prepared statement. */
     pgPool?: pg.Pool,
   ) {
-    this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite) : undefined;
+    this.#sqlite = sqlite ? new SqliteCreditWrites(sqlite.database, sqlite.writer) : undefined;
     this.#holds = new BatchedHolds(db, dialect, pgPool ? { pgPool } : {});
   }
 

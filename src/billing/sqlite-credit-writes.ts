@@ -1,17 +1,35 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { LedgerKind } from '../store/credit-tables.ts';
-import { SqliteMultiRowInsert } from '../store/sqlite-multi-row-insert.ts';
+import {
+  SqliteWriteBatchBuilder,
+  type SqliteValue,
+  type SqliteWriteBatch,
+  type SqliteWriteResult,
+} from '../store/sqlite-write-batch.ts';
+import type { SqliteWriter } from '../store/sqlite-writer.ts';
 import type { HoldInput, HoldOutcome, Settlement } from './credit-ledger.ts';
 import { Reservations } from './reservations.ts';
+
+const LEDGER_COLUMNS = ['user_id', 'api_key_id', 'kind', 'amount', 'request_id', 'note', 'created_at'];
+const SQLITE_TAKE = 'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING id, balance';
+const SQLITE_COUNT = 'UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?';
+
+/** A settlement batch worked out on this thread, ready for the writer. */
+interface SettlementPlan {
+  batch: SqliteWriteBatch;
+  /** Taken beyond their holds (costs above the hold), reserved until the batch is written. */
+  extras: { userId: number; keyId: number; amount: number }[];
+  /** `forget` calls before the plan was made: later ones mean the written balances may be stale. */
+  forgets: number;
+}
 
 /**
  * The ledger's request-path writes on SQLite, where one gateway process is the database's only
  * writer. A hold is a reservation in this process's memory, checked against the balance read in the
  * same synchronous step: nothing can come between the read and the reservation, so the check is as
- * exact as a conditional UPDATE, and no request waits for a commit (SQLite commits on the event loop,
- * which every other request shares). A reservation stays until its settlement is written: then the
- * hold's ledger row, the charge and the settle row commit together in the settlement batch, and the
- * balance only ever falls by what requests really cost.
+ * exact as a conditional UPDATE, and no request waits for a commit. A reservation stays until its
+ * settlement is written: then the hold's ledger row, the charge and the settle row commit together
+ * in the settlement batch (on the SQLite writer's thread), and the balance only ever falls by what
+ * requests really cost.
  *
  * A process that dies with requests in flight has written nothing for them, so nothing was taken
  * for them either; credits reserved but not yet settled are simply not reserved any more.
@@ -23,35 +41,22 @@ export class SqliteCreditWrites {
    * which calls `forget`; a read costs a WAL lookup and its locks, about 25 µs, on every request.
    */
   readonly #balances = new Map<number, number>();
+  #forgets = 0;
   readonly #balance: BetterSqlite3.Statement<[number], { balance: number }>;
   readonly #keyCredit: BetterSqlite3.Statement<
     [number],
     { credit_used: number; credit_limit: number | null }
   >;
-  readonly #take: BetterSqlite3.Statement<[number, number], { balance: number }>;
-  readonly #count: BetterSqlite3.Statement<[number, number]>;
-  readonly #append: SqliteMultiRowInsert;
-  readonly #settle: (settlements: readonly Settlement[]) => Map<number, number>;
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    /** Commits settlement batches (on a thread of its own when the database is a file). */
+    private readonly writer: SqliteWriter,
+  ) {
     this.#balance = sqlite.prepare<[number], { balance: number }>('SELECT balance FROM users WHERE id = ?');
     this.#keyCredit = sqlite.prepare<[number], { credit_used: number; credit_limit: number | null }>(
       'SELECT credit_used, credit_limit FROM api_keys WHERE id = ?',
     );
-    this.#take = sqlite.prepare<[number, number], { balance: number }>(
-      'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING balance',
-    );
-    this.#count = sqlite.prepare('UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?');
-    this.#append = new SqliteMultiRowInsert(sqlite, 'credit_ledger', [
-      'user_id',
-      'api_key_id',
-      'kind',
-      'amount',
-      'request_id',
-      'note',
-      'created_at',
-    ]);
-    this.#settle = sqlite.transaction((settlements: readonly Settlement[]) => this.#write(settlements));
   }
 
   /** Reserves `amount` for the user and the key, or refuses; writes nothing. */
@@ -70,17 +75,35 @@ export class SqliteCreditWrites {
     return this.#reserved.ofUser(userId);
   }
 
-  settle(settlements: readonly Settlement[]): Promise<void> {
-    return this.#outsideOtherTransactions(() => {
-      const written = this.#settle(settlements);
-      for (const [userId, balance] of written) this.#balances.set(userId, balance);
-      // Only once written: a batch that failed keeps its credits reserved until it is retried.
-      for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
-    });
+  /**
+   * What each settlement takes is decided here, on this thread, where the reservations are; the
+   * writer then commits the rows and relative balance updates. Until it has, the batch's holds (and
+   * anything taken beyond them) stay reserved, so nothing can promise those credits twice meanwhile.
+   */
+  async settle(settlements: readonly Settlement[]): Promise<void> {
+    const plan = await this.#outsideOtherTransactions(() => this.#plan(settlements));
+    let written: SqliteWriteResult;
+    try {
+      written = await this.writer.write(plan.batch);
+    } finally {
+      for (const { userId, keyId, amount } of plan.extras) this.#reserved.release(userId, keyId, amount);
+    }
+    // Each user's balance as the batch left it, unless the ledger changed a balance meanwhile (the
+    // batch's figure could then predate that change): read afresh next time.
+    const current = plan.forgets === this.#forgets;
+    for (const rows of written) {
+      for (const row of rows as { id: number; balance: number }[]) {
+        if (current) this.#balances.set(Number(row.id), Number(row.balance));
+        else this.#balances.delete(Number(row.id));
+      }
+    }
+    // Only once written: a batch that failed keeps its credits reserved until it is retried.
+    for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
   }
 
   /** The user's balance was changed by another write: read it afresh next time. */
   forget(userId: number): void {
+    this.#forgets += 1;
     this.#balances.delete(userId);
   }
 
@@ -105,14 +128,16 @@ export class SqliteCreditWrites {
    * touching what other requests in flight have reserved. One balance update per user and one count
    * per key, whatever the batch's size.
    */
-  #write(settlements: readonly Settlement[]): Map<number, number> {
+  #plan(settlements: readonly Settlement[]): SettlementPlan {
     const now = Date.now();
     // Read afresh, not from the cache: what is taken is decided on the stored balance.
     const balances = new Map<number, number>();
     const takenByUser = new Map<number, number>();
     const keyCharges = new Map<number, number>();
     const stillReserved = new Map<number, number>();
-    const rows: [number, number, LedgerKind, number, string, string | null, number][] = [];
+    const extras: SettlementPlan['extras'] = [];
+    const batch = new SqliteWriteBatchBuilder();
+    const rows: SqliteValue[][] = [];
     // Costs above their hold come last, once the batch's other holds have given back what they did not use.
     const ordered = [
       ...settlements.filter((settlement) => settlement.charged <= settlement.held),
@@ -127,6 +152,7 @@ export class SqliteCreditWrites {
       balances.set(userId, balance - taken);
       takenByUser.set(userId, (takenByUser.get(userId) ?? 0) + taken);
       if (taken !== 0) keyCharges.set(keyId, (keyCharges.get(keyId) ?? 0) + taken);
+      if (taken > held) extras.push({ userId, keyId, amount: taken - held });
       if (held !== 0) rows.push([userId, keyId, 'hold', -held, requestId, null, heldAt ?? now]);
       const kind = charged === 0 ? 'refund' : 'settle';
       rows.push([
@@ -139,13 +165,11 @@ export class SqliteCreditWrites {
         now,
       ]);
     }
-    this.#append.run(rows);
-    const written = new Map<number, number>();
-    for (const [userId, taken] of takenByUser) {
-      written.set(userId, Number(this.#take.get(taken, userId)?.balance ?? 0));
-    }
-    for (const [keyId, charged] of keyCharges) this.#count.run(charged, keyId);
-    return written;
+    batch.addRows('credit_ledger', LEDGER_COLUMNS, rows);
+    for (const [userId, taken] of takenByUser) batch.add(SQLITE_TAKE, [taken, userId]);
+    for (const [keyId, charged] of keyCharges) batch.add(SQLITE_COUNT, [charged, keyId]);
+    for (const { userId, keyId, amount } of extras) this.#reserved.add(userId, keyId, amount);
+    return { batch: batch.build(), extras, forgets: this.#forgets };
   }
 
   #balanceOf(userId: number): number {
@@ -161,9 +185,8 @@ export class SqliteCreditWrites {
 
   /**
    * Kysely's transactions on this same connection span awaits: a read made while one is open would
-   * see its uncommitted writes, and a write would join it (as a savepoint) and vanish with its
-   * rollback. Runs `work` once none is open, checked in the same synchronous step as `work` runs,
-   * so no transaction can begin in between.
+   * see its uncommitted writes. Runs `work` once none is open, checked in the same synchronous step
+   * as `work` runs, so no transaction can begin in between.
    */
   async #outsideOtherTransactions<T>(work: () => T): Promise<T> {
     while (this.sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));

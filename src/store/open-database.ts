@@ -4,7 +4,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import { createPool as createMysqlPool } from 'mysql2';
 import pg from 'pg';
+import { configureSqliteConnection } from './configure-sqlite-connection.ts';
 import type { Database } from './schema.ts';
+import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
+import { ThreadedSqliteWriter } from './threaded-sqlite-writer.ts';
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -13,6 +16,8 @@ export interface OpenedDatabase {
   dialect: DialectName;
   /** The raw SQLite handle, for the few hot writes where a cached prepared statement beats Kysely. */
   sqlite?: BetterSqlite3.Database;
+  /** SQLite: where the request path's batched writes commit (a thread of its own for a file). */
+  sqliteWriter?: SqliteWriter;
   /** The PostgreSQL pool under `db`, for hot statements run as named prepared statements. */
   pgPool?: pg.Pool;
 }
@@ -40,13 +45,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       const path = sqlitePath(url);
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const database = new BetterSqlite3(path);
-      database.pragma('journal_mode = WAL');
-      database.pragma('synchronous = NORMAL');
-      database.pragma('busy_timeout = 5000');
-      database.pragma('foreign_keys = ON');
+      configureSqliteConnection(database);
       return {
         dialect,
         sqlite: database,
+        sqliteWriter: database.memory ? new InlineSqliteWriter(database) : new ThreadedSqliteWriter(path),
         db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
       };
     }

@@ -1,4 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { insertReturningId } from './insert-returning-id.ts';
 import type { DialectName } from './open-database.ts';
@@ -12,7 +11,8 @@ import type {
   RequestLogRow,
 } from './schema.ts';
 import { sqliteRollupUpsert, upsertRollups } from './upsert-rollups.ts';
-import { SqliteMultiRowInsert, type SqliteValue } from './sqlite-multi-row-insert.ts';
+import { SqliteWriteBatchBuilder, type SqliteValue, type SqliteWriteBatch } from './sqlite-write-batch.ts';
+import type { SqliteWriter } from './sqlite-writer.ts';
 
 export interface RequestLogQuery {
   /** Only this user's rows; undefined for all rows (admins). */
@@ -133,60 +133,61 @@ function rowValues(row: NewRequestLog): SqliteValue[] {
   ];
 }
 
+const SQLITE_INSERT_ROW = `INSERT INTO request_logs (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`;
+/** A row's bodies, under the id SQLite just gave the row (the step before in the same batch). */
+const SQLITE_INSERT_BODIES = `INSERT INTO request_log_bodies (${bodyColumns.join(', ')}) VALUES (last_insert_rowid(), ${bodyColumns
+  .slice(1)
+  .map(() => '?')
+  .join(', ')})`;
+const SQLITE_UPSERT_ROLLUP = sqliteRollupUpsert();
+const rollupColumns = [...rollupKeyColumns, ...rollupSumColumns];
+
+/** SQLite: the rows, their bodies and the rollup increments, as one batch for the writer. */
+function sqliteLogBatch(rows: readonly RequestLogEntry[]): SqliteWriteBatch {
+  const batch = new SqliteWriteBatchBuilder();
+  // Rows without bodies go many to a statement; a row with bodies alone, its bodies next under the
+  // id it was given.
+  let run: SqliteValue[][] = [];
+  for (const row of rows) {
+    if (!row.bodies) {
+      run.push(rowValues(row));
+      continue;
+    }
+    batch.addRows('request_logs', insertColumns, run);
+    run = [];
+    batch.add(SQLITE_INSERT_ROW, rowValues(row));
+    const body = bodyRow(0, row.bodies);
+    batch.add(
+      SQLITE_INSERT_BODIES,
+      bodyColumns.slice(1).map((column) => body[column]),
+    );
+  }
+  batch.addRows('request_logs', insertColumns, run);
+  for (const delta of rollupDeltas(rows)) {
+    batch.add(
+      SQLITE_UPSERT_ROLLUP,
+      rollupColumns.map((column) => delta[column]),
+    );
+  }
+  return batch.build();
+}
+
 /**
  * Request-log rows, their bodies, and the hourly rollups made from them. A batch is written in one
  * transaction — rows, bodies and rollup increments together — so a retried batch never counts twice.
  */
 export class RequestLogsRepository {
-  readonly #insertBatch: ((rows: readonly RequestLogEntry[]) => void) | undefined;
-  readonly #sqlite: BetterSqlite3.Database | undefined;
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
-    sqlite?: BetterSqlite3.Database,
-  ) {
-    this.#sqlite = sqlite;
-    if (sqlite) {
-      // SQLite writes block the event loop: one cached statement in one transaction costs a few
-      // microseconds a row, where a fresh multi-row INSERT is compiled and prepared every batch.
-      // Inside a Kysely transaction better-sqlite3 would nest this as a savepoint of it.
-      const insertRows = new SqliteMultiRowInsert(sqlite, 'request_logs', insertColumns);
-      const insert = sqlite.prepare(
-        `INSERT INTO request_logs (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
-      );
-      const insertBody = sqlite.prepare(
-        `INSERT INTO request_log_bodies (${bodyColumns.join(', ')}) VALUES (${bodyColumns.map(() => '?').join(', ')})`,
-      );
-      const upsert = sqlite.prepare(sqliteRollupUpsert());
-      const rollupColumns = [...rollupKeyColumns, ...rollupSumColumns];
-      this.#insertBatch = sqlite.transaction((rows: readonly RequestLogEntry[]) => {
-        // Rows without bodies go many to a statement; a row with bodies alone, to learn its id.
-        let run: SqliteValue[][] = [];
-        for (const row of rows) {
-          if (!row.bodies) {
-            run.push(rowValues(row));
-            continue;
-          }
-          insertRows.run(run);
-          run = [];
-          const result = insert.run(rowValues(row));
-          const body = bodyRow(Number(result.lastInsertRowid), row.bodies);
-          insertBody.run(bodyColumns.map((column) => body[column]));
-        }
-        insertRows.run(run);
-        for (const delta of rollupDeltas(rows)) upsert.run(rollupColumns.map((column) => delta[column]));
-      });
-    }
-  }
+    /** SQLite: batches go to the writer (its own thread when the database is a file). */
+    private readonly sqliteWriter?: SqliteWriter,
+  ) {}
 
   async insertMany(rows: readonly RequestLogEntry[]): Promise<void> {
     if (rows.length === 0) return;
-    if (this.#insertBatch) {
-      // Never inside another writer's open transaction (Kysely's, on the same connection): its
-      // rollback would take these rows with it.
-      while (this.#sqlite?.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-      this.#insertBatch(rows);
+    if (this.sqliteWriter) {
+      await this.sqliteWriter.write(sqliteLogBatch(rows));
       return;
     }
     await this.db.transaction().execute(async (transaction) => {

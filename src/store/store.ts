@@ -12,6 +12,7 @@ import { RedemptionCodesRepository } from './redemption-codes-repository.ts';
 import { RequestLogsRepository } from './request-logs-repository.ts';
 import { RequestRollupsRepository } from './request-rollups-repository.ts';
 import type { Database } from './schema.ts';
+import type { SqliteWriter } from './sqlite-writer.ts';
 import { SessionsRepository } from './sessions-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import { SystemLogsRepository } from './system-logs-repository.ts';
@@ -39,12 +40,14 @@ export class Store {
     readonly sqlite: BetterSqlite3.Database | undefined,
     /** The PostgreSQL pool under `db`, for named prepared statements on hot paths; undefined elsewhere. */
     readonly pgPool: pg.Pool | undefined,
+    /** SQLite: where the request path's batched writes (log rows, settlements) commit. */
+    readonly sqliteWriter: SqliteWriter | undefined,
   ) {
     this.users = new UsersRepository(db, dialect);
     this.sessions = new SessionsRepository(db);
     this.apiKeys = new ApiKeysRepository(db, dialect);
     this.channels = new ChannelsRepository(db, dialect);
-    this.requestLogs = new RequestLogsRepository(db, dialect, sqlite);
+    this.requestLogs = new RequestLogsRepository(db, dialect, sqliteWriter);
     this.requestRollups = new RequestRollupsRepository(db);
     this.settings = new SettingsRepository(db, dialect);
     this.systemLogs = new SystemLogsRepository(db);
@@ -56,17 +59,18 @@ export class Store {
 
   /** Opens the database at `url` and migrates it to the latest schema. */
   static async open(url: string): Promise<Store> {
-    const { db, dialect, sqlite, pgPool } = openDatabase(url);
+    const { db, dialect, sqlite, pgPool, sqliteWriter } = openDatabase(url);
     try {
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy();
       throw error;
     }
-    return new Store(db, dialect, sqlite, pgPool);
+    return new Store(db, dialect, sqlite, pgPool, sqliteWriter);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.sqliteWriter?.close();
+    await this.db.destroy();
   }
 }
