@@ -66,7 +66,15 @@ function relayScope(
 ): (scope: FastifyInstance) => Promise<void> {
   return async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const raw = (
+      _request: unknown,
+      body: Buffer | string,
+      done: (error: null, body: Buffer | string) => void,
+    ) => done(null, body);
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, raw);
+    // The same, named: Fastify caches the parser of a named type by the header's value, while the
+    // catch-all alone made it parse every request's Content-Type afresh.
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, raw);
     scope.setErrorHandler(errorHandlerFor(surface, logger));
     scope.setNotFoundHandler(notFoundFor(surface));
     register(scope);

@@ -106,6 +106,22 @@ function settle(record: RelayRecord): { usage: Usage | undefined; estimated: boo
   };
 }
 
+/** The common case, one channel answering first time, as text made once per channel. */
+const answeredFirstTime = new Map<number, string>();
+
+/** The attempts as the log's JSON column (null when no channel was tried). */
+function attemptsJson(attempts: readonly ChannelAttempt[]): string | null {
+  if (attempts.length === 0) return null;
+  const only = attempts[0]!;
+  if (attempts.length > 1 || only.outcome !== 'ok') return JSON.stringify(attempts);
+  let text = answeredFirstTime.get(only.channel);
+  if (text === undefined) {
+    text = JSON.stringify(attempts);
+    if (answeredFirstTime.size < 10_000) answeredFirstTime.set(only.channel, text);
+  }
+  return text;
+}
+
 export function toLogRow(record: RelayRecord, status: number, errorCode: string | null): RequestLogEntry {
   const now = Date.now();
   const { usage, estimated } = settledUsage(record);
@@ -129,7 +145,7 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     error_code: errorCode,
     user_metadata: record.userMetadata,
     warnings: record.warnings.length > 0 ? JSON.stringify(record.warnings) : null,
-    attempts: record.attempts.length > 0 ? JSON.stringify(record.attempts) : null,
+    attempts: attemptsJson(record.attempts),
   };
   if (record.bodies) row.bodies = record.bodies.bodies();
   return row;

@@ -19,13 +19,24 @@ export type AnswerPlan =
 /** An answer accepted before anything was sent: a stream up to its first content, or a whole body. */
 export type TakenAnswer = { kind: 'stream'; stream: PrimedStream } | { kind: 'whole'; bytes: Buffer };
 
+// Searched for without its opening quote: a needle that starts with `"` is slow to find in JSON.
+const ERROR_TAIL = Buffer.from('error"');
+
+/** Whether the bytes hold `"error"` (a key or a value). */
+function mentionsError(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(ERROR_TAIL); at >= 0; at = bytes.indexOf(ERROR_TAIL, at + 1)) {
+    if (bytes[at - 1] === 0x22) return true;
+  }
+  return false;
+}
+
 /**
  * The upstream's message when a 2xx body is an error envelope (OpenAI/Gemini `{"error":…}`,
  * Anthropic `{"type":"error",…}`): some upstreams answer failures with a 200. Bodies that do not
  * mention `"error"` are not parsed.
  */
 function errorInBody(bytes: Buffer): string | undefined {
-  if (bytes.indexOf('"error"') < 0) return undefined;
+  if (!mentionsError(bytes)) return undefined;
   const text = bytes.toString('utf8');
   try {
     const json = JSON.parse(text) as Record<string, unknown> | null;
