@@ -64,11 +64,13 @@ export class LogBodyCapture {
   }
 
   /** Starts a streamed response afresh (a new attempt's) and returns what appends to it. */
-  streamResponse(): (out: Buffer | string | undefined) => void {
+  streamResponse(): (out: Buffer | string | readonly Buffer[] | undefined) => void {
     const response = new BoundedBytes(this.maxBytes);
     this.#response = response;
     return (out) => {
-      if (out !== undefined) response.add(out);
+      if (out === undefined) return;
+      if (typeof out === 'string' || Buffer.isBuffer(out)) response.add(out);
+      else for (const piece of out) response.add(piece);
     };
   }
 

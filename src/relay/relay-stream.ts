@@ -7,11 +7,14 @@ import type { StreamGate } from './stream-gate.ts';
 import type { BodySink } from './upstream-call.ts';
 import { classifyUpstreamError } from './upstream-failure.ts';
 
+/** What to send the client: bytes, text, or bytes in pieces (sent as they are, without a copy). */
+export type StreamOutput = Buffer | string | readonly Buffer[] | undefined;
+
 export interface StreamHandlers {
   /** Upstream bytes → what to send the client now (nothing yet: undefined). */
-  chunk(bytes: Buffer): Buffer | string | undefined;
+  chunk(bytes: Buffer): StreamOutput;
   /** The upstream ended: what closes the client's stream. */
-  end(): Buffer | string | undefined;
+  end(): StreamOutput;
   /**
    * A failure after the first byte: the client's error event. Undefined for a body that has no place
    * for one (audio): the connection is then dropped, so the client sees the answer is incomplete.
@@ -172,8 +175,13 @@ class StreamPump implements BodySink, PrimedStream {
 
   readonly #resume = () => this.answer.call.resume();
 
-  #hold(out: Buffer | string | undefined): void {
-    if (out === undefined || out.length === 0) return;
+  #hold(out: StreamOutput): void {
+    if (out === undefined) return;
+    if (typeof out !== 'string' && !Buffer.isBuffer(out)) {
+      for (const piece of out) this.#hold(piece);
+      return;
+    }
+    if (out.length === 0) return;
     this.#held.push(out);
     this.#heldBytes += out.length;
   }
@@ -190,21 +198,30 @@ class StreamPump implements BodySink, PrimedStream {
     this.#resolvePrimed({ ok: false, failure });
   }
 
-  #write(out: Buffer | string | undefined): boolean {
+  #write(out: StreamOutput): boolean {
     const response = this.#response!;
     if (out === undefined || out.length === 0) return true;
     if (!response.writableCorked) {
       response.cork();
       process.nextTick(uncork, response);
     }
-    if (response.write(out)) return true;
+    let flowing = true;
+    if (typeof out === 'string' || Buffer.isBuffer(out)) flowing = response.write(out);
+    else for (const piece of out) flowing = response.write(piece) && flowing;
+    if (flowing) return true;
     response.once('drain', this.#resume);
     return false;
   }
 
-  #finish(rest: Buffer | string | undefined): void {
+  #finish(rest: StreamOutput): void {
     this.#phase = 'over';
-    this.#response!.end(rest === undefined || rest.length === 0 ? undefined : rest);
+    const response = this.#response!;
+    if (rest !== undefined && typeof rest !== 'string' && !Buffer.isBuffer(rest)) {
+      for (const piece of rest) response.write(piece);
+      response.end();
+    } else {
+      response.end(rest === undefined || rest.length === 0 ? undefined : rest);
+    }
     this.#resolveOutcome?.({ status: 200, errorCode: null });
   }
 

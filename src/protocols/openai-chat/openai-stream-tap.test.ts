@@ -22,7 +22,8 @@ function run(sse: string, size: number, withhold: boolean) {
   const out: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) {
     const forwarded = tap.push(bytes.subarray(i, i + size));
-    if (forwarded) out.push(forwarded);
+    if (Array.isArray(forwarded)) out.push(...forwarded);
+    else if (forwarded) out.push(forwarded);
   }
   const rest = tap.end();
   if (rest) out.push(rest);

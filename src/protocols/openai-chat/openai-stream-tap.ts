@@ -1,4 +1,5 @@
 import type { Usage } from '../../core/usage.ts';
+import { findOpenAiUsage } from './find-openai-usage.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
 
 const LF = 0x0a;
@@ -31,6 +32,26 @@ function hasAt(buffer: Buffer, pattern: Buffer, at: number): boolean {
     if (buffer[at + index] !== pattern[index]) return false;
   }
   return true;
+}
+
+const CHOICES_TAIL = Buffer.from('choices"');
+
+/** Whether a chunk's bytes say `"choices": []` (the usage-only chunk). */
+function hasEmptyChoices(frame: Buffer): boolean {
+  for (let at = frame.indexOf(CHOICES_TAIL); at >= 0; at = frame.indexOf(CHOICES_TAIL, at + 1)) {
+    if (frame[at - 1] !== 0x22) continue;
+    let next = at + CHOICES_TAIL.length;
+    const skipSpaces = () => {
+      while (frame[next] === 0x20) next++;
+    };
+    skipSpaces();
+    if (frame[next++] !== 0x3a) continue;
+    skipSpaces();
+    if (frame[next++] !== 0x5b) continue;
+    skipSpaces();
+    return frame[next] === 0x5d;
+  }
+  return false;
 }
 
 /** The JSON payload of an SSE frame: its `data:` lines joined by newlines. */
@@ -79,8 +100,11 @@ export class OpenAiStreamTap {
     this.#watcher = watcher;
   }
 
-  /** Feeds upstream bytes; returns the bytes to send to the client now (complete frames only). */
-  push(chunk: Buffer): Buffer | undefined {
+  /**
+   * Feeds upstream bytes; returns the bytes to send to the client now (complete frames only), in
+   * pieces around a withheld frame rather than copied together.
+   */
+  push(chunk: Buffer): Buffer | Buffer[] | undefined {
     const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
     this.#usageAt = usagePatterns.map(() => NOT_SEARCHED);
     let out: Buffer[] | undefined;
@@ -97,7 +121,7 @@ export class OpenAiStreamTap {
     if (start === 0) return undefined;
     if (out === undefined) return start === buffer.length ? buffer : buffer.subarray(0, start);
     out.push(buffer.subarray(copiedUpTo, start));
-    return Buffer.concat(out);
+    return out.filter((piece) => piece.length > 0);
   }
 
   /** The upstream ended: whatever is left (a final frame without its blank line). */
@@ -114,7 +138,7 @@ export class OpenAiStreamTap {
     if (this.#watcher && !this.#watcher(buffer.subarray(start, end))) this.#watcher = undefined;
     let withheld = false;
     if (this.#mayHoldUsage(buffer, start, end)) {
-      withheld = this.#readFrame(buffer.toString('utf8', start, end)) && this.withholdUsageChunk;
+      withheld = this.#readFrame(buffer, start, end) && this.withholdUsageChunk;
     }
     if (!withheld && hasAt(buffer, dataObject, start)) this.frames += 1;
     return withheld;
@@ -139,9 +163,16 @@ export class OpenAiStreamTap {
   }
 
   /** Reads a frame's usage; true when the frame is the usage-only chunk. */
-  #readFrame(frame: string): boolean {
+  #readFrame(buffer: Buffer, start: number, end: number): boolean {
+    // The usage object alone, found by its bytes (see findOpenAiUsage), or else the whole chunk.
+    const frame = buffer.subarray(start, end);
+    const usage = findOpenAiUsage(frame);
+    if (usage !== undefined) {
+      this.usage = usage;
+      return hasEmptyChoices(frame);
+    }
     try {
-      const chunk = JSON.parse(frameData(frame)) as { usage?: unknown; choices?: unknown };
+      const chunk = JSON.parse(frameData(frame.toString('utf8'))) as { usage?: unknown; choices?: unknown };
       this.usage = readOpenAiUsage(chunk.usage) ?? this.usage;
       return Array.isArray(chunk.choices) && chunk.choices.length === 0;
     } catch {
