@@ -116,6 +116,8 @@ const configSchema = z.object({
   RATE_LIMIT_IP_RPM: nonNegativeInt(600),
   /** When Redis fails, let requests through unlimited (true) or refuse them (false). */
   RATE_LIMIT_FAIL_OPEN: flag(true),
+  /** PostgreSQL/MySQL: hold requests in memory under per-node leases while a balance is far above them. */
+  CREDIT_LEASES: flag(true),
 });
 
 export type Config = z.infer<typeof configSchema> & { DATABASE_URL: string };

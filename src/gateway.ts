@@ -94,11 +94,16 @@ export async function createGateway(
   });
   const metrics = new GatewayMetrics();
   const backends = createLimitBackends(config, logger);
-  const billing = await createBillingServices(store, logger, {
-    batchSize: config.LOG_BATCH_SIZE,
-    // Held credits come back this soon after a request ends.
-    flushIntervalMs: Math.min(config.LOG_FLUSH_INTERVAL_MS, 200),
-  });
+  const billing = await createBillingServices(
+    store,
+    logger,
+    {
+      batchSize: config.LOG_BATCH_SIZE,
+      // Held credits come back this soon after a request ends.
+      flushIntervalMs: Math.min(config.LOG_FLUSH_INTERVAL_MS, 200),
+    },
+    { creditLeases: config.CREDIT_LEASES },
+  );
   const caches = new ClusterCaches(
     backends.bus,
     {
@@ -199,6 +204,8 @@ export async function createGateway(
         await routing.disabler.drain();
         await upstream.close();
         await logWriter.close();
+        // Requests are over: every lease is given back, and settled with the rest.
+        billing.leases?.closeAll();
         await billing.settlements.close();
         caches.stop();
         await backends.close();

@@ -3,6 +3,7 @@ import { readOperatorSettings } from '../admin/operator-settings.ts';
 import { BatchWriter } from '../observability/batch-writer.ts';
 import type { Store } from '../store/store.ts';
 import { Billing } from './billing.ts';
+import { CreditLeases } from './credit-leases.ts';
 import { CreditLedger, type Settlement } from './credit-ledger.ts';
 import { PlanBook } from './plan-book.ts';
 import { PriceBook } from './price-book.ts';
@@ -14,6 +15,8 @@ export interface BillingServices {
   billing: Billing;
   /** Settlements queued off the request path; `close()` writes them all. */
   settlements: BatchWriter<Settlement>;
+  /** PostgreSQL/MySQL with leases on: give them all back (`closeAll`) before the settlements close. */
+  leases: CreditLeases | undefined;
   /** Re-reads prices, group multipliers, plans and the default plan. */
   reload(): Promise<void>;
 }
@@ -23,6 +26,7 @@ export async function createBillingServices(
   store: Store,
   logger: Logger,
   batch: { batchSize: number; flushIntervalMs: number },
+  options: { creditLeases: boolean } = { creditLeases: true },
 ): Promise<BillingServices> {
   const sqlite =
     store.sqlite && store.sqliteWriter ? { database: store.sqlite, writer: store.sqliteWriter } : undefined;
@@ -36,11 +40,19 @@ export async function createBillingServices(
     ...batch,
     label: 'credit settlement',
   });
-  const billing = new Billing(ledger, prices, settlements);
+  // SQLite holds are in memory already; elsewhere each would be a committed write.
+  const leases =
+    store.dialect !== 'sqlite' && options.creditLeases
+      ? new CreditLeases(
+          (input) => ledger.hold(input),
+          (settlement) => settlements.enqueue(settlement),
+        )
+      : undefined;
+  const billing = new Billing(ledger, prices, settlements, leases);
   const reload = async () => {
     const { default_plan: defaultPlan } = await readOperatorSettings(store.settings);
     await Promise.all([prices.reload(), plans.reload(defaultPlan)]);
   };
   await reload();
-  return { ledger, prices, plans, billing, settlements, reload };
+  return { ledger, prices, plans, billing, settlements, leases, reload };
 }

@@ -2,6 +2,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import type { BatchWriter } from '../observability/batch-writer.ts';
 import type { KeyContext } from '../relay/key-context.ts';
 import { computeCharge, type ChargeTokens } from './compute-charge.ts';
+import type { CreditLease, CreditLeases } from './credit-leases.ts';
 import type { CreditLedger, Settlement } from './credit-ledger.ts';
 import { formatCredits } from './format-credits.ts';
 import { isFree, type ModelPrice } from './model-price.ts';
@@ -22,6 +23,8 @@ export interface CreditHold {
   multiplierPpm: number;
   /** Set once the hold is settled or released: a second close changes nothing. */
   closed: boolean;
+  /** PostgreSQL/MySQL: the lease the hold was placed under, in memory (see CreditLeases). */
+  lease?: CreditLease;
 }
 
 /** How long a free request's `X-Credits-Remaining` may show a balance read earlier. */
@@ -42,6 +45,8 @@ export class Billing {
     private readonly ledger: CreditLedger,
     private readonly prices: PriceBook,
     private readonly settlements: BatchWriter<Settlement>,
+    /** PostgreSQL/MySQL: requests' holds under per-node leases when the balance is far above them. */
+    private readonly leases?: CreditLeases,
   ) {}
 
   /** Holds the worst case of a request for `model`, or refuses with 402 in the client's format. */
@@ -62,13 +67,10 @@ export class Billing {
       closed: false,
     });
     if (amount === 0) return made(0, await this.#cachedBalance(key.userId));
-    const outcome = await this.ledger.hold({
-      userId: key.userId,
-      keyId: key.keyId,
-      amount,
-      keyLimit: key.creditLimit,
-      requestId,
-    });
+    const input = { userId: key.userId, keyId: key.keyId, amount, keyLimit: key.creditLimit, requestId };
+    const { outcome, lease } = this.leases
+      ? await this.leases.hold(input)
+      : { outcome: await this.ledger.hold(input), lease: undefined };
     this.#balances.set(key.userId, { balance: outcome.balance, at: heldAt });
     if (!outcome.ok) {
       const message =
@@ -79,7 +81,9 @@ export class Billing {
         headers: { 'x-credits-consumed': '0', 'x-credits-remaining': String(outcome.balance) },
       });
     }
-    return made(amount, outcome.balance);
+    const hold = made(amount, outcome.balance);
+    if (lease) hold.lease = lease;
+    return hold;
   }
 
   /** What `tokens` cost at the hold's price. */
@@ -92,6 +96,10 @@ export class Billing {
     if (hold.closed) return;
     hold.closed = true;
     if (hold.held === 0 && charged === 0) return;
+    if (hold.lease) {
+      this.leases?.release(hold.lease, hold.held, charged);
+      return;
+    }
     this.settlements.enqueue({
       userId: hold.userId,
       keyId: hold.keyId,
