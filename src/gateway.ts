@@ -205,7 +205,7 @@ export async function createGateway(
         await upstream.close();
         await logWriter.close();
         // Requests are over: every lease is given back, and settled with the rest.
-        billing.leases?.closeAll();
+        await billing.leases?.closeAll();
         await billing.settlements.close();
         caches.stop();
         await backends.close();

@@ -97,7 +97,7 @@ export class Billing {
     hold.closed = true;
     if (hold.held === 0 && charged === 0) return;
     if (hold.lease) {
-      this.leases?.release(hold.lease, hold.held, charged);
+      this.leases?.release(hold.lease, hold, charged);
       return;
     }
     this.settlements.enqueue({

@@ -43,7 +43,7 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       );
       /** Gives back every lease and writes every settlement, as the gateway does when it stops. */
       const stop = async () => {
-        leases.closeAll();
+        await leases.closeAll();
         await settlements.close();
       };
       return { leases, settlements, stop };
@@ -58,7 +58,8 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       userId: number,
       keyId: number,
     ) {
-      if (held.lease) n.leases.release(held.lease, input.amount, charged);
+      if (held.lease)
+        n.leases.release(held.lease, { requestId: input.requestId, held: input.amount, heldAt: 0 }, charged);
       else n.settlements.enqueue({ userId, keyId, held: input.amount, charged, requestId: input.requestId });
     }
 
@@ -110,6 +111,10 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       const { userId, keyIds } = await createPayer(store, ledger, 50 * 1_000);
       const keyId = keyIds[0]!;
       const n = node();
+      // The node learns the balance first (from a hold it gives back whole), as it would in service.
+      const warm = { userId, keyId, amount: 1_000, keyLimit: null, requestId: 'warm' };
+      finish(n, await n.leases.hold(warm), warm, 0, userId, keyId);
+      await n.settlements.flush();
       const outcomes = await Promise.all(
         Array.from({ length: 200 }, (_, index) =>
           n.leases.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: `s-${index}` }),

@@ -37,9 +37,10 @@ export class BatchWriter<T> {
 
   enqueue(row: T): void {
     this.#queue.push(row);
-    if (this.#queue.length >= this.options.batchSize) {
+    // Closed, a row that comes late (a request that outlived the shutdown's wait) is written at once.
+    if (this.#queue.length >= this.options.batchSize || this.#closed) {
       void this.#pass();
-    } else if (!this.#closed) {
+    } else {
       this.#schedule(this.options.flushIntervalMs);
     }
     if (this.#queue.length === (this.options.warnQueueLength ?? 100_000)) {
