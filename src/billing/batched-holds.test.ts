@@ -1,26 +1,24 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { describe, expect, it } from 'vitest';
+import { announceSkipped, testBackends } from '../../test/support/test-databases.ts';
 import { Store } from '../store/store.ts';
 import { BatchedHolds } from './batched-holds.ts';
 import { isLockWaitTimeout } from './bounded-lock-wait.ts';
 import { CreditLedger, type HoldInput, type HoldOutcome } from './credit-ledger.ts';
-import { createPayer, keyUsed as usedByKey } from './ledger-accounts.test-support.ts';
+import { createPayer, keyUsed as usedByKey, useLedgerDatabase } from './ledger-accounts.test-support.ts';
 
 // SQLite runs here through Kysely (no cached statements): the same batches, without row locks.
 for (const backend of testBackends) {
   announceSkipped(backend);
   describe.skipIf(!backend.create)(`batched holds on ${backend.name}`, () => {
-    let database: TestDatabase;
-    let store: Store;
-    let ledger: CreditLedger;
+    const db = useLedgerDatabase(backend);
 
     /** A fresh user with `balance` credited through the ledger, and keys with these credit limits. */
     const account = (balance: number, ...creditLimits: (number | null)[]) =>
-      createPayer(store, ledger, balance, creditLimits);
+      createPayer(db.store, db.ledger, balance, creditLimits);
 
     const ledgerRows = (userId: number) =>
-      store.db
+      db.store.db
         .selectFrom('credit_ledger')
         .select(['kind', 'amount', 'request_id', 'api_key_id', 'note', 'created_by'])
         .where('user_id', '=', userId)
@@ -35,7 +33,7 @@ for (const backend of testBackends) {
         );
     const ledgerSum = async (userId: number) =>
       (await ledgerRows(userId)).reduce((sum, row) => sum + row.amount, 0);
-    const keyUsed = (keyId: number) => usedByKey(store, keyId);
+    const keyUsed = (keyId: number) => usedByKey(db.store, keyId);
     const hold = (
       onLedger: CreditLedger,
       userId: number,
@@ -64,21 +62,11 @@ for (const backend of testBackends) {
       return outcomes;
     }
 
-    beforeAll(async () => {
-      database = await backend.create!();
-      store = await Store.open(database.url);
-      ledger = new CreditLedger(store.db, store.dialect);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
-
     it('lets exactly as many of 200 concurrent holds through as the balance covers', async () => {
       const { userId, keyIds } = await account(50 * 1_000);
       const keyId = keyIds[0]!;
       const outcomes = await Promise.all(
-        Array.from({ length: 200 }, (_, index) => hold(ledger, userId, keyId, 1_000, null, `c${index}`)),
+        Array.from({ length: 200 }, (_, index) => hold(db.ledger, userId, keyId, 1_000, null, `c${index}`)),
       );
       const placed = outcomes.filter((outcome) => outcome.ok);
       expect(placed).toHaveLength(50);
@@ -87,7 +75,7 @@ for (const backend of testBackends) {
         Array.from({ length: 50 }, (_, index) => index * 1_000),
       );
       expect(outcomes.every((outcome) => outcome.ok || outcome.reason === 'balance')).toBe(true);
-      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await db.ledger.balanceOf(userId)).toBe(0);
       expect(await ledgerSum(userId)).toBe(0);
       expect(await keyUsed(keyId)).toBe(50_000);
       const rows = await ledgerRows(userId);
@@ -99,13 +87,13 @@ for (const backend of testBackends) {
       const [free, capped] = [keyIds[0]!, keyIds[1]!];
       const outcomes = await fromCallers(32, 600, (index) =>
         index % 2 === 0
-          ? hold(ledger, userId, free, 7, null, `f${index}`)
-          : hold(ledger, userId, capped, 7, 150 * 7, `f${index}`),
+          ? hold(db.ledger, userId, free, 7, null, `f${index}`)
+          : hold(db.ledger, userId, capped, 7, 150 * 7, `f${index}`),
       );
       expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(300);
       expect(await keyUsed(capped)).toBeLessThanOrEqual(150 * 7);
       expect((await keyUsed(free)) + (await keyUsed(capped))).toBe(300 * 7);
-      expect(await ledger.balanceOf(userId)).toBe(0);
+      expect(await db.ledger.balanceOf(userId)).toBe(0);
       expect(await ledgerSum(userId)).toBe(0);
     });
 
@@ -115,15 +103,15 @@ for (const backend of testBackends) {
       const [firstFree, firstCapped] = [first.keyIds[0]!, first.keyIds[1]!];
       const secondKey = second.keyIds[0]!;
       const outcomes = await Promise.all([
-        hold(ledger, first.userId, firstCapped, 2_000, 3_000, 'm1'),
-        hold(ledger, second.userId, secondKey, 5_000, null, 'm2'),
-        hold(ledger, first.userId, firstCapped, 2_000, 3_000, 'm3'),
-        hold(ledger, second.userId, secondKey, 600, null, 'm4'),
-        hold(ledger, first.userId, firstCapped, 1_000, 3_000, 'm5'),
-        hold(ledger, first.userId, firstFree, 7_500, null, 'm6'),
-        hold(ledger, first.userId, firstFree, 6_000, null, 'm7'),
-        hold(ledger, second.userId, secondKey, 400, null, 'm8'),
-        hold(ledger, first.userId, firstCapped, 1, 3_000, 'm9'),
+        hold(db.ledger, first.userId, firstCapped, 2_000, 3_000, 'm1'),
+        hold(db.ledger, second.userId, secondKey, 5_000, null, 'm2'),
+        hold(db.ledger, first.userId, firstCapped, 2_000, 3_000, 'm3'),
+        hold(db.ledger, second.userId, secondKey, 600, null, 'm4'),
+        hold(db.ledger, first.userId, firstCapped, 1_000, 3_000, 'm5'),
+        hold(db.ledger, first.userId, firstFree, 7_500, null, 'm6'),
+        hold(db.ledger, first.userId, firstFree, 6_000, null, 'm7'),
+        hold(db.ledger, second.userId, secondKey, 400, null, 'm8'),
+        hold(db.ledger, first.userId, firstCapped, 1, 3_000, 'm9'),
       ]);
       expect(outcomes).toEqual([
         { ok: true, balance: 8_000 },
@@ -136,8 +124,8 @@ for (const backend of testBackends) {
         { ok: true, balance: 0 },
         { ok: false, reason: 'key_limit', balance: 1_000 },
       ]);
-      expect(await ledger.balanceOf(first.userId)).toBe(1_000);
-      expect(await ledger.balanceOf(second.userId)).toBe(0);
+      expect(await db.ledger.balanceOf(first.userId)).toBe(1_000);
+      expect(await db.ledger.balanceOf(second.userId)).toBe(0);
       expect(await keyUsed(firstCapped)).toBe(3_000);
       expect(await keyUsed(firstFree)).toBe(6_000);
       expect(await keyUsed(secondKey)).toBe(1_000);
@@ -170,15 +158,15 @@ for (const backend of testBackends) {
       const [c1, c2] = [capped.keyIds[0]!, capped.keyIds[1]!];
       // Asked for in one tick: one batch.
       const outcomes = await Promise.all([
-        hold(ledger, covered.userId, a1, 1_000, null, 'w1'),
-        hold(ledger, short.userId, b1, 3_000, null, 'w2'),
-        hold(ledger, capped.userId, c2, 1_000, null, 'w3'),
-        hold(ledger, covered.userId, a2, 2_000, null, 'w4'),
-        hold(ledger, short.userId, b1, 4_000, null, 'w5'),
-        hold(ledger, capped.userId, c1, 1_000, 1_500, 'w6'),
-        hold(ledger, covered.userId, a1, 3_000, null, 'w7'),
-        hold(ledger, short.userId, b1, 2_000, null, 'w8'),
-        hold(ledger, capped.userId, c1, 1_000, 1_500, 'w9'),
+        hold(db.ledger, covered.userId, a1, 1_000, null, 'w1'),
+        hold(db.ledger, short.userId, b1, 3_000, null, 'w2'),
+        hold(db.ledger, capped.userId, c2, 1_000, null, 'w3'),
+        hold(db.ledger, covered.userId, a2, 2_000, null, 'w4'),
+        hold(db.ledger, short.userId, b1, 4_000, null, 'w5'),
+        hold(db.ledger, capped.userId, c1, 1_000, 1_500, 'w6'),
+        hold(db.ledger, covered.userId, a1, 3_000, null, 'w7'),
+        hold(db.ledger, short.userId, b1, 2_000, null, 'w8'),
+        hold(db.ledger, capped.userId, c1, 1_000, 1_500, 'w9'),
       ]);
       expect(outcomes).toEqual([
         { ok: true, balance: 9_000 },
@@ -216,7 +204,7 @@ for (const backend of testBackends) {
         await keyUsed(c2),
       ]).toEqual([4_000, 2_000, 5_000, 1_000, 1_000]);
       for (const { userId } of [covered, short, capped]) {
-        expect(await ledgerSum(userId)).toBe(await ledger.balanceOf(userId));
+        expect(await ledgerSum(userId)).toBe(await db.ledger.balanceOf(userId));
       }
     });
 
@@ -243,13 +231,13 @@ for (const backend of testBackends) {
           return { userId, keyId: keyIds[key]!, amount, keyLimit, requestId };
         });
       const oneByOne: HoldOutcome[] = [];
-      for (const input of inputs(sets[0]!)) oneByOne.push(await ledger.hold(input));
-      const together = await Promise.all(inputs(sets[1]!).map((input) => ledger.hold(input)));
+      for (const input of inputs(sets[0]!)) oneByOne.push(await db.ledger.hold(input));
+      const together = await Promise.all(inputs(sets[1]!).map((input) => db.ledger.hold(input)));
       expect(together).toEqual(oneByOne);
       expect(oneByOne.some((outcome) => !outcome.ok && outcome.reason === 'key_limit')).toBe(true);
       for (const [index, alone] of sets[0]!.entries()) {
         const batched = sets[1]![index]!;
-        expect(await ledger.balanceOf(batched.userId)).toBe(await ledger.balanceOf(alone.userId));
+        expect(await db.ledger.balanceOf(batched.userId)).toBe(await db.ledger.balanceOf(alone.userId));
         const rows = async (accounts: typeof alone) =>
           (await ledgerRows(accounts.userId)).map((row) => ({
             ...row,
@@ -263,20 +251,20 @@ for (const backend of testBackends) {
     });
 
     it('places the holds of a batch that fails one by one, so only the failing hold fails', async () => {
-      await createPoisonTrigger(store);
+      await createPoisonTrigger(db.store);
       const first = await account(10_000);
       const second = await account(10_000);
       const [firstKey, secondKey] = [first.keyIds[0]!, second.keyIds[0]!];
       const failed = Promise.allSettled([
-        hold(ledger, first.userId, firstKey, 1_000, null, 'p1'),
-        hold(ledger, second.userId, secondKey, 2_000, null, 'poison'),
-        hold(ledger, first.userId, firstKey, 3_000, null, 'p3'),
+        hold(db.ledger, first.userId, firstKey, 1_000, null, 'p1'),
+        hold(db.ledger, second.userId, secondKey, 2_000, null, 'poison'),
+        hold(db.ledger, first.userId, firstKey, 3_000, null, 'p3'),
       ]);
       // The batch above has left; these wait for the next.
       await Promise.resolve();
       const next = [
-        hold(ledger, first.userId, firstKey, 500, null, 'n1'),
-        hold(ledger, second.userId, secondKey, 700, null, 'n2'),
+        hold(db.ledger, first.userId, firstKey, 500, null, 'n1'),
+        hold(db.ledger, second.userId, secondKey, 700, null, 'n2'),
       ];
       const [p1, poison, p3] = await failed;
       expect(p1).toEqual({ status: 'fulfilled', value: { ok: true, balance: 9_000 } });
@@ -288,9 +276,9 @@ for (const backend of testBackends) {
         { ok: true, balance: 9_300 },
       ]);
       // Alone, the poisoned hold fails alone.
-      await expect(hold(ledger, second.userId, secondKey, 1, null, 'poison')).rejects.toThrow(/poisoned/);
-      expect(await ledger.balanceOf(first.userId)).toBe(5_500);
-      expect(await ledger.balanceOf(second.userId)).toBe(9_300);
+      await expect(hold(db.ledger, second.userId, secondKey, 1, null, 'poison')).rejects.toThrow(/poisoned/);
+      expect(await db.ledger.balanceOf(first.userId)).toBe(5_500);
+      expect(await db.ledger.balanceOf(second.userId)).toBe(9_300);
       expect(await ledgerSum(first.userId)).toBe(5_500);
       expect(await ledgerSum(second.userId)).toBe(9_300);
       expect(await keyUsed(firstKey)).toBe(4_500);
@@ -304,7 +292,7 @@ for (const backend of testBackends) {
       async () => {
         // MariaDB counts its lock wait in whole seconds.
         const lockWaitMs = backend.name === 'mysql' ? 1_000 : 300;
-        const holds = new BatchedHolds(store.db, store.dialect, { lockWaitMs });
+        const holds = new BatchedHolds(db.store.db, db.store.dialect, { lockWaitMs });
         const stuck = await account(10_000, null, 5_000);
         const other = await account(10_000);
         const [stuckFree, stuckCapped] = [stuck.keyIds[0]!, stuck.keyIds[1]!];
@@ -320,7 +308,7 @@ for (const backend of testBackends) {
         const place = (userId: number, keyId: number, keyLimit: number | null, requestId: string) =>
           timed(holds.hold({ userId, keyId, amount: 1_000, keyLimit, requestId }));
 
-        const lock = await lockRow(database.url, stuck.userId);
+        const lock = await lockRow(db.database.url, stuck.userId);
         try {
           // One batch: it waits on the stuck user's row, fails, and its holds are placed one by one.
           const first = await Promise.all([
@@ -355,7 +343,7 @@ for (const backend of testBackends) {
           await lock.release();
         }
         // Nothing of the failed holds was written.
-        expect(await ledger.balanceOf(stuck.userId)).toBe(10_000);
+        expect(await db.ledger.balanceOf(stuck.userId)).toBe(10_000);
         expect(await ledgerSum(stuck.userId)).toBe(10_000);
         expect(await keyUsed(stuckFree)).toBe(0);
         expect(await keyUsed(stuckCapped)).toBe(0);
@@ -379,13 +367,15 @@ for (const backend of testBackends) {
         // The pooled connections keep their own lock wait.
         const settings = await Promise.all(
           Array.from({ length: 10 }, () =>
-            store.dialect === 'postgres'
-              ? sql<{ value: string }>`SELECT current_setting('lock_timeout') AS value`.execute(store.db)
-              : sql<{ value: string }>`SELECT @@SESSION.innodb_lock_wait_timeout AS value`.execute(store.db),
+            db.store.dialect === 'postgres'
+              ? sql<{ value: string }>`SELECT current_setting('lock_timeout') AS value`.execute(db.store.db)
+              : sql<{ value: string }>`SELECT @@SESSION.innodb_lock_wait_timeout AS value`.execute(
+                  db.store.db,
+                ),
           ),
         );
         for (const { rows } of settings)
-          expect(String(rows[0]?.value)).toBe(store.dialect === 'postgres' ? '0' : '50');
+          expect(String(rows[0]?.value)).toBe(db.store.dialect === 'postgres' ? '0' : '50');
       },
     );
 
@@ -395,11 +385,11 @@ for (const backend of testBackends) {
         const { userId, keyIds } = await account(10_000);
         const keyId = keyIds[0]!;
         const outcomes = await Promise.allSettled([
-          hold(ledger, userId, keyId, 1_000, null, 'w1'),
-          hold(ledger, userId, keyId, 1_000, null, 'x'.repeat(129)),
-          hold(ledger, userId, keyId, 1_000, null, 'w3'),
+          hold(db.ledger, userId, keyId, 1_000, null, 'w1'),
+          hold(db.ledger, userId, keyId, 1_000, null, 'x'.repeat(129)),
+          hold(db.ledger, userId, keyId, 1_000, null, 'w3'),
           // As long as a request id may be (X-Request-Id up to 128 characters).
-          hold(ledger, userId, keyId, 1_000, null, 'y'.repeat(128)),
+          hold(db.ledger, userId, keyId, 1_000, null, 'y'.repeat(128)),
         ]);
         expect(outcomes.map((outcome) => outcome.status)).toEqual([
           'fulfilled',
@@ -407,7 +397,7 @@ for (const backend of testBackends) {
           'fulfilled',
           'fulfilled',
         ]);
-        expect(await ledger.balanceOf(userId)).toBe(7_000);
+        expect(await db.ledger.balanceOf(userId)).toBe(7_000);
         expect(await ledgerSum(userId)).toBe(7_000);
       },
     );
@@ -415,13 +405,13 @@ for (const backend of testBackends) {
     it.skipIf(backend.name === 'sqlite')(
       'stays exact with two nodes placing holds on one user at once',
       async () => {
-        const other = await Store.open(database.url);
+        const other = await Store.open(db.database.url);
         try {
           const otherLedger = new CreditLedger(other.db, other.dialect);
           const { userId, keyIds } = await account(250 * 9, null, 100 * 9);
           const [free, capped] = [keyIds[0]!, keyIds[1]!];
           const [onFirst, onSecond] = await Promise.all([
-            fromCallers(16, 200, (index) => hold(ledger, userId, free, 9, null, `a${index}`)),
+            fromCallers(16, 200, (index) => hold(db.ledger, userId, free, 9, null, `a${index}`)),
             fromCallers(16, 200, (index) => hold(otherLedger, userId, capped, 9, 100 * 9, `b${index}`)),
           ]);
           const placed = [...onFirst, ...onSecond].filter((outcome) => outcome.ok);
@@ -433,7 +423,7 @@ for (const backend of testBackends) {
           );
           expect(await keyUsed(capped)).toBeLessThanOrEqual(100 * 9);
           expect((await keyUsed(free)) + (await keyUsed(capped))).toBe(250 * 9);
-          expect(await ledger.balanceOf(userId)).toBe(0);
+          expect(await db.ledger.balanceOf(userId)).toBe(0);
           expect(await ledgerSum(userId)).toBe(0);
         } finally {
           await other.close();

@@ -1,34 +1,27 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { describe, expect, it } from 'vitest';
+import { announceSkipped, testBackends } from '../../test/support/test-databases.ts';
 import { BatchWriter } from '../observability/batch-writer.ts';
-import { Store } from '../store/store.ts';
-import { CreditLedger, type Settlement } from './credit-ledger.ts';
+import type { Settlement } from './credit-ledger.ts';
 import { CreditLeases, type LeasedHold } from './credit-leases.ts';
-import { createPayer, keyUsed, ledgerSum, storedBalance } from './ledger-accounts.test-support.ts';
+import {
+  createPayer,
+  keyUsed,
+  ledgerSum,
+  storedBalance,
+  useLedgerDatabase,
+} from './ledger-accounts.test-support.ts';
 
 // Leases are taken where a hold is a committed write: PostgreSQL and MySQL/MariaDB.
 for (const backend of testBackends.filter((candidate) => candidate.name !== 'sqlite')) {
   announceSkipped(backend);
   describe.skipIf(!backend.create)(`credit leases on ${backend.name}`, () => {
-    let database: TestDatabase;
-    let store: Store;
-    let ledger: CreditLedger;
-
-    beforeAll(async () => {
-      database = await backend.create!();
-      store = await Store.open(database.url);
-      ledger = new CreditLedger(store.db, store.dialect);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    const db = useLedgerDatabase(backend);
 
     /** One gateway node's leases, settling through a batch writer of its own. */
     function node() {
       const settlements = new BatchWriter<Settlement>(
-        { insertMany: (rows) => ledger.settle(rows) },
+        { insertMany: (rows) => db.ledger.settle(rows) },
         pino({ level: 'silent' }),
         {
           label: 'credit settlement',
@@ -37,7 +30,7 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
         },
       );
       const leases = new CreditLeases(
-        (input) => ledger.hold(input),
+        (input) => db.ledger.hold(input),
         (settlement) => settlements.enqueue(settlement),
         { holdsPerLease: 16, balanceInLeases: 10 },
       );
@@ -65,7 +58,7 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
 
     it('charges every request exactly what it cost, in few ledger rows, across two nodes', async () => {
       const start = 100_000_000;
-      const { userId, keyIds } = await createPayer(store, ledger, start);
+      const { userId, keyIds } = await createPayer(db.store, db.ledger, start);
       const keyId = keyIds[0]!;
       const nodes = [node(), node()];
       let expected = 0;
@@ -93,10 +86,10 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       );
       for (const n of nodes) await n.stop();
       expect(served).toBe(400);
-      expect(await storedBalance(store, userId)).toBe(start - expected);
-      expect(await ledgerSum(store, userId)).toBe(start - expected);
-      expect(await keyUsed(store, keyId)).toBe(expected);
-      const holds = await store.db
+      expect(await storedBalance(db.store, userId)).toBe(start - expected);
+      expect(await ledgerSum(db.store, userId)).toBe(start - expected);
+      expect(await keyUsed(db.store, keyId)).toBe(expected);
+      const holds = await db.store.db
         .selectFrom('credit_ledger')
         .select('request_id')
         .where('user_id', '=', userId)
@@ -108,7 +101,7 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
     });
 
     it('holds a balance that is not far above a lease request by request, and refuses exactly', async () => {
-      const { userId, keyIds } = await createPayer(store, ledger, 50 * 1_000);
+      const { userId, keyIds } = await createPayer(db.store, db.ledger, 50 * 1_000);
       const keyId = keyIds[0]!;
       const n = node();
       // The node learns the balance first (from a hold it gives back whole), as it would in service.
@@ -122,13 +115,13 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       );
       expect(outcomes.filter((held) => held.outcome.ok)).toHaveLength(50);
       expect(outcomes.some((held) => held.lease)).toBe(false);
-      expect(await storedBalance(store, userId)).toBe(0);
+      expect(await storedBalance(db.store, userId)).toBe(0);
       await n.stop();
     });
 
     it('gives a lease back whole when its requests cost nothing', async () => {
       const start = 10_000_000;
-      const { userId, keyIds } = await createPayer(store, ledger, start);
+      const { userId, keyIds } = await createPayer(db.store, db.ledger, start);
       const keyId = keyIds[0]!;
       const n = node();
       const direct = { userId, keyId, amount: 1_000, keyLimit: null, requestId: 'first' };
@@ -144,10 +137,10 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       expect(held.every((leased) => leased.lease)).toBe(true);
       held.forEach((leased, index) => finish(n, leased, inputs[index]!, 0, userId, keyId));
       await n.stop();
-      expect(await storedBalance(store, userId)).toBe(start);
-      expect(await ledgerSum(store, userId)).toBe(start);
-      expect(await keyUsed(store, keyId)).toBe(0);
-      const kinds = await store.db
+      expect(await storedBalance(db.store, userId)).toBe(start);
+      expect(await ledgerSum(db.store, userId)).toBe(start);
+      expect(await keyUsed(db.store, keyId)).toBe(0);
+      const kinds = await db.store.db
         .selectFrom('credit_ledger')
         .select(['kind', 'amount'])
         .where('user_id', '=', userId)

@@ -1,6 +1,35 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { TestBackend, TestDatabase } from '../../test/support/test-databases.ts';
+import { Store } from '../store/store.ts';
+import { CreditLedger } from './credit-ledger.ts';
 import { readBalance } from './read-balance.ts';
-import type { CreditLedger } from './credit-ledger.ts';
-import type { Store } from '../store/store.ts';
+
+/** A fresh database of `backend` with a store and a ledger, for one describe block. */
+export interface LedgerDatabase {
+  database: TestDatabase;
+  store: Store;
+  ledger: CreditLedger;
+}
+
+/**
+ * Registers the describe block's setup and teardown: a fresh database opened before its tests,
+ * dropped after. Its fields are set once `beforeAll` has run.
+ */
+export function useLedgerDatabase(backend: TestBackend): LedgerDatabase {
+  const opened: Partial<LedgerDatabase> = {};
+  beforeAll(async () => {
+    const database = await backend.create!();
+    opened.database = database;
+    const store = await Store.open(database.url);
+    opened.store = store;
+    opened.ledger = new CreditLedger(store.db, store.dialect);
+  });
+  afterAll(async () => {
+    await opened.store?.close();
+    await opened.database?.drop();
+  });
+  return opened as LedgerDatabase;
+}
 
 let serial = 0;
 
