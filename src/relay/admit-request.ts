@@ -29,6 +29,26 @@ export interface AdmittedRequest {
   headers: Record<string, string>;
   /** What the request cost, once known (see `requestCharge`). */
   charged?: number;
+  /**
+   * Set when the request was let go upstream while the limiter still decided (`onRefused` given):
+   * resolves once it let the request through (`headers` then set), rejects with its refusal. See
+   * `limiterRefusal`: nothing may reach the client before it is decided.
+   */
+  limiterDecision?: Promise<void>;
+}
+
+/**
+ * The limiter's refusal of a request it was still deciding when the request went upstream, once
+ * decided; undefined when it let the request through (or had decided before).
+ */
+export async function limiterRefusal(admitted: AdmittedRequest | undefined): Promise<unknown> {
+  if (admitted?.limiterDecision === undefined) return undefined;
+  try {
+    await admitted.limiterDecision;
+    return undefined;
+  } catch (refusal) {
+    return refusal;
+  }
 }
 
 /** Whether the plan lets its users call `model` (by id, or by one of the model's groups). */
@@ -64,7 +84,14 @@ function bucketsFor(key: KeyContext, plan: Plan | null, inputEstimate: number): 
  * plenty of room (`RoomForecast`), the hold is placed while the limiter decides rather than after:
  * the two round trips overlap. The outcome is the same as in order: a refusal by the limiter still
  * answers 429 (a hold placed meanwhile is given back whole), and a request refused for credits had
- * passed the limiter either way. Nothing is sent upstream before both have answered.
+ * passed the limiter either way. Without `onRefused`, nothing is sent upstream before both have
+ * answered. With it, the request is admitted once its hold is placed and the limiter's round trip
+ * overlaps the upstream call as well (`limiterDecision`): the caller shows the client nothing
+ * before it is decided, and a refusal calls `onRefused` (to abort the upstream call) and answers
+ * 429 with the hold given back whole, as in order. Only a request far from its limits goes ahead
+ * so, which another node could have brought to its limit within the forecast's two seconds: what
+ * the client is refused is then an upstream call the operator may pay for, never a request over
+ * the limit.
  */
 export async function admitRequest(
   deps: AdmissionDeps,
@@ -73,6 +100,7 @@ export async function admitRequest(
   entry: CatalogModel | undefined,
   worst: ChargeTokens,
   requestId: string,
+  onRefused?: () => void,
 ): Promise<AdmittedRequest> {
   const plan = deps.plans.planFor(key.plan, key.planExpiresAt);
   if (plan !== null && !planAllows(plan, modelId, entry)) {
@@ -94,6 +122,7 @@ export async function admitRequest(
       const headers = await checkLimits(deps, buckets, plan);
       return { hold: await placeHold(), tokenBuckets, headers };
     }
+    if (onRefused) return await admitAhead(deps, buckets, plan, placeHold(), tokenBuckets, onRefused);
     const holding = placeHold();
     // Handled now: a refusal that comes while the limiter is still deciding is not left unheard.
     holding.catch(() => {});
@@ -110,6 +139,41 @@ export async function admitRequest(
     if (isGatewayError(error) && error.code === 'insufficient_credits') deps.metrics.countCreditRefusal();
     throw error;
   }
+}
+
+/** Admitted once the hold is placed, the limiter deciding meanwhile (see `admitRequest`). */
+async function admitAhead(
+  deps: AdmissionDeps,
+  buckets: BucketCheck[],
+  plan: Plan | null,
+  holding: Promise<CreditHold>,
+  tokenBuckets: string[],
+  onRefused: () => void,
+): Promise<AdmittedRequest> {
+  const deciding = checkLimits(deps, buckets, plan);
+  // Handled now: each may fail while the other is awaited.
+  deciding.catch(() => {});
+  holding.catch(() => {});
+  let hold: CreditHold;
+  try {
+    hold = await holding;
+  } catch (error) {
+    // Refused for credits: the limiter's refusal, if any, is the answer, as in order.
+    await deciding;
+    throw error;
+  }
+  const admitted: AdmittedRequest = { hold, tokenBuckets, headers: {} };
+  admitted.limiterDecision = deciding.then(
+    (headers) => {
+      admitted.headers = headers;
+    },
+    (refusal: unknown) => {
+      onRefused();
+      throw refusal;
+    },
+  );
+  admitted.limiterDecision.catch(() => {});
+  return admitted;
 }
 
 /** The limiter's answer as headers, or a 429 (503 when it cannot answer and fails closed). */

@@ -1,8 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { UpstreamCall } from './upstream-call.ts';
 
-/** Passes a client's disconnect through to whichever upstream call is current. */
+/**
+ * Passes a client's disconnect through to whichever upstream call is current, and the gateway's own
+ * change of mind (`cancel`): either way the answer is no longer wanted.
+ */
 export class ClientLink {
+  /** The client left, or the request was cancelled: no upstream answer is wanted any more. */
   gone = false;
   #call: UpstreamCall | undefined;
   #wake: (() => void) | undefined;
@@ -30,6 +34,18 @@ export class ClientLink {
         resolve();
       };
     });
+  }
+
+  /**
+   * The answer is not wanted after all (the limiter refused the request while it was already on its
+   * way upstream): the current upstream call is aborted and no other is made, as if the client had
+   * left, though it is still there to be told why.
+   */
+  cancel(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.#call?.abort(new Error('the request was refused while upstream'));
+    this.#wake?.();
   }
 
   release(): void {

@@ -13,7 +13,7 @@ import { readMetadataHeader } from './read-metadata-header.ts';
 import type { RelayDeps } from './relay-deps.ts';
 import { newRelayRecord } from './relay-record.ts';
 import { closeRecord } from './close-record.ts';
-import { admitRequest } from './admit-request.ts';
+import { admitRequest, limiterRefusal } from './admit-request.ts';
 import { creditHeaders } from './request-charge.ts';
 import { chatWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
@@ -70,6 +70,7 @@ export async function relayChat(
       route.entry,
       chatWorstCase(call, route.entry),
       record.requestId,
+      () => link.cancel(),
     );
     let core: Decoded<ChatRequest> | undefined;
     record.estimateInput = () => {
@@ -108,6 +109,9 @@ export async function relayChat(
     const take = (answer: UpstreamAnswer) =>
       takeAnswer(call, plans.get(answer.channel.id)!, record, link, answer);
     const { answer, value } = await sendWithFailover(deps, channels, build, take, record, link);
+    // A request sent upstream while the limiter decided shows nothing before it has decided.
+    const refusal = await limiterRefusal(record.admission);
+    if (refusal !== undefined) throw refusal;
     record.firstByteMs = Date.now() - record.startedAt;
     const plan = plans.get(answer.channel.id)!;
     if (value.kind === 'stream') {
@@ -133,8 +137,11 @@ export async function relayChat(
     }
     record.bodies?.setResponse(sent);
     closeRecord(deps, record, reply.statusCode, null);
-  } catch (error) {
-    if (link.gone) {
+  } catch (caught) {
+    // The limiter's refusal is the answer, whatever became of the upstream call it cancelled.
+    const refusal = await limiterRefusal(record.admission);
+    const error = refusal ?? caught;
+    if (link.gone && refusal === undefined) {
       closeRecord(deps, record, clientClosedStatus, 'client_closed');
       if (!reply.sent) reply.hijack();
       return;

@@ -126,7 +126,7 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       expect(statuses.filter((status) => status === 429)).toHaveLength(70);
     });
 
-    it('gives back whole the hold of a request the limiter refuses after a roomy answer', async () => {
+    it('gives back whole the hold of a request the limiter refuses after a roomy answer, sent upstream meanwhile', async () => {
       // 20 RPM: while the limiter's last answer on a node left the key 17 or more, that node places
       // a request's credit hold while Redis decides. After 3 calls on the first node it has seen 17
       // left; the second node then takes those 17, unseen by the first.
@@ -140,9 +140,19 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       };
       expect(await callsOn(0, 3)).toEqual([200, 200, 200]);
       expect(await callsOn(1, 17)).toEqual(Array(17).fill(200));
-      // The first of these had its hold placed meanwhile; its 429 taught the node, so the others
-      // were checked first and held nothing.
-      expect(await callsOn(0, 3)).toEqual([429, 429, 429]);
+      // The first of these went ahead (its hold placed and the call sent upstream while Redis
+      // decided): a stream, which the client must not see begin. It is refused like the others, and
+      // its 429 taught the node, so the others were checked first and held nothing.
+      const upstreamBefore = mock.requests.length;
+      const ahead = await chatCall(nodes[0]!.url, payer.key, { stream: true });
+      expect(ahead.status).toBe(429);
+      expect(ahead.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(ahead.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ahead.body).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(await callsOn(0, 2)).toEqual([429, 429]);
+      // At most the one that went ahead reached the upstream (none, when Redis refused it before
+      // its credit hold was placed).
+      expect(mock.requests.length - upstreamBefore).toBeLessThanOrEqual(1);
       await settled();
       const user = await client.api('GET', `/api/user/${payer.userId}`, undefined, client.adminToken);
       expect(user.body.data.balance).toBe(1_000_000 - 20 * 1_000);
