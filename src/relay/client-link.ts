@@ -8,6 +8,8 @@ import type { UpstreamCall } from './upstream-call.ts';
 export class ClientLink {
   /** The client left, or the request was cancelled: no upstream answer is wanted any more. */
   gone = false;
+  /** Why it is gone, as an upstream attempt cut short by it is logged. */
+  goneOutcome: 'client_closed' | 'cancelled' = 'client_closed';
   #call: UpstreamCall | undefined;
   #wake: (() => void) | undefined;
 
@@ -44,6 +46,7 @@ export class ClientLink {
   cancel(): void {
     if (this.gone) return;
     this.gone = true;
+    this.goneOutcome = 'cancelled';
     this.#call?.abort(new Error('the request was refused while upstream'));
     this.#wake?.();
   }

@@ -141,7 +141,7 @@ class StreamPump implements BodySink, PrimedStream {
     const failure = classifyUpstreamError(error);
     this.#failPrime({
       error: failure.error,
-      outcome: this.link.gone ? 'client_closed' : failure.kind,
+      outcome: this.link.gone ? this.link.goneOutcome : failure.kind,
       retryable: true,
       detail: failure.error.message,
     });

@@ -107,7 +107,7 @@ async function attempt<T>(
       ok: false,
       failure: {
         error: failure.error,
-        outcome: link.gone ? 'client_closed' : failure.kind,
+        outcome: link.gone ? link.goneOutcome : failure.kind,
         retryable: failure.retryable,
         detail: failure.error.message,
       },

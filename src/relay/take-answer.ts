@@ -64,7 +64,7 @@ export async function takeWhole(
       ok: false,
       failure: {
         error: failure.error,
-        outcome: link.gone ? 'client_closed' : failure.kind,
+        outcome: link.gone ? link.goneOutcome : failure.kind,
         retryable: true,
         detail: failure.error.message,
       },
