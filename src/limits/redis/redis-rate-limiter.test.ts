@@ -53,8 +53,8 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await redis.quit();
   });
 
-  it('keeps its keys under the prefix, expiring one window after the last write', async () => {
-    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, windowMs: 5000 });
+  it('keeps its keys under the prefix, expiring one window (and the lease time) after the last write', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, windowMs: 5000, leaseMs: 500 });
     await limiter.admit({ buckets: [{ id: 'key:1:rpm', kind: 'requests', limit: 3 }] });
     await limiter.record('key:1:tpm', 42);
     const keys = (await redis.keys(`${prefix}*`)).sort();
@@ -65,8 +65,8 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     ]);
     for (const key of keys) {
       const ttl = await redis.pttl(key);
-      expect(ttl).toBeGreaterThan(4000);
-      expect(ttl).toBeLessThanOrEqual(5000);
+      expect(ttl).toBeGreaterThan(4500);
+      expect(ttl).toBeLessThanOrEqual(5500);
     }
     expect(await redis.get(`${prefix}rl:sum:key:1:tpm`)).toBe('42');
   });
@@ -128,7 +128,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
   });
 
   it('writes records with the next admission, in the same call, counted exactly once', async () => {
-    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000, leaseMs: 0 });
     const script = watchScript(redis);
     const written = [limiter.record('key:9:tpm', 100), limiter.record('key:9:tpm', 50)];
     expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBeNull();
@@ -145,7 +145,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
 
   for (const failure of ['failBeforeSending', 'failAfterRunning'] as const) {
     it(`keeps the records of a call that failed (${failure}) and writes them once with a later one`, async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000, leaseMs: 0 });
       const script = watchScript(redis);
       let settled = false;
       const written = limiter.record('key:9:tpm', 100).finally(() => {
@@ -184,7 +184,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
   });
 
   it('writes pending records on close, and rejects them when it cannot', async () => {
-    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000, leaseMs: 0 });
     const written = limiter.record('key:9:tpm', 40);
     await limiter.close();
     await written;
@@ -204,7 +204,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
   });
 
   it('rejects a record Redis refuses without holding up the admission or the other records', async () => {
-    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000 });
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10_000, leaseMs: 0 });
     await redis.set(`${prefix}rl:log:broken`, 'not a sorted set');
     const refused = limiter.record('broken', 5);
     const written = limiter.record('key:9:tpm', 5);
@@ -242,5 +242,126 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       expect(refused.retryAfterMs).toBeLessThanOrEqual(expected);
       expect(refused.retryAfterMs).toBeGreaterThanOrEqual(expected - elapsed - 250);
     }
+  });
+
+  describe('room leases', () => {
+    const roomy = { id: 'key:5:rpm', kind: 'requests' as const, limit: 6400 };
+
+    it('admits most requests of a roomy bucket without a round trip, and gives unused room back on close', async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 60_000 });
+      const script = watchScript(redis);
+      const remaining: number[] = [];
+      for (let index = 0; index < 64; index++) {
+        const admission = await limiter.admit({ buckets: [roomy] });
+        expect(admission.allowed).toBe(true);
+        remaining.push(admission.buckets[0]!.remaining);
+      }
+      // One call per 32 requests of lease, and the request that took it.
+      expect(script.calls()).toBe(2);
+      expect(remaining).toEqual(Array.from({ length: 64 }, (_, index) => 6400 - index - 1));
+      // The open lease's room counts as used for every other node until it is settled.
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(66);
+      await limiter.close();
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(64);
+    });
+
+    it('makes concurrent requests wait for the lease being asked for rather than each call Redis', async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 60_000 });
+      const script = watchScript(redis);
+      const admissions = await Promise.all(
+        Array.from({ length: 40 }, () => limiter.admit({ buckets: [roomy] })),
+      );
+      expect(admissions.every((admission) => admission.allowed)).toBe(true);
+      // The first call's request and its lease of 32; the eighth left over asks for the next lease.
+      expect(script.calls()).toBe(2);
+      await limiter.close();
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(40);
+    });
+
+    it('lets two nodes together admit no more than the limit, and exactly the limit once their leases end', async () => {
+      const other = await connectTestRedis('switchboard-test-lease-b');
+      try {
+        // 640 a window: leases of 10, granted while the bucket stays at most half full.
+        const bucket = { id: 'key:6:rpm', kind: 'requests' as const, limit: 640 };
+        const nodeA = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 300, recordDelayMs: 5 });
+        const nodeB = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 300, recordDelayMs: 5 });
+        const admitted = { a: 0, b: 0 };
+        const burst = async (node: RedisRateLimiter, name: 'a' | 'b', count: number) => {
+          for (let index = 0; index < count; index++) {
+            if ((await node.admit({ buckets: [bucket] })).allowed) admitted[name] += 1;
+          }
+        };
+        // A takes its share and a lease it leaves partly unused; B then presses against the limit.
+        await burst(nodeA, 'a', 305);
+        await burst(nodeB, 'b', 400);
+        expect(admitted.a + admitted.b).toBeLessThanOrEqual(640);
+        expect(admitted.a + admitted.b).toBeGreaterThanOrEqual(640 - 10);
+        // A's lease ends and its unused room comes back: B gets exactly the rest.
+        await new Promise((resolve) => setTimeout(resolve, 450));
+        await burst(nodeB, 'b', 20);
+        expect(admitted.a + admitted.b).toBe(640);
+        expect(await redis.zcard(`${prefix}rl:log:key:6:rpm`)).toBe(640);
+        await Promise.all([nodeA.close(), nodeB.close()]);
+        expect(await redis.zcard(`${prefix}rl:log:key:6:rpm`)).toBe(640);
+      } finally {
+        await other.quit();
+      }
+    });
+
+    it('counts a tokens lease as used for the other nodes, and gives it back whole, recorded tokens kept', async () => {
+      const other = await connectTestRedis('switchboard-test-lease-tokens');
+      try {
+        const bucket = { id: 'key:7:tpm', kind: 'tokens' as const, limit: 64_000, estimate: 100 };
+        const nodeA = new RedisRateLimiter(redis, {
+          keyPrefix: prefix,
+          leaseMs: 60_000,
+          recordDelayMs: 10_000,
+        });
+        const nodeB = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 0 });
+        const script = watchScript(redis);
+        for (let index = 0; index < 10; index++) {
+          expect((await nodeA.admit({ buckets: [bucket] })).allowed).toBe(true);
+        }
+        expect(script.calls()).toBe(1);
+        // 1000 tokens leased (1/64 of the limit), seen by B as used.
+        expect((await nodeB.admit({ buckets: [bucket] })).buckets[0]!.remaining).toBe(63_000);
+        const recorded = nodeA.record(bucket.id, 250);
+        await nodeA.close();
+        await recorded;
+        expect(await redis.get(`${prefix}rl:sum:key:7:tpm`)).toBe('250');
+        expect((await nodeB.admit({ buckets: [bucket] })).buckets[0]!.remaining).toBe(63_750);
+      } finally {
+        await other.quit();
+      }
+    });
+
+    it('leases nothing from small buckets or to refused requests: each of those requests is decided by Redis', async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 60_000 });
+      const script = watchScript(redis);
+      const small = { id: 'key:8:rpm', kind: 'requests' as const, limit: 100 };
+      for (let index = 0; index < 5; index++) await limiter.admit({ buckets: [small] });
+      expect(script.calls()).toBe(5);
+      expect(await redis.zcard(`${prefix}rl:log:key:8:rpm`)).toBe(5);
+    });
+
+    it('gives back, with the next call, the room of a lease whose grant was lost in transit', async () => {
+      const limiter = new RedisRateLimiter(redis, {
+        keyPrefix: prefix,
+        leaseMs: 60_000,
+        recordDelayMs: 10_000,
+      });
+      const script = watchScript(redis);
+      await limiter.admit({ buckets: [roomy] });
+      for (let index = 0; index < 32; index++) await limiter.admit({ buckets: [roomy] });
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(33);
+      // The lease is spent: the next admission asks for another, granted, but its reply is lost…
+      script.failAfterRunning();
+      await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(66);
+      // …so the next call settles that grant unused; close settles the rest.
+      await limiter.admit({ buckets: [roomy] });
+      await limiter.close();
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(35);
+    });
   });
 });

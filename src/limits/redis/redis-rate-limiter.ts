@@ -4,6 +4,7 @@ import { bucketNeeds, recordedAmount } from '../bucket-needs.ts';
 import type { Admission, AdmitRequest, BucketState, RateLimiter } from '../rate-limiter.ts';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
 import { PendingRecords } from './pending-records.ts';
+import { RoomLeases, type LeaseGrant } from './room-leases.ts';
 import {
   defineSlidingWindow,
   type RedisSlidingWindow,
@@ -23,9 +24,14 @@ export interface RedisRateLimiterOptions {
    * 20 ms): also how late other nodes may see this node's tokens.
    */
   recordDelayMs?: number;
+  /**
+   * How long this node may admit requests from room it leased from a bucket far from its limit,
+   * without a round trip (default 1000 ms; 0: never lease). See room-leases.ts.
+   */
+  leaseMs?: number;
 }
 
-/** At most this many records ride on one call (only a backlog after failures comes near it). */
+/** At most this many records, and settlements, ride on one call (only a backlog after failures comes near it). */
 const recordsPerCall = 256;
 
 /**
@@ -41,6 +47,15 @@ const recordsPerCall = 256;
  * refused that bucket's write, the limiter closed without writing them, or a window passed. A
  * call that fails in transit gives its records back for the next call; sent again under the same
  * log member, they are counted once even if the first call had in fact run.
+ *
+ * Buckets far from their limits cost no round trip for most requests: with an admission, the script
+ * may lease this node a slice of the bucket's room (at most 1/64 of the limit, about 32 requests'
+ * worth, only while the bucket stays at most half full), counted in Redis as used at once. Requests
+ * whose every bucket has a live lease with room are admitted here from it; a lease ends when spent,
+ * after `leaseMs`, or on `close`, and its unused room is given back by the next call (settlement,
+ * riding on calls as records do). A node that dies with a lease leaves its room counted for one
+ * window. Near a limit no lease is granted, so every request there is decided by Redis; a node may
+ * then still hold room it leased earlier, for at most `leaseMs`.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly remote = true;
@@ -51,7 +66,9 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #ownsConnection: boolean;
   readonly #recordDelayMs: number;
   readonly #pending: PendingRecords;
+  readonly #leases: RoomLeases;
   #timer: NodeJS.Timeout | undefined;
+  #leaseTimer: NodeJS.Timeout | undefined;
   #closed = false;
   /** Unique entry ids: this limiter's random tag and a counter. */
   readonly #tag = randomBytes(6).toString('base64url');
@@ -65,39 +82,95 @@ export class RedisRateLimiter implements RateLimiter {
     this.#ownsConnection = options.ownsConnection ?? false;
     this.#recordDelayMs = options.recordDelayMs ?? 20;
     this.#pending = new PendingRecords({ nextId: () => this.#nextId(), maxAgeMs: this.#windowMs });
+    this.#leases = new RoomLeases({ leaseMs: options.leaseMs ?? 1000 });
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
     const needs = bucketNeeds(request.buckets);
     if (request.buckets.length === 0) return { allowed: true, retryAfterMs: 0, buckets: [] };
-    const reply = await this.#run(
-      request.buckets.map((bucket, index) => ({
-        log: this.#logKey(bucket.id),
-        sum: this.#sumKey(bucket.id),
-        kind: bucket.kind,
-        limit: bucket.limit,
-        need: needs[index]!,
-      })),
-    );
-    const admission = reply.admission;
-    if (!admission) throw new RateLimiterUnavailableError('rate limiter: the Redis script decided nothing');
-    if ('error' in admission) {
-      throw new RateLimiterUnavailableError(`rate limiter: Redis failed: ${admission.error}`);
+    const leased = this.#leases.admit(request.buckets, needs);
+    if (leased !== undefined) return leased;
+    // A lease being asked for may well have room for this request too. (A bucket Redis declines to
+    // lease from is not asked again for a while, so near a limit nothing waits here.)
+    for (
+      let asked = this.#leases.askedFor(request.buckets);
+      asked;
+      asked = this.#leases.askedFor(request.buckets)
+    ) {
+      await asked;
+      const fromNewLease = this.#leases.admit(request.buckets, needs);
+      if (fromNewLease !== undefined) return fromNewLease;
     }
+    const wants = this.#leases.wants(request.buckets, needs);
+    const deciding = this.#decide(request, needs, wants);
+    if (wants.some((want) => want > 0)) {
+      this.#leases.asking(
+        wants,
+        request.buckets,
+        deciding.catch(() => undefined),
+      );
+    }
+    return deciding;
+  }
+
+  /** One admission by the script, asking for `wants` of room to lease besides. */
+  async #decide(request: AdmitRequest, needs: number[], wants: number[]): Promise<Admission> {
+    const askedAt = performance.now();
+    const requestId = this.#nextId();
+    let reply: ScriptReply;
+    try {
+      reply = await this.#run(
+        request.buckets.map((bucket, index) => ({
+          log: this.#logKey(bucket.id),
+          sum: this.#sumKey(bucket.id),
+          kind: bucket.kind,
+          limit: bucket.limit,
+          need: needs[index]!,
+          want: wants[index]!,
+        })),
+        requestId,
+      );
+    } catch (error) {
+      this.#leases.answered(wants, request.buckets, askedAt, requestId);
+      throw error;
+    }
+    const admission = reply.admission;
+    if (!admission || 'error' in admission) {
+      this.#leases.answered(wants, request.buckets, askedAt, requestId);
+      throw new RateLimiterUnavailableError(
+        admission
+          ? `rate limiter: Redis failed: ${admission.error}`
+          : 'rate limiter: the Redis script decided nothing',
+      );
+    }
+    const grants: LeaseGrant[] = [];
     let retryAfterMs = 0;
     const buckets = request.buckets.map((bucket, index): BucketState => {
       const figures = admission.buckets[index]!;
       retryAfterMs = Math.max(retryAfterMs, figures.waitMs);
+      if (figures.granted > 0) {
+        grants.push({
+          bucketId: bucket.id,
+          kind: bucket.kind,
+          limit: bucket.limit,
+          size: figures.granted,
+          held: figures.total,
+          resetMs: figures.resetMs,
+        });
+      }
       return {
         id: bucket.id,
         kind: bucket.kind,
         limit: bucket.limit,
-        remaining: Math.max(0, bucket.limit - figures.total),
+        // Room leased to this node is room it may still use.
+        remaining: Math.max(0, bucket.limit - figures.total + figures.granted),
         resetMs: figures.resetMs,
         allowed: figures.fits,
         retryAfterMs: figures.waitMs,
       };
     });
+    this.#leases.answered(wants, request.buckets, askedAt, requestId, grants);
+    if (grants.length > 0) this.#watchLeases();
     return { allowed: admission.allowed, retryAfterMs, buckets };
   }
 
@@ -116,8 +189,11 @@ export class RedisRateLimiter implements RateLimiter {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    // Each pass writes up to `recordsPerCall` records, or gives up all of them (see `#flush`).
-    while (this.#pending.size > 0) await this.#flush();
+    clearTimeout(this.#leaseTimer);
+    this.#leaseTimer = undefined;
+    this.#leases.settleAll();
+    // Each pass writes up to `recordsPerCall` records and settlements, or gives up all of them (see `#flush`).
+    while (this.#pending.size > 0 || this.#leases.pendingSettlements > 0) await this.#flush();
     if (this.#ownsConnection) await this.#redis.quit();
   }
 
@@ -126,15 +202,27 @@ export class RedisRateLimiter implements RateLimiter {
    * records' fate is settled here, whatever becomes of the admission: written ones resolve, refused
    * ones reject, and all come back for the next call if the call itself failed.
    */
-  async #run(buckets: ScriptBucket[]): Promise<ScriptReply> {
+  async #run(buckets: ScriptBucket[], requestId = ''): Promise<ScriptReply> {
     if (this.#redis.status !== 'ready') throw this.#notReady();
     const records = this.#pending.take(recordsPerCall);
+    const settlements = this.#leases.takeSettlements(recordsPerCall);
     // What was pending may all have been given up for age: nothing to send then.
-    if (records.length === 0 && buckets.length === 0) return { recordErrors: [], admission: undefined };
+    if (records.length === 0 && settlements.length === 0 && buckets.length === 0) {
+      return { settlementErrors: [], recordErrors: [], admission: undefined };
+    }
     let reply: ScriptReply;
     try {
       reply = await this.#script.run({
         windowMs: this.#windowMs,
+        leaseMs: this.#leases.leaseMs,
+        settlements: settlements.map((settlement) => ({
+          log: this.#logKey(settlement.bucketId),
+          sum: this.#sumKey(settlement.bucketId),
+          kind: settlement.kind,
+          id: settlement.id,
+          size: settlement.size,
+          used: settlement.used,
+        })),
         records: records.map((entry) => ({
           log: this.#logKey(entry.bucketId),
           sum: this.#sumKey(entry.bucketId),
@@ -142,7 +230,7 @@ export class RedisRateLimiter implements RateLimiter {
           amount: entry.amount,
         })),
         buckets,
-        requestId: buckets.length > 0 ? this.#nextId() : '',
+        requestId,
       });
     } catch (error) {
       const failure =
@@ -153,9 +241,11 @@ export class RedisRateLimiter implements RateLimiter {
               { cause: error },
             );
       if (this.#closed) {
+        // Room not given back stays counted until its entries leave the window.
         for (const entry of records) entry.reject(failure);
       } else {
         this.#pending.giveBack(records);
+        this.#leases.giveBack(settlements);
         this.#schedule();
       }
       throw failure;
@@ -165,13 +255,13 @@ export class RedisRateLimiter implements RateLimiter {
       if (error === undefined) entry.resolve();
       else entry.reject(new RateLimiterUnavailableError(`rate limiter: Redis failed: ${error}`));
     });
-    if (this.#pending.size > 0) this.#schedule();
+    if (this.#pending.size > 0 || this.#leases.pendingSettlements > 0) this.#schedule();
     return reply;
   }
 
   /** Writes pending records in a call of their own; a failure leaves them pending (see `#run`). */
   async #flush(): Promise<void> {
-    if (this.#pending.size === 0) return;
+    if (this.#pending.size === 0 && this.#leases.pendingSettlements === 0) return;
     try {
       await this.#run([]);
     } catch (error) {
@@ -186,12 +276,26 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   #schedule(): void {
-    if (this.#timer || this.#closed || this.#pending.size === 0) return;
+    if (this.#timer || this.#closed || (this.#pending.size === 0 && this.#leases.pendingSettlements === 0)) {
+      return;
+    }
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#flush();
     }, this.#recordDelayMs);
     this.#timer.unref();
+  }
+
+  /** Settles leases as they end (sent with the next call, or after `recordDelayMs`). */
+  #watchLeases(delayMs = this.#leases.leaseMs): void {
+    if (this.#leaseTimer || this.#closed) return;
+    this.#leaseTimer = setTimeout(() => {
+      this.#leaseTimer = undefined;
+      const next = this.#leases.expire();
+      this.#schedule();
+      if (next !== undefined) this.#watchLeases(Math.max(1, next - performance.now()));
+    }, delayMs);
+    this.#leaseTimer.unref();
   }
 
   #notReady(): RateLimiterUnavailableError {

@@ -6,15 +6,24 @@ import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.t
  * running total for tokens buckets (a requests bucket's total is the set's size). Members are
  * `<unique id>` for requests and `<unique id>:<amount>` for tokens, so pruning knows what leaves.
  * The clock is Redis TIME, read inside the script: every node sees one clock, whatever its own says.
- * Keys get a PEXPIRE of one window on every write, so idle buckets vanish by themselves.
+ * Keys get a PEXPIRE of one window (plus the lease time) on every write, so idle buckets vanish by
+ * themselves.
  *
- * One script does everything, in this order: it writes the tokens records it was given, then
- * (when given buckets) decides one admission, so the admission sees those tokens. Each bucket is
+ * One script does everything, in this order: it settles the room leases it was given (room a node
+ * did not use goes back), writes the tokens records it was given, then (when given buckets) decides
+ * one admission, so the admission sees those tokens, and grants the leases asked for. Each bucket is
  * read once per call (`load`): its oldest entry tells at once whether anything left the window and
  * when `remaining` next grows (the reset), and its total comes from the counter (tokens) or ZCARD
  * (requests). A record is added with ZADD NX under its member: sent again after a reply was lost,
- * it is recognised and not counted twice. Errors of one record or of the admission are caught and
- * returned, so what was written is always reported; the script itself fails only before it writes.
+ * it is recognised and not counted twice; settling a lease twice gives nothing back twice. Errors of
+ * one record or settlement or of the admission are caught and returned, so what was written is
+ * always reported; the script itself fails only before it writes.
+ *
+ * A lease (see room-leases.ts) is granted only to an admitted request, and only while the bucket,
+ * the lease included, stays at most half full: near its limit every request is decided here. Its
+ * room is written as entries scored at the lease's end (requests: `<admission id>/<n>` for n = 1…size;
+ * tokens: `<admission id>:<size>`), so it counts as used at once and leaves the window no earlier
+ * than the requests it admits would have.
  */
 const script = `
 if redis.replicate_commands then redis.replicate_commands() end
@@ -23,6 +32,9 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local window = tonumber(ARGV[1])
 local start = now - window
 local records = tonumber(ARGV[3])
+local settlements = tonumber(ARGV[4])
+local leaseMs = tonumber(ARGV[5])
+local ttl = window + leaseMs
 local loaded = {}
 
 local function reason(err)
@@ -68,53 +80,101 @@ local function total(bucket)
   return bucket.total
 end
 
-local function record(i)
-  local log, sum = KEYS[2 * i - 1], KEYS[2 * i]
-  local bucket = load(log, sum, true)
-  if redis.call('ZADD', log, 'NX', now, ARGV[2 + 2 * i]) == 1 then
-    bucket.total = redis.call('INCRBY', sum, ARGV[3 + 2 * i])
-    bucket.oldest = bucket.oldest or now
-    redis.call('PEXPIRE', log, window)
-    redis.call('PEXPIRE', sum, window)
+local settleKeys, settleArgs = 0, 5
+local function settle(j)
+  local log, sum = KEYS[settleKeys + 2 * j - 1], KEYS[settleKeys + 2 * j]
+  local id = ARGV[settleArgs + 4 * j - 2]
+  local size = tonumber(ARGV[settleArgs + 4 * j - 1])
+  local used = tonumber(ARGV[settleArgs + 4 * j])
+  if ARGV[settleArgs + 4 * j - 3] == 'r' then
+    if used < size then
+      local unused = {}
+      for n = used + 1, size do unused[#unused + 1] = id .. '/' .. n end
+      redis.call('ZREM', log, unpack(unused))
+    end
+  elseif redis.call('ZREM', log, id .. ':' .. size) == 1 then
+    -- The tokens the lease's requests used are recorded as any others: its room goes back whole.
+    redis.call('DECRBY', sum, size)
   end
 end
 
-local keyBase, argBase = 2 * records, 3 + 2 * records
+local recordKeys, recordArgs = 2 * settlements, 5 + 4 * settlements
+local function record(i)
+  local log, sum = KEYS[recordKeys + 2 * i - 1], KEYS[recordKeys + 2 * i]
+  local bucket = load(log, sum, true)
+  if redis.call('ZADD', log, 'NX', now, ARGV[recordArgs + 2 * i - 1]) == 1 then
+    bucket.total = redis.call('INCRBY', sum, ARGV[recordArgs + 2 * i])
+    bucket.oldest = bucket.oldest or now
+    redis.call('PEXPIRE', log, ttl)
+    redis.call('PEXPIRE', sum, ttl)
+  end
+end
+
+local keyBase, argBase = recordKeys + 2 * records, recordArgs + 2 * records
 local count = (#KEYS - keyBase) / 2
 
 local function admit()
   local buckets, fits = {}, {}
   local allowed = 1
   for i = 1, count do
-    local tokens = ARGV[argBase + 3 * i - 2] == 't'
-    local limit = tonumber(ARGV[argBase + 3 * i - 1])
-    local need = tonumber(ARGV[argBase + 3 * i])
+    local tokens = ARGV[argBase + 4 * i - 3] == 't'
+    local limit = tonumber(ARGV[argBase + 4 * i - 2])
+    local need = tonumber(ARGV[argBase + 4 * i - 1])
     buckets[i] = load(KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i], tokens)
     fits[i] = total(buckets[i]) + need <= limit
     if not fits[i] then allowed = 0 end
   end
+  local granted = {}
+  for i = 1, count do granted[i] = 0 end
   if allowed == 1 then
     for i = 1, count do
-      if ARGV[argBase + 3 * i - 2] == 'r' then
+      if ARGV[argBase + 4 * i - 3] == 'r' then
         local log = KEYS[keyBase + 2 * i - 1]
         redis.call('ZADD', log, now, ARGV[2])
-        redis.call('PEXPIRE', log, window)
+        redis.call('PEXPIRE', log, ttl)
         buckets[i].total = buckets[i].total + 1
         buckets[i].oldest = buckets[i].oldest or now
+      end
+    end
+    local ends = now + leaseMs
+    for i = 1, count do
+      local tokens = ARGV[argBase + 4 * i - 3] == 't'
+      local limit = tonumber(ARGV[argBase + 4 * i - 2])
+      local need = tonumber(ARGV[argBase + 4 * i - 1])
+      local want = tonumber(ARGV[argBase + 4 * i])
+      local after = buckets[i].total + want + (tokens and need or 0)
+      if want > 0 and after * 2 <= limit then
+        local log, sum = KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i]
+        if tokens then
+          redis.call('ZADD', log, ends, ARGV[2] .. ':' .. want)
+          buckets[i].total = redis.call('INCRBY', sum, want)
+          redis.call('PEXPIRE', sum, ttl)
+        else
+          local entries = {}
+          for n = 1, want do
+            entries[2 * n - 1] = ends
+            entries[2 * n] = ARGV[2] .. '/' .. n
+          end
+          redis.call('ZADD', log, unpack(entries))
+          buckets[i].total = buckets[i].total + want
+        end
+        redis.call('PEXPIRE', log, ttl)
+        buckets[i].oldest = buckets[i].oldest or ends
+        granted[i] = want
       end
     end
   end
   local result = { allowed }
   for i = 1, count do
     local log = KEYS[keyBase + 2 * i - 1]
-    local limit = tonumber(ARGV[argBase + 3 * i - 1])
-    local need = tonumber(ARGV[argBase + 3 * i])
+    local limit = tonumber(ARGV[argBase + 4 * i - 2])
+    local need = tonumber(ARGV[argBase + 4 * i - 1])
     local held = buckets[i].total
     local reset, wait = 0, 0
     if buckets[i].oldest then reset = buckets[i].oldest + window - now end
     if not fits[i] then
       wait = window
-      if ARGV[argBase + 3 * i - 2] == 'r' then
+      if ARGV[argBase + 4 * i - 3] == 'r' then
         local leaving = redis.call('ZRANGE', log, held + need - limit - 1, held + need - limit - 1, 'WITHSCORES')
         if #leaving > 0 then wait = tonumber(leaving[2]) + window - now end
       else
@@ -139,14 +199,19 @@ local function admit()
     table.insert(result, held)
     table.insert(result, math.max(0, reset))
     table.insert(result, math.max(0, wait))
+    table.insert(result, granted[i])
   end
   return result
 end
 
 local reply = {}
+for j = 1, settlements do
+  local ok, err = pcall(settle, j)
+  reply[j] = ok and 1 or reason(err)
+end
 for i = 1, records do
   local ok, err = pcall(record, i)
-  reply[i] = ok and 1 or reason(err)
+  reply[settlements + i] = ok and 1 or reason(err)
 end
 if count > 0 then
   local ok, result = pcall(admit)
@@ -169,6 +234,17 @@ export interface ScriptRecord {
   amount: number;
 }
 
+/** A room lease to settle: what it did not use goes back (see room-leases.ts). */
+export interface ScriptSettlement {
+  log: string;
+  sum: string;
+  kind: 'requests' | 'tokens';
+  /** The admission that took the lease. */
+  id: string;
+  size: number;
+  used: number;
+}
+
 /** One bucket of an admission. */
 export interface ScriptBucket {
   log: string;
@@ -177,6 +253,8 @@ export interface ScriptBucket {
   limit: number;
   /** The room the bucket must have (see `bucketNeeds`). */
   need: number;
+  /** Room to lease besides, if the request is admitted and the bucket stays at most half full (0: none). */
+  want: number;
 }
 
 export interface ScriptBucketFigures {
@@ -185,6 +263,8 @@ export interface ScriptBucketFigures {
   total: number;
   resetMs: number;
   waitMs: number;
+  /** Room leased (0: none). */
+  granted: number;
 }
 
 export type ScriptAdmission =
@@ -193,6 +273,8 @@ export type ScriptAdmission =
   | { error: string };
 
 export interface ScriptReply {
+  /** Per settlement: undefined when done (now, or by an earlier call), else Redis's error. */
+  settlementErrors: (string | undefined)[];
   /** Per record: undefined when its tokens are in the log (now, or by an earlier call), else Redis's error. */
   recordErrors: (string | undefined)[];
   /** Undefined when the call had no buckets. */
@@ -201,6 +283,9 @@ export interface ScriptReply {
 
 export interface ScriptCall {
   windowMs: number;
+  /** How far ahead leased room is scored (also added to every key's expiry). */
+  leaseMs: number;
+  settlements: readonly ScriptSettlement[];
   records: readonly ScriptRecord[];
   /** Empty: only the records are written. */
   buckets: readonly ScriptBucket[];
@@ -228,50 +313,78 @@ export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
   return {
     run: async (call) => {
       const keys: string[] = [];
-      const args: (string | number)[] = [call.windowMs, call.requestId, call.records.length];
+      const args: (string | number)[] = [
+        call.windowMs,
+        call.requestId,
+        call.records.length,
+        call.settlements.length,
+        call.leaseMs,
+      ];
+      for (const settlement of call.settlements) {
+        keys.push(settlement.log, settlement.sum);
+        args.push(
+          settlement.kind === 'requests' ? 'r' : 't',
+          settlement.id,
+          settlement.size,
+          settlement.used,
+        );
+      }
       for (const record of call.records) {
         keys.push(record.log, record.sum);
         args.push(`${record.id}:${record.amount}`, record.amount);
       }
       for (const bucket of call.buckets) {
         keys.push(bucket.log, bucket.sum);
-        args.push(bucket.kind === 'requests' ? 'r' : 't', bucket.limit, bucket.need);
+        args.push(bucket.kind === 'requests' ? 'r' : 't', bucket.limit, bucket.need, bucket.want);
       }
       const reply = await commands[slidingWindowCommand](keys.length, ...keys, ...args);
-      return readReply(reply, call.records.length, call.buckets.length);
+      return readReply(reply, call.settlements.length, call.records.length, call.buckets.length);
     },
   };
 }
 
-function readReply(reply: unknown, records: number, buckets: number): ScriptReply {
-  if (!Array.isArray(reply)) throw unexpected();
-  const recordErrors = reply.slice(0, records).map((outcome: unknown) => {
-    if (outcome === 1) return undefined;
-    if (typeof outcome === 'string') return outcome;
-    throw unexpected();
-  });
-  if (recordErrors.length !== records) throw unexpected();
+/** Per entry of a settlement or record: undefined when it is done, else Redis's error. */
+function readOutcome(outcome: unknown): string | undefined {
+  if (outcome === 1) return undefined;
+  if (typeof outcome === 'string') return outcome;
+  throw unexpected();
+}
+
+const FIGURES_PER_BUCKET = 5;
+
+function readReply(reply: unknown, settlements: number, records: number, buckets: number): ScriptReply {
+  if (!Array.isArray(reply) || reply.length < settlements + records) throw unexpected();
+  const settlementErrors = reply.slice(0, settlements).map(readOutcome);
+  const recordErrors = reply.slice(settlements, settlements + records).map(readOutcome);
+  const rest: unknown[] = reply.slice(settlements + records);
   if (buckets === 0) {
-    if (reply.length !== records) throw unexpected();
-    return { recordErrors, admission: undefined };
+    if (rest.length !== 0) throw unexpected();
+    return { settlementErrors, recordErrors, admission: undefined };
   }
-  const rest: unknown[] = reply.slice(records);
   if (rest.length === 1 && typeof rest[0] === 'string')
-    return { recordErrors, admission: { error: rest[0] } };
-  if (rest.length !== 1 + 4 * buckets || !rest.every((value): value is number => Number.isInteger(value))) {
+    return { settlementErrors, recordErrors, admission: { error: rest[0] } };
+  if (
+    rest.length !== 1 + FIGURES_PER_BUCKET * buckets ||
+    !rest.every((value): value is number => Number.isInteger(value))
+  ) {
     throw unexpected();
   }
   const figures = rest as number[];
   return {
+    settlementErrors,
     recordErrors,
     admission: {
       allowed: figures[0] === 1,
-      buckets: Array.from({ length: buckets }, (_, index) => ({
-        fits: figures[1 + 4 * index] === 1,
-        total: figures[2 + 4 * index]!,
-        resetMs: figures[3 + 4 * index]!,
-        waitMs: figures[4 + 4 * index]!,
-      })),
+      buckets: Array.from({ length: buckets }, (_, index) => {
+        const at = 1 + FIGURES_PER_BUCKET * index;
+        return {
+          fits: figures[at] === 1,
+          total: figures[at + 1]!,
+          resetMs: figures[at + 2]!,
+          waitMs: figures[at + 3]!,
+          granted: figures[at + 4]!,
+        };
+      }),
     },
   };
 }
