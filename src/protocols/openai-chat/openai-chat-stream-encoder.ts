@@ -14,6 +14,11 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   #created = Math.floor(Date.now() / 1000);
   #started = false;
   #usage: Usage | undefined;
+  /**
+   * Every chunk's JSON up to its delta: the same for the whole stream (until message-start names
+   * it), so it is serialized once rather than per chunk.
+   */
+  #head = '';
 
   constructor(private readonly options: StreamEncoderOptions) {
     this.#id = `chatcmpl-${options.requestId}`;
@@ -24,9 +29,10 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
       case 'message-start':
         this.#id = event.id.startsWith('chatcmpl') ? event.id : this.#id;
         this.#created = event.created;
+        this.#head = '';
         return this.#start();
       case 'text-delta':
-        return this.#start() + this.#chunk({ content: event.text });
+        return this.#start() + this.#frame(`{"content":${JSON.stringify(event.text)}}`, null);
       case 'thinking-delta':
         return event.text ? this.#start() + this.#chunk({ reasoning_content: event.text }) : '';
       case 'tool-call-start':
@@ -88,14 +94,20 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   }
 
   #chunk(delta: OpenAiChunkDelta, finishReason: string | null = null): string {
-    return sseFrame(
-      JSON.stringify({
-        id: this.#id,
-        object: 'chat.completion.chunk',
-        created: this.#created,
-        model: this.options.requestModel,
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-      }),
-    );
+    return this.#frame(JSON.stringify(delta), finishReason);
+  }
+
+  /**
+   * A chunk with `delta` already serialized: byte for byte what `JSON.stringify` makes of
+   * `{ id, object, created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason }] }`.
+   */
+  #frame(deltaJson: string, finishReason: string | null): string {
+    if (this.#head === '') {
+      this.#head =
+        `{"id":${JSON.stringify(this.#id)},"object":"chat.completion.chunk",` +
+        `"created":${JSON.stringify(this.#created)},"model":${JSON.stringify(this.options.requestModel)},` +
+        `"choices":[{"index":0,"delta":`;
+    }
+    return `data: ${this.#head}${deltaJson},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]}\n\n`;
   }
 }
