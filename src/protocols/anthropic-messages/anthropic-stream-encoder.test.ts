@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { StreamEvent } from '../../core/stream-event.ts';
@@ -42,6 +43,29 @@ describe('AnthropicStreamEncoder', () => {
         'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n' +
         'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":20,"output_tokens":9,"cache_creation_input_tokens":0,"cache_read_input_tokens":100}}\n\n' +
         'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    );
+  });
+
+  it('writes a text delta as the JSON of the whole event would be, whatever the text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }), { maxLength: 4 }),
+        (texts) => {
+          const encoder = new AnthropicStreamEncoder(options);
+          encoder.push({ type: 'message-start', id: 'msg_1', model: 'm', created: 1 });
+          encoder.push({ type: 'text-delta', text: 'opens the block' });
+          for (const piece of texts) {
+            const event = {
+              type: 'content_block_delta',
+              index: 0,
+              delta: { type: 'text_delta', text: piece },
+            };
+            expect(encoder.push({ type: 'text-delta', text: piece })).toBe(
+              `event: content_block_delta\ndata: ${JSON.stringify(event)}\n\n`,
+            );
+          }
+        },
+      ),
     );
   });
 

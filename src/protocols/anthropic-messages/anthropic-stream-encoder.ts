@@ -60,7 +60,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         return this.#start();
       case 'text-delta':
         if (event.text === '') return '';
-        return this.#start() + this.#ensureText() + this.#delta({ type: 'text_delta', text: event.text });
+        return this.#start() + this.#ensureText() + this.#textDelta(event.text);
       case 'thinking-delta':
         return this.#start() + this.#thinking(event);
       case 'tool-call-start': {
@@ -156,6 +156,18 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     const index = this.#open.index;
     this.#open = undefined;
     return frame({ type: 'content_block_stop', index });
+  }
+
+  /**
+   * The most frequent event, written without serializing an object: byte for byte what `frame`
+   * makes of `{ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }`.
+   */
+  #textDelta(text: string): string {
+    if (this.#open === undefined) return '';
+    return (
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":${this.#open.index},` +
+      `"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}\n\n`
+    );
   }
 
   #delta(delta: AnthropicStreamDelta): string {
