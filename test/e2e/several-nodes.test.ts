@@ -126,6 +126,22 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       expect(statuses.filter((status) => status === 429)).toHaveLength(70);
     });
 
+    it("holds a key's 640 RPM over both nodes while they admit from leased room, and lets exactly 640 through once the leases end", async () => {
+      // 640 a minute: each node leases room for 10 requests at a time while the key is under half.
+      const payer = await createPayer(client, 10_000_000, { rpm: 640 });
+      const urls = nodes.map((node) => node.url);
+      const first = await burstOfRequests(urls, payer.key, 700);
+      const admitted = first.filter((status) => status === 200).length;
+      expect(first.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+      // Never more than the limit; less only by room a node still held leased when the key filled.
+      expect(admitted).toBeLessThanOrEqual(640);
+      expect(admitted).toBeGreaterThanOrEqual(640 - 2 * 10);
+      // A lease lasts a second: once over, its unused room is back, and the key gets exactly the rest.
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      const rest = await burstOfRequests(urls, payer.key, 40);
+      expect(admitted + rest.filter((status) => status === 200).length).toBe(640);
+    });
+
     it('gives back whole the hold of a request the limiter refuses after a roomy answer, sent upstream meanwhile', async () => {
       // 20 RPM: while the limiter's last answer on a node left the key 17 or more, that node places
       // a request's credit hold while Redis decides. After 3 calls on the first node it has seen 17
