@@ -53,9 +53,10 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await redis.quit();
   });
 
-  it('keeps its keys under the prefix, expiring one window (and the lease time) after the last write', async () => {
+  it('keeps its keys under the prefix, expiring one window and the lease time after the last write', async () => {
     const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, windowMs: 5000, leaseMs: 500 });
-    await limiter.admit({ buckets: [{ id: 'key:1:rpm', kind: 'requests', limit: 3 }] });
+    // Roomy: the admission leases room, scored half a second ahead.
+    await limiter.admit({ buckets: [{ id: 'key:1:rpm', kind: 'requests', limit: 6400 }] });
     await limiter.record('key:1:tpm', 42);
     const keys = (await redis.keys(`${prefix}*`)).sort();
     expect(keys).toEqual([
@@ -65,7 +66,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     ]);
     for (const key of keys) {
       const ttl = await redis.pttl(key);
-      expect(ttl).toBeGreaterThan(4500);
+      expect(ttl).toBeGreaterThan(5000);
       expect(ttl).toBeLessThanOrEqual(5500);
     }
     expect(await redis.get(`${prefix}rl:sum:key:1:tpm`)).toBe('42');
@@ -272,8 +273,9 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
         Array.from({ length: 40 }, () => limiter.admit({ buckets: [roomy] })),
       );
       expect(admissions.every((admission) => admission.allowed)).toBe(true);
-      // The first call's request and its lease of 32; the eighth left over asks for the next lease.
-      expect(script.calls()).toBe(2);
+      // The first call's request and its lease of 32; each of the 7 left over waited once and then
+      // calls on its own (the first of them asking for the next lease), rather than wait in line.
+      expect(script.calls()).toBe(8);
       await limiter.close();
       expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(40);
     });
@@ -342,6 +344,45 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       for (let index = 0; index < 5; index++) await limiter.admit({ buckets: [small] });
       expect(script.calls()).toBe(5);
       expect(await redis.zcard(`${prefix}rl:log:key:8:rpm`)).toBe(5);
+      // A roomy bucket with a small one: never admitted from leases, so none is taken for it.
+      for (let index = 0; index < 3; index++) await limiter.admit({ buckets: [roomy, small] });
+      expect(script.calls()).toBe(8);
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(3);
+      // A tokens bucket whose window is all but full refuses, and leases nothing.
+      const full = { id: 'key:8:tpm', kind: 'tokens' as const, limit: 64_000, estimate: 100 };
+      await redis.zadd(`${prefix}rl:log:key:8:tpm`, Date.now(), 'earlier:63950');
+      await redis.set(`${prefix}rl:sum:key:8:tpm`, 63_950);
+      expect((await limiter.admit({ buckets: [full] })).allowed).toBe(false);
+      expect(await redis.zcard(`${prefix}rl:log:key:8:tpm`)).toBe(1);
+      expect(await redis.get(`${prefix}rl:sum:key:8:tpm`)).toBe('63950');
+    });
+
+    it('gives back on its own, soon, the room a lost call may have leased, with no other traffic', async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 60_000, recordDelayMs: 5 });
+      const script = watchScript(redis);
+      script.failAfterRunning();
+      await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Only the request itself is left: it was admitted, as far as Redis knows.
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(1);
+      await limiter.close();
+    });
+
+    it('closes while Redis is unreachable, holding a lease (its room stays counted for one window)', async () => {
+      const other = await connectTestRedis('switchboard-test-lease-outage');
+      const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 60_000 });
+      await limiter.admit({ buckets: [roomy] });
+      other.disconnect();
+      // Admissions during the outage fail at once and take no lease.
+      await expect(limiter.admit({ buckets: [{ ...roomy, id: 'key:15:rpm' }] })).rejects.toThrow(
+        RateLimiterUnavailableError,
+      );
+      const outcome = await Promise.race([
+        limiter.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('still closing after 2 s'), 2_000)),
+      ]);
+      expect(outcome).toBe('closed');
+      expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(33);
     });
 
     it('gives back, with the next call, the room of a lease whose grant was lost in transit', async () => {

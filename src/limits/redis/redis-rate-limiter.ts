@@ -90,13 +90,10 @@ export class RedisRateLimiter implements RateLimiter {
     if (request.buckets.length === 0) return { allowed: true, retryAfterMs: 0, buckets: [] };
     const leased = this.#leases.admit(request.buckets, needs);
     if (leased !== undefined) return leased;
-    // A lease being asked for may well have room for this request too. (A bucket Redis declines to
-    // lease from is not asked again for a while, so near a limit nothing waits here.)
-    for (
-      let asked = this.#leases.askedFor(request.buckets);
-      asked;
-      asked = this.#leases.askedFor(request.buckets)
-    ) {
+    // A lease being asked for may well have room for this request too: worth one wait (not more, so
+    // that a burst larger than a lease is not served a lease per round trip).
+    const asked = this.#leases.askedFor(request.buckets, needs);
+    if (asked !== undefined) {
       await asked;
       const fromNewLease = this.#leases.admit(request.buckets, needs);
       if (fromNewLease !== undefined) return fromNewLease;
@@ -117,6 +114,10 @@ export class RedisRateLimiter implements RateLimiter {
   async #decide(request: AdmitRequest, needs: number[], wants: number[]): Promise<Admission> {
     const askedAt = performance.now();
     const requestId = this.#nextId();
+    if (this.#redis.status !== 'ready') {
+      this.#leases.answered(wants, request.buckets, askedAt, requestId, 'unsent');
+      throw this.#notReady();
+    }
     let reply: ScriptReply;
     try {
       reply = await this.#run(
@@ -131,12 +132,14 @@ export class RedisRateLimiter implements RateLimiter {
         requestId,
       );
     } catch (error) {
-      this.#leases.answered(wants, request.buckets, askedAt, requestId);
+      this.#leases.answered(wants, request.buckets, askedAt, requestId, 'lost');
+      this.#schedule();
       throw error;
     }
     const admission = reply.admission;
     if (!admission || 'error' in admission) {
-      this.#leases.answered(wants, request.buckets, askedAt, requestId);
+      this.#leases.answered(wants, request.buckets, askedAt, requestId, 'lost');
+      this.#schedule();
       throw new RateLimiterUnavailableError(
         admission
           ? `rate limiter: Redis failed: ${admission.error}`
@@ -267,8 +270,11 @@ export class RedisRateLimiter implements RateLimiter {
     } catch (error) {
       // Not ready, or the call failed: the records are still pending, and `#schedule` tries again;
       // after `close` nothing will, so they are given up.
-      if (this.#closed) this.#pending.rejectAll(error instanceof Error ? error : new Error(String(error)));
-      else {
+      if (this.#closed) {
+        this.#pending.rejectAll(error instanceof Error ? error : new Error(String(error)));
+        // Room not given back stays counted until its entries leave the window.
+        this.#leases.dropSettlements();
+      } else {
         this.#pending.expire();
         this.#schedule();
       }

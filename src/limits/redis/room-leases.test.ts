@@ -44,11 +44,14 @@ describe('RoomLeases', () => {
     leases.asking(wants, [rpm, tpm], call);
     // Asked already, by a call still in flight: requests wait for it rather than ask again.
     expect(leases.wants([rpm, tpm], [1, 50])).toEqual([0, 0]);
-    expect(leases.askedFor([tpm])).toBe(call);
-    expect(leases.askedFor([{ ...rpm, id: 'key:9:rpm' }])).toBeUndefined();
+    expect(leases.askedFor([tpm], [50])).toBe(call);
+    expect(leases.askedFor([{ ...rpm, id: 'key:9:rpm' }], [1])).toBeUndefined();
     const small: BucketCheck = { id: 'key:2:rpm', kind: 'requests', limit: 100 };
     const medium: BucketCheck = { id: 'key:3:rpm', kind: 'requests', limit: 640 };
-    expect(leases.wants([small, medium], [1, 1])).toEqual([0, 10]);
+    expect(leases.wants([medium], [1])).toEqual([10]);
+    // A request never admitted from leases (one bucket too small) leases nothing, and waits for none.
+    expect(leases.wants([small, medium], [1, 1])).toEqual([0, 0]);
+    expect(leases.askedFor([small, rpm], [1, 1])).toBeUndefined();
     expect(new RoomLeases({ leaseMs: 0 }).wants([rpm], [1])).toEqual([0]);
   });
 
@@ -111,21 +114,34 @@ describe('RoomLeases', () => {
     leases.answered(wants, [rpm, tpm], 0, 'near', [
       { bucketId: tpm.id, kind: 'tokens', limit: tpm.limit, size: 1600, held: 5000, resetMs: 1 },
     ]);
-    expect(leases.askedFor([rpm, tpm])).toBeUndefined();
+    expect(leases.askedFor([rpm, tpm], [1, 50])).toBeUndefined();
     expect(leases.wants([rpm], [1])).toEqual([0]);
     advance(1000);
     expect(leases.wants([rpm], [1])).toEqual([32]);
   });
 
-  it('settles unused what a failed call may have granted, and lets the next call ask again', () => {
-    const { leases } = clocked();
+  it('asks nothing for a while after a call that never reached Redis, and settles nothing for it', () => {
+    const { leases, advance } = clocked(1000);
+    const wants = leases.wants([rpm], [1]);
+    leases.asking(wants, [rpm], Promise.resolve());
+    leases.answered(wants, [rpm], 0, 'unsent', 'unsent');
+    expect(leases.pendingSettlements).toBe(0);
+    expect(leases.wants([rpm], [1])).toEqual([0]);
+    advance(1000);
+    expect(leases.wants([rpm], [1])).toEqual([32]);
+  });
+
+  it('settles unused what a lost call may have granted, and asks again a lease later', () => {
+    const { leases, advance } = clocked(1000);
     const wants = leases.wants([rpm, tpm], [1, 50]);
     leases.asking(wants, [rpm, tpm], Promise.resolve());
-    leases.answered(wants, [rpm, tpm], 0, 'lost');
+    leases.answered(wants, [rpm, tpm], 0, 'lost', 'lost');
     expect(leases.takeSettlements(10)).toEqual([
       { bucketId: rpm.id, kind: 'requests', id: 'lost', size: 32, used: 0 },
       { bucketId: tpm.id, kind: 'tokens', id: 'lost', size: 1600, used: 0 },
     ]);
+    expect(leases.wants([rpm], [1])).toEqual([0]);
+    advance(1000);
     expect(leases.wants([rpm], [1])).toEqual([32]);
   });
 });

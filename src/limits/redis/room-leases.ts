@@ -61,6 +61,8 @@ const LEASE_SHARE = 1 / 64;
 const LEASE_REQUESTS = 32;
 /** Declined buckets remembered at most; beyond, the memory starts over (they are asked again). */
 const MAX_DECLINED = 100_000;
+/** Settlements waiting at most (only a long Redis failure comes near it). */
+const MAX_SETTLEMENTS = 10_000;
 
 /**
  * This node's leases, one per bucket at most, and the settlements waiting for the next script call.
@@ -129,24 +131,24 @@ export class RoomLeases {
 
   /**
    * Per bucket, the room to ask Redis for with an admission (0: none): a share of the limit that
-   * covers several requests like this one, unless a call in flight already asks for it or the bucket
-   * is too small to lease from. `asking` and then `answered` must follow.
+   * covers several requests like this one. Nothing at all when one of the buckets cannot be leased
+   * from (too small, or lately declined): such a request is never admitted from leases, so leasing
+   * room for its other buckets would only hold that room. Nothing for a bucket with a live lease that
+   * has room, or one a call in flight asks for. `asking` and then `answered` must follow.
    */
   wants(buckets: readonly BucketCheck[], needs: readonly number[]): number[] {
-    return buckets.map((bucket, index) => {
-      if (this.#leaseMs <= 0 || this.#asking.has(bucket.id)) return 0;
+    const now = this.#now();
+    const wants: number[] = [];
+    for (let index = 0; index < buckets.length; index++) {
+      const bucket = buckets[index]!;
       const need = needs[index]!;
-      const now = this.#now();
-      if (this.#hasRoom(this.#leases.get(bucket.id), bucket, need, now)) return 0;
-      const declined = this.#declined.get(bucket.id);
-      if (declined !== undefined) {
-        if (declined > now) return 0;
-        this.#declined.delete(bucket.id);
-      }
-      const size = Math.min(Math.floor(bucket.limit * LEASE_SHARE), need * LEASE_REQUESTS);
-      if (size < 2 * need) return 0;
-      return size;
-    });
+      const size = this.#leaseSize(bucket, need, now);
+      if (size === 0) return buckets.map(() => 0);
+      const covered =
+        this.#asking.has(bucket.id) || this.#hasRoom(this.#leases.get(bucket.id), bucket, need, now);
+      wants.push(covered ? 0 : size);
+    }
+    return wants;
   }
 
   /** Notes the call that asks for `wants`, `ending` once it has been answered. */
@@ -156,44 +158,54 @@ export class RoomLeases {
     });
   }
 
-  /** A call in flight asking a lease for one of these buckets, if any: worth waiting for. */
-  askedFor(buckets: readonly BucketCheck[]): Promise<unknown> | undefined {
-    for (const bucket of buckets) {
-      const call = this.#asking.get(bucket.id);
-      if (call !== undefined) return call;
+  /**
+   * A call in flight asking a lease for one of these buckets, worth waiting for: only when each of
+   * the others has a live lease with room for this request, or is being asked for as well.
+   */
+  askedFor(buckets: readonly BucketCheck[], needs: readonly number[]): Promise<unknown> | undefined {
+    const now = this.#now();
+    let call: Promise<unknown> | undefined;
+    for (let index = 0; index < buckets.length; index++) {
+      const bucket = buckets[index]!;
+      const asked = this.#asking.get(bucket.id);
+      if (asked !== undefined) call ??= asked;
+      else if (!this.#hasRoom(this.#leases.get(bucket.id), bucket, needs[index]!, now)) return undefined;
     }
-    return undefined;
+    return call;
   }
 
   /**
-   * The answer to a call `id` that asked for `wants`. A granted lease replaces the bucket's old one,
-   * which is settled; `askedAt` is `now()` when the call was sent, so the lease ends here no later
-   * than its entries' score in Redis. Without `grants` (the call failed, or its reply was lost), what
-   * it may have granted is settled unused: settling room that was never granted changes nothing.
+   * The answer to a call `id` that asked for `wants`: the leases it granted, `'lost'` when it failed
+   * in a way that may have run it (a timeout, a lost reply), `'unsent'` when it never reached Redis.
+   * A granted lease replaces the bucket's old one, which is settled; `askedAt` is `now()` when the
+   * call was sent, so the lease ends here no later than its entries' score in Redis. What a lost call
+   * may have granted is settled unused (settling room never granted changes nothing). A bucket that
+   * got no lease is not asked again for `leaseMs`: near its limit, or while Redis fails, requests
+   * then go to Redis without waiting for leases.
    */
   answered(
     wants: readonly number[],
     buckets: readonly BucketCheck[],
     askedAt: number,
     id: string,
-    grants?: LeaseGrant[],
+    outcome: LeaseGrant[] | 'lost' | 'unsent',
   ): void {
     buckets.forEach((bucket, index) => {
       const want = wants[index]!;
       if (want <= 0) return;
       this.#asking.delete(bucket.id);
-      if (grants === undefined) {
-        this.#settlements.push({ bucketId: bucket.id, kind: bucket.kind, id, size: want, used: 0 });
-      }
-    });
-    if (grants === undefined) return;
-    buckets.forEach((bucket, index) => {
-      if (wants[index]! > 0 && !grants.some((grant) => grant.bucketId === bucket.id && grant.size > 0)) {
+      if (outcome === 'lost')
+        this.#queue({ bucketId: bucket.id, kind: bucket.kind, id, size: want, used: 0 });
+      if (
+        typeof outcome === 'string' ||
+        !outcome.some((grant) => grant.bucketId === bucket.id && grant.size > 0)
+      ) {
         if (this.#declined.size >= MAX_DECLINED) this.#declined.clear();
         this.#declined.set(bucket.id, askedAt + this.#leaseMs);
       }
     });
-    for (const grant of grants) {
+    if (typeof outcome === 'string') return;
+    for (const grant of outcome) {
       if (grant.size <= 0) continue;
       const old = this.#leases.get(grant.bucketId);
       if (old !== undefined) this.#settle(old);
@@ -235,7 +247,34 @@ export class RoomLeases {
 
   /** Settlements of a call that failed: sent again with the next (settling is idempotent). */
   giveBack(settlements: readonly LeaseSettlement[]): void {
-    if (settlements.length > 0) this.#settlements = [...settlements, ...this.#settlements];
+    if (settlements.length > 0)
+      this.#settlements = [...settlements, ...this.#settlements].slice(-MAX_SETTLEMENTS);
+  }
+
+  /** Forgets every settlement (the limiter closed and cannot send them): their room stays counted. */
+  dropSettlements(): void {
+    this.#settlements = [];
+  }
+
+  /** The room a lease of this bucket would have for requests like this one; 0 when it is not leased from. */
+  #leaseSize(bucket: BucketCheck, need: number, now: number): number {
+    if (this.#leaseMs <= 0) return 0;
+    const declined = this.#declined.get(bucket.id);
+    if (declined !== undefined) {
+      if (declined > now) return 0;
+      this.#declined.delete(bucket.id);
+    }
+    const size = Math.min(Math.floor(bucket.limit * LEASE_SHARE), need * LEASE_REQUESTS);
+    return size < 2 * need ? 0 : size;
+  }
+
+  /**
+   * Queues a settlement. The queue is bounded: past it the oldest is dropped, its room staying
+   * counted as used until its entries leave the window (never less than was used).
+   */
+  #queue(settlement: LeaseSettlement): void {
+    if (this.#settlements.length >= MAX_SETTLEMENTS) this.#settlements.shift();
+    this.#settlements.push(settlement);
   }
 
   #hasRoom(lease: RoomLease | undefined, bucket: BucketCheck, need: number, now: number): boolean {
@@ -249,7 +288,7 @@ export class RoomLeases {
 
   #settle(lease: RoomLease): void {
     this.#leases.delete(lease.bucketId);
-    this.#settlements.push({
+    this.#queue({
       bucketId: lease.bucketId,
       kind: lease.kind,
       id: lease.id,
