@@ -173,6 +173,7 @@ describe('loadConfig: accounts and security', () => {
       REDIS_KEY_PREFIX: 'switchboard:',
       RATE_LIMIT_IP_RPM: 600,
       RATE_LIMIT_FAIL_OPEN: true,
+      RATE_LIMIT_LEASE_MS: 1000,
     });
     expect(loadConfig({}).REDIS_URL).toBeUndefined();
     expect(
@@ -181,12 +182,14 @@ describe('loadConfig: accounts and security', () => {
         REDIS_KEY_PREFIX: 'acme:',
         RATE_LIMIT_IP_RPM: '0',
         RATE_LIMIT_FAIL_OPEN: 'false',
+        RATE_LIMIT_LEASE_MS: '0',
       }),
     ).toMatchObject({
       REDIS_URL: 'rediss://:secret@redis.internal:6380/2',
       REDIS_KEY_PREFIX: 'acme:',
       RATE_LIMIT_IP_RPM: 0,
       RATE_LIMIT_FAIL_OPEN: false,
+      RATE_LIMIT_LEASE_MS: 0,
     });
   });
 
@@ -195,6 +198,8 @@ describe('loadConfig: accounts and security', () => {
     ['REDIS_URL', 'http://redis:6379'],
     ['RATE_LIMIT_IP_RPM', '-1'],
     ['RATE_LIMIT_FAIL_OPEN', 'sometimes'],
+    ['RATE_LIMIT_LEASE_MS', '-1'],
+    ['RATE_LIMIT_LEASE_MS', '60000'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

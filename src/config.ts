@@ -116,6 +116,8 @@ const configSchema = z.object({
   RATE_LIMIT_IP_RPM: nonNegativeInt(600),
   /** When Redis fails, let requests through unlimited (true) or refuse them (false). */
   RATE_LIMIT_FAIL_OPEN: flag(true),
+  /** Redis: how long a node admits from rate-limit room it leased (0: never lease, every request asks Redis). */
+  RATE_LIMIT_LEASE_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** PostgreSQL/MySQL: hold requests in memory under per-node leases while a balance is far above them. */
   CREDIT_LEASES: flag(true),
 });

@@ -81,5 +81,28 @@ describe('createLimitBackends', () => {
       await deleteTestKeys(admin, config.REDIS_KEY_PREFIX);
       await admin.quit();
     });
+
+    it('leases rate-limit room for RATE_LIMIT_LEASE_MS, and none when it is 0', async () => {
+      const roomy = [{ id: 'key:2:rpm', kind: 'requests' as const, limit: 6400 }];
+      const admin = await connectTestRedis();
+      for (const [leaseMs, entries] of [
+        ['1000', 1 + 32],
+        ['0', 1],
+      ] as const) {
+        const config = loadConfig({
+          REDIS_URL: testRedisUrl,
+          REDIS_KEY_PREFIX: uniqueTestPrefix(),
+          RATE_LIMIT_LEASE_MS: leaseMs,
+        });
+        const node = createLimitBackends(config, logger);
+        opened.push(node);
+        await vi.waitFor(async () => expect(await node.health()).toEqual({ backend: 'redis', status: 'ok' }));
+        expect((await node.limiter.admit({ buckets: roomy })).allowed).toBe(true);
+        // The request's own entry, and the lease's room counted as used.
+        expect(await admin.zcard(`${config.REDIS_KEY_PREFIX}rl:log:key:2:rpm`)).toBe(entries);
+        await deleteTestKeys(admin, config.REDIS_KEY_PREFIX);
+      }
+      await admin.quit();
+    });
   });
 });

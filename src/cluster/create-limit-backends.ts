@@ -10,7 +10,10 @@ import { MemoryInvalidationBus } from './memory/memory-invalidation-bus.ts';
 import { createRedisConnection } from './redis/redis-connection.ts';
 import { RedisInvalidationBus } from './redis/redis-invalidation-bus.ts';
 
-export type LimitBackendsConfig = Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'RATE_LIMIT_FAIL_OPEN'>;
+export type LimitBackendsConfig = Pick<
+  Config,
+  'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'RATE_LIMIT_FAIL_OPEN' | 'RATE_LIMIT_LEASE_MS'
+>;
 
 export interface LimitBackendsOptions {
   /** The rate limits' window (default 60 s; tests shorten it). */
@@ -73,6 +76,7 @@ export function createLimitBackends(
   const redisLimiter = new RedisRateLimiter(redis, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     windowMs: options.windowMs,
+    leaseMs: config.RATE_LIMIT_LEASE_MS,
   });
   const limiter = config.RATE_LIMIT_FAIL_OPEN
     ? new FailOpenRateLimiter(redisLimiter, logger, { onFailure: options.onLimiterFailure })
