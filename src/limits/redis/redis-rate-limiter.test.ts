@@ -368,11 +368,33 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       await limiter.close();
     });
 
+    it('leases again once Redis is back after an outage', async () => {
+      const other = await connectTestRedis('switchboard-test-lease-back');
+      try {
+        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 100 });
+        const ended = new Promise((resolve) => other.once('end', resolve));
+        other.disconnect();
+        await ended;
+        expect(other.status).not.toBe('ready');
+        await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
+        await other.connect();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect((await limiter.admit({ buckets: [roomy] })).allowed).toBe(true);
+        // The request's own entry and a lease of 32.
+        expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(33);
+        await limiter.close();
+      } finally {
+        await other.quit();
+      }
+    });
+
     it('closes while Redis is unreachable, holding a lease (its room stays counted for one window)', async () => {
       const other = await connectTestRedis('switchboard-test-lease-outage');
       const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 60_000 });
       await limiter.admit({ buckets: [roomy] });
+      const ended = new Promise((resolve) => other.once('end', resolve));
       other.disconnect();
+      await ended;
       // Admissions during the outage fail at once and take no lease.
       await expect(limiter.admit({ buckets: [{ ...roomy, id: 'key:15:rpm' }] })).rejects.toThrow(
         RateLimiterUnavailableError,

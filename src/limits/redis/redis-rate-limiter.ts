@@ -99,15 +99,20 @@ export class RedisRateLimiter implements RateLimiter {
       if (fromNewLease !== undefined) return fromNewLease;
     }
     const wants = this.#leases.wants(request.buckets, needs);
-    const deciding = this.#decide(request, needs, wants);
-    if (wants.some((want) => want > 0)) {
-      this.#leases.asking(
-        wants,
-        request.buckets,
-        deciding.catch(() => undefined),
-      );
+    // Noted before the call starts, since `#decide` may answer at once (Redis not ready).
+    let decided!: () => void;
+    this.#leases.asking(
+      wants,
+      request.buckets,
+      new Promise<void>((resolve) => {
+        decided = resolve;
+      }),
+    );
+    try {
+      return await this.#decide(request, needs, wants);
+    } finally {
+      decided();
     }
-    return deciding;
   }
 
   /** One admission by the script, asking for `wants` of room to lease besides. */
