@@ -4,7 +4,7 @@ import { bucketNeeds, recordedAmount } from '../bucket-needs.ts';
 import type { Admission, AdmitRequest, BucketState, RateLimiter } from '../rate-limiter.ts';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
 import { PendingRecords } from './pending-records.ts';
-import { RoomLeases, type LeaseGrant } from './room-leases.ts';
+import { MAX_LEASE_MS, RoomLeases, type LeaseGrant } from './room-leases.ts';
 import {
   defineSlidingWindow,
   type RedisSlidingWindow,
@@ -82,43 +82,50 @@ export class RedisRateLimiter implements RateLimiter {
     this.#ownsConnection = options.ownsConnection ?? false;
     this.#recordDelayMs = options.recordDelayMs ?? 20;
     this.#pending = new PendingRecords({ nextId: () => this.#nextId(), maxAgeMs: this.#windowMs });
-    this.#leases = new RoomLeases({ leaseMs: options.leaseMs ?? 1000 });
+    this.#leases = new RoomLeases({
+      leaseMs: options.leaseMs ?? 1000,
+      maxSettlementAgeMs: this.#windowMs + MAX_LEASE_MS,
+    });
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
     const needs = bucketNeeds(request.buckets);
     if (request.buckets.length === 0) return { allowed: true, retryAfterMs: 0, buckets: [] };
+    if (this.#closed)
+      return this.#decide(
+        request,
+        needs,
+        request.buckets.map(() => 0),
+      );
     const leased = this.#leases.admit(request.buckets, needs);
     if (leased !== undefined) return leased;
     // A lease being asked for may well have room for this request too: worth one wait (not more, so
-    // that a burst larger than a lease is not served a lease per round trip).
+    // that a burst larger than a lease is not served a lease per round trip). If that call could not
+    // reach Redis, neither could this request's: it fails alike rather than wait for a call of its own.
     const asked = this.#leases.askedFor(request.buckets, needs);
     if (asked !== undefined) {
-      await asked;
+      const failure = await asked.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (failure instanceof RateLimiterUnavailableError) throw failure;
       const fromNewLease = this.#leases.admit(request.buckets, needs);
       if (fromNewLease !== undefined) return fromNewLease;
     }
     const wants = this.#leases.wants(request.buckets, needs);
-    // Noted before the call starts, since `#decide` may answer at once (Redis not ready).
-    let decided!: () => void;
-    this.#leases.asking(
-      wants,
-      request.buckets,
-      new Promise<void>((resolve) => {
-        decided = resolve;
-      }),
-    );
-    try {
-      return await this.#decide(request, needs, wants);
-    } finally {
-      decided();
-    }
+    const deciding = this.#decide(request, needs, wants);
+    // Noted at once: `#decide` has run up to its first wait, and notes the answer only after it.
+    this.#leases.asking(wants, request.buckets, deciding);
+    deciding.catch(() => {});
+    return deciding;
   }
 
   /** One admission by the script, asking for `wants` of room to lease besides. */
   async #decide(request: AdmitRequest, needs: number[], wants: number[]): Promise<Admission> {
     const askedAt = performance.now();
     const requestId = this.#nextId();
+    // Answered after a wait, always: `admit` notes the call as asking once this has started.
+    await Promise.resolve();
     if (this.#redis.status !== 'ready') {
       this.#leases.answered(wants, request.buckets, askedAt, requestId, 'unsent');
       throw this.#notReady();
@@ -152,10 +159,16 @@ export class RedisRateLimiter implements RateLimiter {
       );
     }
     const grants: LeaseGrant[] = [];
+    const declined: string[] = [];
     let retryAfterMs = 0;
     const buckets = request.buckets.map((bucket, index): BucketState => {
       const figures = admission.buckets[index]!;
       retryAfterMs = Math.max(retryAfterMs, figures.waitMs);
+      const want = wants[index]!;
+      const after = figures.total + want + (bucket.kind === 'tokens' ? needs[index]! : 0);
+      if (want > 0 && figures.granted === 0 && (!figures.fits || after * 2 > bucket.limit)) {
+        declined.push(bucket.id);
+      }
       if (figures.granted > 0) {
         grants.push({
           bucketId: bucket.id,
@@ -177,8 +190,14 @@ export class RedisRateLimiter implements RateLimiter {
         retryAfterMs: figures.waitMs,
       };
     });
-    this.#leases.answered(wants, request.buckets, askedAt, requestId, grants);
-    if (grants.length > 0) this.#watchLeases();
+    this.#leases.answered(wants, request.buckets, askedAt, requestId, { grants, declined });
+    if (this.#closed) {
+      // Granted to a call still in flight when the limiter closed: given back at once.
+      this.#leases.settleAll();
+      void this.#flush();
+    } else if (grants.length > 0) {
+      this.#watchLeases();
+    }
     return { allowed: admission.allowed, retryAfterMs, buckets };
   }
 
@@ -186,6 +205,7 @@ export class RedisRateLimiter implements RateLimiter {
     const tokens = recordedAmount(amount);
     if (tokens === 0) return Promise.resolve();
     if (this.#redis.status !== 'ready') return Promise.reject(this.#notReady());
+    this.#leases.record(bucketId, tokens);
     const written = this.#pending.add(bucketId, tokens);
     if (this.#closed) void this.#flush();
     else this.#schedule();

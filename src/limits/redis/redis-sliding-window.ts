@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
+import { MAX_LEASE_MS } from './room-leases.ts';
 
 /*
  * Each bucket is two keys: a sorted set (the log: member per entry, score = Redis time in ms) and a
  * running total for tokens buckets (a requests bucket's total is the set's size). Members are
  * `<unique id>` for requests and `<unique id>:<amount>` for tokens, so pruning knows what leaves.
  * The clock is Redis TIME, read inside the script: every node sees one clock, whatever its own says.
- * Keys get a PEXPIRE of one window (plus the lease time) on every write, so idle buckets vanish by
- * themselves.
+ * Keys get a PEXPIRE of one window plus the longest lease time on every write, so idle buckets vanish
+ * by themselves, and never before a lease's entries, whatever lease time the writing node has.
  *
  * One script does everything, in this order: it settles the room leases it was given (room a node
  * did not use goes back), writes the tokens records it was given, then (when given buckets) decides
@@ -34,7 +35,7 @@ local start = now - window
 local records = tonumber(ARGV[3])
 local settlements = tonumber(ARGV[4])
 local leaseMs = tonumber(ARGV[5])
-local ttl = window + leaseMs
+local ttl = window + ${MAX_LEASE_MS}
 local loaded = {}
 
 local function reason(err)
@@ -146,9 +147,11 @@ local function admit()
       if want > 0 and after * 2 <= limit then
         local log, sum = KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i]
         if tokens then
-          redis.call('ZADD', log, ends, ARGV[2] .. ':' .. want)
-          buckets[i].total = redis.call('INCRBY', sum, want)
-          redis.call('PEXPIRE', sum, ttl)
+          -- Counted once: a call Redis runs twice (sent again after a lost reply) adds nothing more.
+          if redis.call('ZADD', log, 'NX', ends, ARGV[2] .. ':' .. want) == 1 then
+            buckets[i].total = redis.call('INCRBY', sum, want)
+            redis.call('PEXPIRE', sum, ttl)
+          end
         else
           local entries = {}
           for n = 1, want do

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BucketCheck } from '../rate-limiter.ts';
-import { RoomLeases } from './room-leases.ts';
+import { MAX_LEASE_MS, RoomLeases } from './room-leases.ts';
 
 const rpm: BucketCheck = { id: 'key:1:rpm', kind: 'requests', limit: 6400 };
 const tpm: BucketCheck = { id: 'key:1:tpm', kind: 'tokens', limit: 1_000_000, estimate: 50 };
@@ -16,12 +16,8 @@ function clocked(leaseMs = 1000) {
     /** What a script call that admitted and granted everything asked would answer. */
     grantAll: (buckets: BucketCheck[], needs: number[], held: number[]) => {
       const wants = leases.wants(buckets, needs);
-      leases.answered(
-        wants,
-        buckets,
-        now,
-        `lease-${buckets[0]!.id}`,
-        buckets.map((bucket, index) => ({
+      leases.answered(wants, buckets, now, `lease-${buckets[0]!.id}`, {
+        grants: buckets.map((bucket, index) => ({
           bucketId: bucket.id,
           kind: bucket.kind,
           limit: bucket.limit,
@@ -29,7 +25,8 @@ function clocked(leaseMs = 1000) {
           held: held[index]! + wants[index]!,
           resetMs: 60_000,
         })),
-      );
+        declined: [],
+      });
       return wants;
     },
   };
@@ -85,7 +82,7 @@ describe('RoomLeases', () => {
     advance(1);
     expect(leases.admit([rpm], [1])).toBeUndefined();
     expect(leases.expire()).toBeUndefined();
-    expect(leases.takeSettlements(10)).toEqual([
+    expect(leases.takeSettlements(10)).toMatchObject([
       { bucketId: rpm.id, kind: 'requests', id: `lease-${rpm.id}`, size: 32, used: 2 },
     ]);
 
@@ -94,7 +91,7 @@ describe('RoomLeases', () => {
     // Spent: the next request goes to Redis, and asks for a new lease, which replaces it.
     expect(leases.admit([rpm], [1])).toBeUndefined();
     grantAll([rpm], [1], [40]);
-    expect(leases.takeSettlements(10)).toEqual([
+    expect(leases.takeSettlements(10)).toMatchObject([
       { bucketId: rpm.id, kind: 'requests', id: `lease-${rpm.id}`, size: 32, used: 32 },
     ]);
     leases.settleAll();
@@ -111,11 +108,18 @@ describe('RoomLeases', () => {
     const wants = leases.wants([rpm, tpm], [1, 50]);
     leases.asking(wants, [rpm, tpm], Promise.resolve());
     // Admitted, and the tokens lease granted, but the requests bucket is over half full.
-    leases.answered(wants, [rpm, tpm], 0, 'near', [
-      { bucketId: tpm.id, kind: 'tokens', limit: tpm.limit, size: 1600, held: 5000, resetMs: 1 },
-    ]);
+    leases.answered(wants, [rpm, tpm], 0, 'near', {
+      grants: [{ bucketId: tpm.id, kind: 'tokens', limit: tpm.limit, size: 1600, held: 5000, resetMs: 1 }],
+      declined: [rpm.id],
+    });
     expect(leases.askedFor([rpm, tpm], [1, 50])).toBeUndefined();
     expect(leases.wants([rpm], [1])).toEqual([0]);
+    // Not declined (it got no lease only because another bucket refused): asked again at once.
+    const other: BucketCheck = { id: 'user:1:rpm', kind: 'requests', limit: 6400 };
+    const otherWants = leases.wants([other], [1]);
+    leases.asking(otherWants, [other], Promise.resolve());
+    leases.answered(otherWants, [other], 0, 'refused', { grants: [], declined: [] });
+    expect(leases.wants([other], [1])).toEqual([32]);
     advance(1000);
     expect(leases.wants([rpm], [1])).toEqual([32]);
   });
@@ -136,12 +140,45 @@ describe('RoomLeases', () => {
     const wants = leases.wants([rpm, tpm], [1, 50]);
     leases.asking(wants, [rpm, tpm], Promise.resolve());
     leases.answered(wants, [rpm, tpm], 0, 'lost', 'lost');
-    expect(leases.takeSettlements(10)).toEqual([
+    expect(leases.takeSettlements(10)).toMatchObject([
       { bucketId: rpm.id, kind: 'requests', id: 'lost', size: 32, used: 0 },
       { bucketId: tpm.id, kind: 'tokens', id: 'lost', size: 1600, used: 0 },
     ]);
     expect(leases.wants([rpm], [1])).toEqual([0]);
     advance(1000);
     expect(leases.wants([rpm], [1])).toEqual([32]);
+  });
+
+  it("stops admitting from a tokens lease once this node's own recorded tokens fill the bucket", () => {
+    const { leases, grantAll } = clocked();
+    const small: BucketCheck = { id: 'key:4:tpm', kind: 'tokens', limit: 64_000, estimate: 100 };
+    grantAll([small], [100], [0]);
+    expect(leases.admit([small], [100])).toBeDefined();
+    // Another bucket's tokens change nothing; this one's, past the limit, end the lease's use.
+    leases.record('key:9:tpm', 70_000);
+    expect(leases.admit([small], [100])).toBeDefined();
+    leases.record(small.id, 70_000);
+    expect(leases.admit([small], [100])).toBeUndefined();
+  });
+
+  it('waits only for a lease call asking room enough for this request', () => {
+    const { leases } = clocked();
+    const wants = leases.wants([tpm], [10]);
+    expect(wants).toEqual([320]);
+    const call = Promise.resolve();
+    leases.asking(wants, [tpm], call);
+    expect(leases.askedFor([tpm], [300])).toBe(call);
+    expect(leases.askedFor([tpm], [400])).toBeUndefined();
+  });
+
+  it('drops settlements too old to matter, and refuses a lease time over the longest', () => {
+    let now = 0;
+    const leases = new RoomLeases({ leaseMs: 1000, maxSettlementAgeMs: 5000, now: () => now });
+    const wants = leases.wants([rpm], [1]);
+    leases.asking(wants, [rpm], Promise.resolve());
+    leases.answered(wants, [rpm], 0, 'lost', 'lost');
+    now = 5001;
+    expect(leases.takeSettlements(10)).toEqual([]);
+    expect(() => new RoomLeases({ leaseMs: MAX_LEASE_MS + 1 })).toThrow(RangeError);
   });
 });

@@ -18,6 +18,8 @@ export interface RoomLease {
   readonly size: number;
   /** Of `size`, what the requests admitted within it need (requests: 1 each; tokens: their estimates). */
   used: number;
+  /** Tokens buckets: what this node recorded for the bucket since the grant (its requests' real use). */
+  recorded: number;
   /** What the bucket held right after the grant, the lease's whole room included. */
   readonly heldAtGrant: number;
   /** `now()` at the grant, and the bucket's reset then. */
@@ -34,6 +36,8 @@ export interface LeaseSettlement {
   readonly id: string;
   readonly size: number;
   readonly used: number;
+  /** `now()` when it was queued. */
+  readonly queuedAt: number;
 }
 
 /** What a script call granted one bucket. */
@@ -48,19 +52,35 @@ export interface LeaseGrant {
   resetMs: number;
 }
 
+/** What a script call that asked for leases answered. */
+export interface LeaseAnswer {
+  /** The leases granted (buckets that got none are left out). */
+  grants: LeaseGrant[];
+  /** Buckets that got none because they refused the request or are over half full. */
+  declined: readonly string[];
+}
+
 export interface RoomLeasesOptions {
-  /** How long a lease admits requests (its entries are scored that far ahead). */
+  /** How long a lease admits requests (its entries are scored that far ahead); at most `MAX_LEASE_MS`. */
   leaseMs: number;
+  /**
+   * A settlement not sent after this long is dropped: its room's entries have left the window by
+   * then (the limiter passes its window plus `MAX_LEASE_MS`). Default: never.
+   */
+  maxSettlementAgeMs?: number;
   /** Milliseconds, monotonic (default `performance.now`). */
   now?: () => number;
 }
+
+/** The longest lease there is: keys expire one window plus this after their last write, whatever a node's lease time. */
+export const MAX_LEASE_MS = 10_000;
 
 /** A lease is at most this share of its bucket's limit… */
 const LEASE_SHARE = 1 / 64;
 /** …and at most this many requests' worth of room (tokens: of this request's need). */
 const LEASE_REQUESTS = 32;
-/** Declined buckets remembered at most; beyond, the memory starts over (they are asked again). */
-const MAX_DECLINED = 100_000;
+/** Declined buckets remembered at most; beyond, that memory starts over (they are asked again). */
+const MAX_REMEMBERED = 100_000;
 /** Settlements waiting at most (only a long Redis failure comes near it). */
 const MAX_SETTLEMENTS = 10_000;
 
@@ -71,13 +91,15 @@ const MAX_SETTLEMENTS = 10_000;
  */
 export class RoomLeases {
   readonly #leaseMs: number;
+  readonly #maxSettlementAgeMs: number;
   readonly #now: () => number;
+  /** In the order they were granted, which (all lasting `leaseMs`) is the order they end. */
   readonly #leases = new Map<string, RoomLease>();
   /**
-   * Buckets a call in flight asks a lease for, and that call's end: no second call asks meanwhile,
-   * and a request that finds no room waits for it rather than going to Redis on its own.
+   * Buckets a call in flight asks a lease for, the room it asks, and the call: no second call asks
+   * meanwhile, and a request that finds no room waits for it rather than going to Redis on its own.
    */
-  readonly #asking = new Map<string, Promise<unknown>>();
+  readonly #asking = new Map<string, { size: number; call: Promise<unknown> }>();
   /**
    * Buckets Redis lately declined to lease from (too full), until when: not asked again meanwhile,
    * so near a limit no request waits for a lease that will not come.
@@ -86,7 +108,11 @@ export class RoomLeases {
   #settlements: LeaseSettlement[] = [];
 
   constructor(options: RoomLeasesOptions) {
+    if (!(options.leaseMs >= 0 && options.leaseMs <= MAX_LEASE_MS)) {
+      throw new RangeError(`leaseMs must be between 0 and ${MAX_LEASE_MS}`);
+    }
     this.#leaseMs = options.leaseMs;
+    this.#maxSettlementAgeMs = options.maxSettlementAgeMs ?? Number.POSITIVE_INFINITY;
     this.#now = options.now ?? (() => performance.now());
   }
 
@@ -115,7 +141,10 @@ export class RoomLeases {
       lease.used += needs[index]!;
       // What the window holds as this node sees it: the grant's total without the room not yet used
       // (a requests bucket counts this request; a tokens bucket counts what was used before it).
-      const held = lease.heldAtGrant - lease.size + (lease.kind === 'requests' ? lease.used : before);
+      const held =
+        lease.heldAtGrant -
+        lease.size +
+        (lease.kind === 'requests' ? lease.used : Math.max(before, lease.recorded));
       return {
         id: bucket.id,
         kind: bucket.kind,
@@ -132,7 +161,7 @@ export class RoomLeases {
   /**
    * Per bucket, the room to ask Redis for with an admission (0: none): a share of the limit that
    * covers several requests like this one. Nothing at all when one of the buckets cannot be leased
-   * from (too small, or lately declined): such a request is never admitted from leases, so leasing
+   * from (too small, or lately declined): such a request is not admitted from leases, so leasing
    * room for its other buckets would only hold that room. Nothing for a bucket with a live lease that
    * has room, or one a call in flight asks for. `asking` and then `answered` must follow.
    */
@@ -151,61 +180,60 @@ export class RoomLeases {
     return wants;
   }
 
-  /** Notes the call that asks for `wants`, `ending` once it has been answered. */
-  asking(wants: readonly number[], buckets: readonly BucketCheck[], ending: Promise<unknown>): void {
+  /** Notes the call that asks for `wants` before it starts. */
+  asking(wants: readonly number[], buckets: readonly BucketCheck[], call: Promise<unknown>): void {
     buckets.forEach((bucket, index) => {
-      if (wants[index]! > 0) this.#asking.set(bucket.id, ending);
+      const size = wants[index]!;
+      if (size > 0) this.#asking.set(bucket.id, { size, call });
     });
   }
 
   /**
-   * A call in flight asking a lease for one of these buckets, worth waiting for: only when each of
-   * the others has a live lease with room for this request, or is being asked for as well.
+   * A call in flight asking a lease for one of these buckets, worth waiting for: only when each
+   * bucket either has a live lease with room for this request, or is being asked room enough for it.
    */
   askedFor(buckets: readonly BucketCheck[], needs: readonly number[]): Promise<unknown> | undefined {
     const now = this.#now();
     let call: Promise<unknown> | undefined;
     for (let index = 0; index < buckets.length; index++) {
       const bucket = buckets[index]!;
+      const need = needs[index]!;
       const asked = this.#asking.get(bucket.id);
-      if (asked !== undefined) call ??= asked;
-      else if (!this.#hasRoom(this.#leases.get(bucket.id), bucket, needs[index]!, now)) return undefined;
+      if (asked !== undefined && asked.size >= need) call ??= asked.call;
+      else if (!this.#hasRoom(this.#leases.get(bucket.id), bucket, need, now)) return undefined;
     }
     return call;
   }
 
   /**
-   * The answer to a call `id` that asked for `wants`: the leases it granted, `'lost'` when it failed
-   * in a way that may have run it (a timeout, a lost reply), `'unsent'` when it never reached Redis.
-   * A granted lease replaces the bucket's old one, which is settled; `askedAt` is `now()` when the
-   * call was sent, so the lease ends here no later than its entries' score in Redis. What a lost call
-   * may have granted is settled unused (settling room never granted changes nothing). A bucket that
-   * got no lease is not asked again for `leaseMs`: near its limit, or while Redis fails, requests
-   * then go to Redis without waiting for leases.
+   * The answer to a call `id` that asked for `wants`: what it granted and declined, `'lost'` when it
+   * failed in a way that may have run it (a timeout, a lost reply), `'unsent'` when it never reached
+   * Redis. A granted lease replaces the bucket's old one, which is settled; `askedAt` is `now()` when
+   * the call was sent, so the lease ends here no later than its entries' score in Redis. What a lost
+   * call may have granted is settled unused (settling room never granted changes nothing). A bucket
+   * declined, or asked for by a call that failed, is not asked again for `leaseMs`: near its limit,
+   * or while Redis fails, requests then go to Redis without waiting for leases.
    */
   answered(
     wants: readonly number[],
     buckets: readonly BucketCheck[],
     askedAt: number,
     id: string,
-    outcome: LeaseGrant[] | 'lost' | 'unsent',
+    outcome: LeaseAnswer | 'lost' | 'unsent',
   ): void {
     buckets.forEach((bucket, index) => {
       const want = wants[index]!;
       if (want <= 0) return;
       this.#asking.delete(bucket.id);
-      if (outcome === 'lost')
-        this.#queue({ bucketId: bucket.id, kind: bucket.kind, id, size: want, used: 0 });
-      if (
-        typeof outcome === 'string' ||
-        !outcome.some((grant) => grant.bucketId === bucket.id && grant.size > 0)
-      ) {
-        if (this.#declined.size >= MAX_DECLINED) this.#declined.clear();
-        this.#declined.set(bucket.id, askedAt + this.#leaseMs);
+      if (outcome === 'lost') {
+        this.#queue({ bucketId: bucket.id, kind: bucket.kind, id, size: want, used: 0, queuedAt: askedAt });
+      }
+      if (typeof outcome === 'string' || outcome.declined.includes(bucket.id)) {
+        this.#remember(this.#declined, bucket.id, askedAt + this.#leaseMs);
       }
     });
     if (typeof outcome === 'string') return;
-    for (const grant of outcome) {
+    for (const grant of outcome.grants) {
       if (grant.size <= 0) continue;
       const old = this.#leases.get(grant.bucketId);
       if (old !== undefined) this.#settle(old);
@@ -216,6 +244,7 @@ export class RoomLeases {
         id,
         size: grant.size,
         used: 0,
+        recorded: 0,
         heldAtGrant: grant.held,
         grantedAt: askedAt,
         resetMsAtGrant: grant.resetMs,
@@ -224,15 +253,23 @@ export class RoomLeases {
     }
   }
 
+  /**
+   * Tokens this node recorded for a bucket: a live lease counts them, so that a request this node
+   * would see over the limit (its own tokens included) is not admitted from the lease.
+   */
+  record(bucketId: string, amount: number): void {
+    const lease = this.#leases.get(bucketId);
+    if (lease !== undefined) lease.recorded += amount;
+  }
+
   /** Settles every lease past its end; returns when the next one ends (undefined: none left). */
   expire(): number | undefined {
     const now = this.#now();
-    let next: number | undefined;
     for (const lease of this.#leases.values()) {
-      if (lease.expiresAt <= now) this.#settle(lease);
-      else next = Math.min(next ?? lease.expiresAt, lease.expiresAt);
+      if (lease.expiresAt > now) return lease.expiresAt;
+      this.#settle(lease);
     }
-    return next;
+    return undefined;
   }
 
   /** Settles every lease (the limiter closes). */
@@ -240,8 +277,12 @@ export class RoomLeases {
     for (const lease of this.#leases.values()) this.#settle(lease);
   }
 
-  /** Up to `max` settlements to send, oldest first. */
+  /** Up to `max` settlements to send, oldest first (those too old to matter are dropped). */
   takeSettlements(max: number): LeaseSettlement[] {
+    const oldest = this.#now() - this.#maxSettlementAgeMs;
+    if (this.#settlements.length > 0 && this.#settlements[0]!.queuedAt < oldest) {
+      this.#settlements = this.#settlements.filter((settlement) => settlement.queuedAt >= oldest);
+    }
     return this.#settlements.splice(0, max);
   }
 
@@ -277,13 +318,24 @@ export class RoomLeases {
     this.#settlements.push(settlement);
   }
 
+  /**
+   * Whether the lease admits a request of this need: live, for the same limit, with room left, and
+   * the bucket as this node sees it (the grant's total, with its own tokens recorded since in place of
+   * the needs they stand for when more) still fitting the request, as Redis would check it.
+   */
   #hasRoom(lease: RoomLease | undefined, bucket: BucketCheck, need: number, now: number): boolean {
     return (
       lease !== undefined &&
       lease.expiresAt > now &&
       lease.limit === bucket.limit &&
-      lease.used + need <= lease.size
+      lease.used + need <= lease.size &&
+      lease.heldAtGrant - lease.size + Math.max(lease.used, lease.recorded) + need <= lease.limit
     );
+  }
+
+  #remember(memory: Map<string, number>, bucketId: string, value: number): void {
+    if (memory.size >= MAX_REMEMBERED && !memory.has(bucketId)) memory.clear();
+    memory.set(bucketId, value);
   }
 
   #settle(lease: RoomLease): void {
@@ -294,6 +346,7 @@ export class RoomLeases {
       id: lease.id,
       size: lease.size,
       used: Math.min(lease.used, lease.size),
+      queuedAt: this.#now(),
     });
   }
 }
