@@ -9,7 +9,7 @@ import {
 } from '../../cluster/redis/test-redis.test-support.ts';
 import { createRedisConnection } from '../../cluster/redis/redis-connection.ts';
 import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.ts';
-import { RedisRateLimiter } from './redis-rate-limiter.ts';
+import { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter.ts';
 import { defineSlidingWindow, slidingWindowCommand } from './redis-sliding-window.ts';
 import { MAX_LEASE_MS } from './room-leases.ts';
 
@@ -250,9 +250,12 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
 
   describe('room leases', () => {
     const roomy = { id: 'key:5:rpm', kind: 'requests' as const, limit: 6400 };
+    /** A limiter on the test's connection whose leases last 10 s unless told otherwise. */
+    const leasing = (options: Partial<RedisRateLimiterOptions> = {}): RedisRateLimiter =>
+      new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000, ...options });
 
     it('admits most requests of a roomy bucket without a round trip, and gives unused room back on close', async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000 });
+      const limiter = leasing();
       const script = watchScript(redis);
       const remaining: number[] = [];
       for (let index = 0; index < 64; index++) {
@@ -270,7 +273,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('makes concurrent requests wait for the lease being asked for rather than each call Redis', async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000 });
+      const limiter = leasing();
       const script = watchScript(redis);
       const admissions = await Promise.all(
         Array.from({ length: 40 }, () => limiter.admit({ buckets: [roomy] })),
@@ -318,11 +321,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       const other = await connectTestRedis('switchboard-test-lease-tokens');
       try {
         const bucket = { id: 'key:7:tpm', kind: 'tokens' as const, limit: 64_000, estimate: 100 };
-        const nodeA = new RedisRateLimiter(redis, {
-          keyPrefix: prefix,
-          leaseMs: 10_000,
-          recordDelayMs: 10_000,
-        });
+        const nodeA = leasing({ recordDelayMs: 10_000 });
         const nodeB = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 0 });
         const script = watchScript(redis);
         for (let index = 0; index < 10; index++) {
@@ -342,7 +341,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('leases nothing from small buckets or to refused requests: each of those requests is decided by Redis', async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000 });
+      const limiter = leasing();
       const script = watchScript(redis);
       const small = { id: 'key:8:rpm', kind: 'requests' as const, limit: 100 };
       for (let index = 0; index < 5; index++) await limiter.admit({ buckets: [small] });
@@ -362,11 +361,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it("refuses, like Redis, a request this node's own recorded tokens put over the limit, lease or not", async () => {
-      const limiter = new RedisRateLimiter(redis, {
-        keyPrefix: prefix,
-        leaseMs: 10_000,
-        recordDelayMs: 10_000,
-      });
+      const limiter = leasing({ recordDelayMs: 10_000 });
       const script = watchScript(redis);
       const bucket = { id: 'key:11:tpm', kind: 'tokens' as const, limit: 64_000, estimate: 100 };
       expect((await limiter.admit({ buckets: [bucket] })).allowed).toBe(true);
@@ -406,7 +401,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('keeps leasing from a roomy bucket when a request is refused by another of its buckets', async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000 });
+      const limiter = leasing();
       const full = { id: 'key:13:rpm', kind: 'requests' as const, limit: 200 };
       const shared = { id: 'user:13:rpm', kind: 'requests' as const, limit: 6400 };
       const other = { id: 'key:14:rpm', kind: 'requests' as const, limit: 6400 };
@@ -427,7 +422,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('gives back on its own, soon, the room a lost call may have leased, with no other traffic', async () => {
-      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 10_000, recordDelayMs: 5 });
+      const limiter = leasing({ recordDelayMs: 5 });
       const script = watchScript(redis);
       script.failAfterRunning();
       await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
@@ -477,11 +472,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('gives back, with the next call, the room of a lease whose grant was lost in transit', async () => {
-      const limiter = new RedisRateLimiter(redis, {
-        keyPrefix: prefix,
-        leaseMs: 10_000,
-        recordDelayMs: 10_000,
-      });
+      const limiter = leasing({ recordDelayMs: 10_000 });
       const script = watchScript(redis);
       await limiter.admit({ buckets: [roomy] });
       for (let index = 0; index < 32; index++) await limiter.admit({ buckets: [roomy] });
