@@ -94,7 +94,7 @@ local function settle(j)
       redis.call('ZREM', log, unpack(unused))
     end
   elseif redis.call('ZREM', log, id .. ':' .. size) == 1 then
-    -- The tokens the lease's requests used are recorded as any others: its room goes back whole.
+    -- The tokens the lease's requests used are recorded like every other record: its room goes back whole.
     redis.call('DECRBY', sum, size)
   end
 end
