@@ -62,6 +62,39 @@ describe('OpenAI SDK through Switchboard to an OpenAI-format upstream', () => {
     });
   });
 
+  it('sends a whole answer with its length, not chunked, as is or translated', async () => {
+    const cases = [
+      {
+        path: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${key}` },
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] },
+      },
+      {
+        // An Anthropic client served by the OpenAI-format channel: the answer is made by the gateway.
+        path: '/v1/messages',
+        headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+        body: { model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'Hi ✓' }] },
+      },
+    ];
+    for (const { path, headers, body } of cases) {
+      mock.enqueue({
+        kind: 'chat',
+        content: 'Héllo, wörld ✓',
+        usage: { prompt_tokens: 4, completion_tokens: 5 },
+      });
+      const response = await fetch(`${test.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(response.status, path).toBe(200);
+      expect(bytes.toString('utf8'), path).toContain('Héllo, wörld ✓');
+      expect(response.headers.get('transfer-encoding'), path).toBeNull();
+      expect(response.headers.get('content-length'), path).toBe(String(bytes.length));
+    }
+  });
+
   it('passes unknown fields through and rewrites an aliased model', async () => {
     await client.chat.completions.create({
       model: 'alias-model',
