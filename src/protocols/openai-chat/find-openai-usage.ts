@@ -4,14 +4,14 @@ import { readOpenAiUsage } from './read-openai-usage.ts';
 
 // Searched for without its opening quote: a needle that starts with `"` is slow to find in JSON,
 // which has a quote every few bytes (about 100 ns against 300 ns in a 600-byte completion).
-const USAGE_KEY_TAIL = Buffer.from('usage"');
+export const USAGE_KEY_TAIL = Buffer.from('usage"');
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const OPEN = 0x7b;
 const SPACE = 0x20;
 
 /** Where the object of a `"usage": {` that ends at `tail` (its `usage"`) opens; -1 if it is not one. */
-function usageObjectAt(bytes: Buffer, tail: number): number {
+export function usageObjectAt(bytes: Buffer, tail: number): number {
   if (bytes[tail - 1] !== QUOTE) return -1;
   let at = tail + USAGE_KEY_TAIL.length;
   while (bytes[at] === SPACE) at++;

@@ -1,13 +1,10 @@
 import type { Usage } from '../../core/usage.ts';
-import { findOpenAiUsage } from './find-openai-usage.ts';
+import { findOpenAiUsage, USAGE_KEY_TAIL, usageObjectAt } from './find-openai-usage.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
 
-// Usage objects as providers serialise them. A quote inside a JSON string is escaped, so these
-// bytes are always a key.
-const usagePatterns = [Buffer.from('"usage":{'), Buffer.from('"usage": {')];
 /** How a chunk ends when it was asked for usage and carries none (OpenAI's order: usage last). */
 const noUsageEnding = Buffer.from('"usage":null}');
 const dataObject = Buffer.from('data: {');
@@ -88,10 +85,10 @@ export class OpenAiStreamTap {
   #pending: Buffer | undefined;
   #watcher: FrameWatcher | undefined;
   /**
-   * Per usage pattern, where it next occurs in the buffer being walked: -1 nowhere further,
-   * NOT_SEARCHED before the first search.
+   * Where the next usage object's key (its `usage"`) is in the buffer being walked: -1 nowhere
+   * further, NOT_SEARCHED before the first search.
    */
-  #usageAt: number[] = [];
+  #usageAt = NOT_SEARCHED;
 
   constructor(
     private readonly withholdUsageChunk: boolean,
@@ -106,7 +103,7 @@ export class OpenAiStreamTap {
    */
   push(chunk: Buffer): Buffer | Buffer[] | undefined {
     const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
-    this.#usageAt = usagePatterns.map(() => NOT_SEARCHED);
+    this.#usageAt = NOT_SEARCHED;
     let out: Buffer[] | undefined;
     let copiedUpTo = 0;
     let start = 0;
@@ -129,7 +126,7 @@ export class OpenAiStreamTap {
     const rest = this.#pending;
     this.#pending = undefined;
     if (rest === undefined || rest.length === 0) return undefined;
-    this.#usageAt = usagePatterns.map(() => NOT_SEARCHED);
+    this.#usageAt = NOT_SEARCHED;
     return this.#frame(rest, 0, rest.length) ? undefined : rest;
   }
 
@@ -149,17 +146,16 @@ export class OpenAiStreamTap {
     while (last > start && (buffer[last] === LF || buffer[last] === CR)) last--;
     const endingAt = last + 1 - noUsageEnding.length;
     if (endingAt >= start && hasAt(buffer, noUsageEnding, endingAt)) return false;
-    // Each pattern is searched for once per buffer walked, from frame to frame, never twice.
-    let found = false;
-    for (let index = 0; index < usagePatterns.length; index++) {
-      let at = this.#usageAt[index]!;
-      if (at !== -1 && at < start) {
-        at = buffer.indexOf(usagePatterns[index]!, start);
-        this.#usageAt[index] = at;
-      }
-      if (at >= start && at < end) found = true;
+    // Searched for once per buffer walked, from frame to frame, never twice; without its opening
+    // quote (see findOpenAiUsage), each hit checked to be the key of an object. A quote inside a JSON
+    // string is escaped, so those bytes are always a key.
+    let at = this.#usageAt;
+    if (at === NOT_SEARCHED || (at !== -1 && at < start)) {
+      at = buffer.indexOf(USAGE_KEY_TAIL, start);
+      while (at >= 0 && usageObjectAt(buffer, at) < 0) at = buffer.indexOf(USAGE_KEY_TAIL, at + 1);
+      this.#usageAt = at;
     }
-    return found;
+    return at >= start && at < end;
   }
 
   /** Reads a frame's usage; true when the frame is the usage-only chunk. */
