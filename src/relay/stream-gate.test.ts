@@ -31,4 +31,15 @@ describe('StreamGate', () => {
     gate.see({ type: 'finish', reason: { unified: 'content-filter', raw: 'SAFETY' } });
     expect(gate.open).toBe(true);
   });
+
+  it('opens on content seen without decoding, unless an error came first', () => {
+    const gate = new StreamGate();
+    gate.seeContent();
+    expect(gate.open).toBe(true);
+    const failed = new StreamGate();
+    failed.see({ type: 'error', error });
+    failed.seeContent();
+    expect(failed.open).toBe(false);
+    expect(failed.error).toBe(error);
+  });
 });

@@ -35,6 +35,11 @@ export class StreamGate {
   /** An upstream error that came before any content. */
   error: GatewayError | undefined;
 
+  /** The first content has been seen without decoding it (see surelyStartsContent). */
+  seeContent(): void {
+    if (!this.error) this.open = true;
+  }
+
   /** Notes an event; false when it must not go on to the client (an error before any content). */
   see(event: StreamEvent): boolean {
     if (this.open) return true;

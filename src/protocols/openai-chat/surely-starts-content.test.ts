@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixtureFiles, fixturesDir } from '../../../test/support/fixtures.ts';
+import { StreamGate } from '../../relay/stream-gate.ts';
+import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
+import { surelyStartsContent } from './surely-starts-content.ts';
+
+/** What the decoder makes of a chunk for the gate: the gate's state after it, from shut. */
+function gateAfter(data: string): { open: boolean; error: boolean } {
+  const gate = new StreamGate();
+  for (const event of new OpenAiChatStreamDecoder().push({ data })) gate.see(event);
+  return { open: gate.open, error: gate.error !== undefined };
+}
+
+const chunkFiles = ['openai', 'deepseek', 'mistral', 'xai', 'openai-compatible'].flatMap((folder) =>
+  fixtureFiles(folder, '.chunks.txt'),
+);
+
+const text = fc.string({ unit: 'grapheme', maxLength: 6 });
+const delta = fc.record(
+  {
+    role: fc.constant('assistant'),
+    content: fc.oneof(text, fc.constant(null), fc.array(fc.record({ type: fc.constant('text'), text }))),
+    refusal: fc.oneof(fc.constant(null), text),
+    reasoning_content: fc.oneof(fc.constant(null), text),
+    tool_calls: fc.array(
+      fc.record({ index: fc.nat(2), id: text, function: fc.record({ name: text, arguments: text }) }),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+const chunk = fc.record(
+  {
+    id: text,
+    object: fc.constant('chat.completion.chunk'),
+    error: fc.record({ message: text, code: fc.oneof(text, fc.constant(null)) }),
+    choices: fc.array(
+      fc.record(
+        {
+          index: fc.nat(1),
+          delta,
+          finish_reason: fc.oneof(fc.constant(null), fc.constantFrom('stop', 'length')),
+        },
+        { requiredKeys: ['delta'] },
+      ),
+      { maxLength: 2 },
+    ),
+    usage: fc.oneof(fc.constant(null), fc.record({ prompt_tokens: fc.nat(), completion_tokens: fc.nat() })),
+    note: text,
+  },
+  { requiredKeys: ['choices'] },
+);
+
+describe('surelyStartsContent', () => {
+  it('says so only of chunks with content and no error, which the decoder opens the gate on (generated chunks)', () => {
+    fc.assert(
+      fc.property(chunk, fc.constantFrom(0, 1), (value, spaces) => {
+        const data = JSON.stringify(value, null, spaces === 0 ? undefined : 1);
+        if (!surelyStartsContent(data)) return;
+        expect(value.error).toBeUndefined();
+        // Some choice's delta has text; with several choices it may be another than the first,
+        // which the decoder reads alone: content all the same, sent to the client as it is.
+        const texts = value.choices.map((choice) => choice.delta.content);
+        expect(texts.some((content) => typeof content === 'string' && content !== '')).toBe(true);
+        if (value.choices.length === 1) expect(gateAfter(data)).toEqual({ open: true, error: false });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each(chunkFiles)('%s: says so only of chunks the decoder reads as content', (path) => {
+    const lines = readFileSync(join(fixturesDir, path), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    let sure = 0;
+    for (const data of lines) {
+      if (!surelyStartsContent(data)) continue;
+      sure += 1;
+      expect(gateAfter(data), data).toEqual({ open: true, error: false });
+    }
+    // Recorded text streams have text chunks it answers for without parsing.
+    if (/-text\./.test(path)) expect(sure).toBeGreaterThan(0);
+  });
+
+  it('leaves to the parser an empty content, an error, an escape, a cut chunk and spaced keys', () => {
+    const text = (content: string, extra = '') =>
+      `{"id":"c","choices":[{"index":0,"delta":{"content":${content}}${extra}}]}`;
+    expect(surelyStartsContent(text('"Hi"'))).toBe(true);
+    expect(surelyStartsContent(text('""'))).toBe(false);
+    expect(surelyStartsContent(text('"Hi"', ',"error":{"message":"x"}'))).toBe(false);
+    expect(surelyStartsContent(text('"an error"'))).toBe(false);
+    expect(surelyStartsContent(text('"Hi"', ',"\\u0065rror":{"message":"x"}'))).toBe(false);
+    expect(surelyStartsContent('{"choices":[{"delta":{"content":"Hi')).toBe(false);
+    expect(surelyStartsContent('{"choices":[{"delta":{"content": "Hi"}}]}')).toBe(false);
+    expect(surelyStartsContent('{"choices":[{"delta":{"role":"assistant"}}]}')).toBe(false);
+  });
+});
