@@ -10,6 +10,7 @@ import {
   type PartialAnthropicUsage,
 } from './read-anthropic-usage.ts';
 import { isRecord } from './read-request-values.ts';
+import { readTextDelta } from './read-text-delta.ts';
 
 /** What an open content block turns into. */
 type BlockKind =
@@ -36,6 +37,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   #answeredWithJsonTool = false;
 
   push(message: SseMessage): StreamEvent[] {
+    if (message.event === undefined || message.event === 'content_block_delta') {
+      const delta = readTextDelta(message.data);
+      if (delta !== undefined) return this.#textDelta(delta.index, delta.text);
+    }
     let data: unknown;
     try {
       data = JSON.parse(message.data);
@@ -147,15 +152,20 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     }
   }
 
+  /** A text delta for the block at `index` (read by readTextDelta, or from the parsed event). */
+  #textDelta(index: number, piece: string): StreamEvent[] {
+    const block = this.#blocks.get(index);
+    if (block === undefined || block.kind === 'skip' || piece === '') return [];
+    return [{ type: 'text-delta', text: piece }];
+  }
+
   #blockDelta(index: unknown, delta: unknown): StreamEvent[] {
     if (typeof index !== 'number' || !isRecord(delta)) return [];
     const block = this.#blocks.get(index);
     if (block === undefined || block.kind === 'skip') return [];
     switch (delta.type) {
-      case 'text_delta': {
-        const piece = text(delta.text);
-        return piece === '' ? [] : [{ type: 'text-delta', text: piece }];
-      }
+      case 'text_delta':
+        return this.#textDelta(index, text(delta.text));
       case 'thinking_delta': {
         const piece = text(delta.thinking);
         return piece === '' ? [] : [{ type: 'thinking-delta', text: piece }];
