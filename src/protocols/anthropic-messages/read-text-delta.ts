@@ -1,12 +1,9 @@
+import { jsonStringBody } from '../json-string-body.ts';
+
 // The most frequent Anthropic stream event, as Anthropic serialises it: a text block's next piece.
 const HEAD = '{"type":"content_block_delta","index":';
 const MIDDLE = ',"delta":{"type":"text_delta","text":"';
 const TAIL = '"}}';
-/**
- * What a JSON string's raw text may not hold for its characters to be its value: a quote, a
- * backslash, or a control character (any code point below a space).
- */
-const NOT_LITERAL = /[^ -\u{10FFFF}]|["\\]/u;
 
 /**
  * A `content_block_delta` event's data, when it is exactly the text delta Anthropic sends
@@ -25,13 +22,6 @@ export function readTextDelta(data: string): { index: number; text: string } | u
   const start = middle + MIDDLE.length;
   const end = data.length - TAIL.length;
   if (end < start) return undefined;
-  const raw = data.slice(start, end);
-  if (!NOT_LITERAL.test(raw)) return { index: Number(digits), text: raw };
-  // Escapes (or something that is not a string at all): the string alone is parsed.
-  try {
-    const text: unknown = JSON.parse(`"${raw}"`);
-    return typeof text === 'string' ? { index: Number(digits), text } : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = jsonStringBody(data.slice(start, end));
+  return text === undefined ? undefined : { index: Number(digits), text };
 }

@@ -6,6 +6,7 @@ import { decodeOpenAiFinishReason } from './map-openai-finish-reason.ts';
 import type { OpenAiChatCompletionChunk } from './openai-chat-wire-types.ts';
 import { readOpenAiContent } from './read-openai-content.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
+import { readTextChunk, textChunkPrefix } from './read-text-chunk.ts';
 
 /**
  * OpenAI-format SSE → core events. Tool calls stream by `index`, with the id and name only in their
@@ -15,9 +16,18 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
   #started = false;
   #openTools: number[] = [];
   #finished = false;
+  /**
+   * The bytes before `choices` of the chunks seen so far, once safe to reuse (see readTextChunk);
+   * empty until then (a string either way, so the field keeps one representation).
+   */
+  #textPrefix = '';
 
   push(message: SseMessage): StreamEvent[] {
     if (message.data === '[DONE]' || message.data === '') return [];
+    if (this.#textPrefix !== '') {
+      const text = readTextChunk(message.data, this.#textPrefix);
+      if (text !== undefined) return text === '' ? [] : [{ type: 'text-delta', text }];
+    }
     let chunk: OpenAiChatCompletionChunk;
     try {
       chunk = JSON.parse(message.data) as OpenAiChatCompletionChunk;
@@ -37,6 +47,7 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     if (!this.#started && (chunk.choices?.length ?? 0) === 0 && !chunk.usage) return events;
     if (!this.#started) {
       this.#started = true;
+      this.#textPrefix = textChunkPrefix(message.data) ?? '';
       events.push({
         type: 'message-start',
         id: chunk.id ?? newToolCallId('chatcmpl'),

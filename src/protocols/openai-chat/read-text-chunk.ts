@@ -1,0 +1,42 @@
+import { jsonStringBody } from '../json-string-body.ts';
+
+// A chunk's choices and what follows them, as OpenAI sends a chunk that only adds text.
+const CHOICES = '"choices":[';
+const TEXT_HEAD = '"choices":[{"index":0,"delta":{"content":"';
+const TEXT_TAIL = '"},"logprobs":null,"finish_reason":null}]';
+const ENDINGS = ['}', ',"usage":null}'];
+
+/**
+ * What comes before a chunk's `choices` when it is safe to reuse for later chunks: the chunk parsed
+ * whole, and the bytes before its choices (`{"id":…,"model":…,`) hold no `error`, `usage` or
+ * `choices` key and no escape that could spell one. Undefined otherwise.
+ */
+export function textChunkPrefix(data: string): string | undefined {
+  const at = data.indexOf(CHOICES);
+  if (at < 1) return undefined;
+  const prefix = data.slice(0, at);
+  if (!/^\{(?:[^\\]*,)?$/.test(prefix)) return undefined;
+  if (prefix.includes('error"') || prefix.includes('usage"') || prefix.includes('choices"')) return undefined;
+  return prefix;
+}
+
+/**
+ * The text of a chunk that only adds text, read without parsing it: the chunk must begin with
+ * `prefix` (the bytes a chunk already parsed whole began with, see textChunkPrefix), then have
+ * one choice whose delta is a string `content` alone, no finish reason and no usage, exactly as
+ * OpenAI serialises it. Undefined for anything else: the caller parses it. Parsing each chunk cost
+ * about 1 µs, most of decoding an OpenAI stream into another format.
+ */
+export function readTextChunk(data: string, prefix: string): string | undefined {
+  // Compared as a slice: `startsWith` with a search string it has not seen before cost V8 about
+  // 0.9 µs for these 150 characters, where string equality costs 50 ns.
+  if (data.slice(0, prefix.length) !== prefix || !data.startsWith(TEXT_HEAD, prefix.length)) return undefined;
+  const start = prefix.length + TEXT_HEAD.length;
+  for (const ending of ENDINGS) {
+    if (!data.endsWith(ending)) continue;
+    const end = data.length - ending.length - TEXT_TAIL.length;
+    if (end < start || !data.startsWith(TEXT_TAIL, end)) continue;
+    return jsonStringBody(data.slice(start, end));
+  }
+  return undefined;
+}
