@@ -17,13 +17,21 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
   #openTools: number[] = [];
   #finished = false;
   /**
-   * The bytes before `choices` of the chunks seen so far, once safe to reuse (see readTextChunk);
-   * empty until then (a string either way, so the field keeps one representation).
+   * The first chunk parsed whole, whose bytes before `choices` later text chunks may begin with
+   * (see readTextChunk): worked out when first needed (a same-format stream's decoder stops at the
+   * first content and never needs it), then kept; empty while there is none. Strings either way,
+   * so the fields keep one representation.
    */
+  #firstChunk = '';
   #textPrefix = '';
 
   push(message: SseMessage): StreamEvent[] {
     if (message.data === '[DONE]' || message.data === '') return [];
+    if (this.#firstChunk !== '' && this.#textPrefix === '') {
+      // Worked out once: a first chunk whose prefix is not safe to reuse is let go.
+      this.#textPrefix = textChunkPrefix(this.#firstChunk) ?? '';
+      this.#firstChunk = '';
+    }
     if (this.#textPrefix !== '') {
       const text = readTextChunk(message.data, this.#textPrefix);
       if (text !== undefined) return text === '' ? [] : [{ type: 'text-delta', text }];
@@ -47,7 +55,7 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     if (!this.#started && (chunk.choices?.length ?? 0) === 0 && !chunk.usage) return events;
     if (!this.#started) {
       this.#started = true;
-      this.#textPrefix = textChunkPrefix(message.data) ?? '';
+      this.#firstChunk = message.data;
       events.push({
         type: 'message-start',
         id: chunk.id ?? newToolCallId('chatcmpl'),

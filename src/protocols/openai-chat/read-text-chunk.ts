@@ -5,6 +5,8 @@ const CHOICES = '"choices":[';
 const TEXT_HEAD = '"choices":[{"index":0,"delta":{"content":"';
 const TEXT_TAIL = '"},"logprobs":null,"finish_reason":null}]';
 const ENDINGS = ['}', ',"usage":null}'];
+/** What the bytes before a reused prefix's choices may not hold: keys the decoder reads, escapes. */
+const PREFIX_MARKS = ['error"', 'usage"', 'choices"', '\\'];
 
 /**
  * What comes before a chunk's `choices` when it is safe to reuse for later chunks: the chunk parsed
@@ -15,8 +17,9 @@ export function textChunkPrefix(data: string): string | undefined {
   const at = data.indexOf(CHOICES);
   if (at < 1) return undefined;
   const prefix = data.slice(0, at);
-  if (!/^\{(?:[^\\]*,)?$/.test(prefix)) return undefined;
-  if (prefix.includes('error"') || prefix.includes('usage"') || prefix.includes('choices"')) return undefined;
+  // `{` alone, or `{` and members ending with a comma; no escape anywhere.
+  if (prefix.charCodeAt(0) !== 0x7b || (at > 1 && prefix.charCodeAt(at - 1) !== 0x2c)) return undefined;
+  for (const mark of PREFIX_MARKS) if (prefix.includes(mark)) return undefined;
   return prefix;
 }
 
