@@ -1,15 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixturesDir } from '../../../test/support/fixtures.ts';
 import type { StreamEvent } from '../../core/stream-event.ts';
 import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
 import { readTextChunk, textChunkPrefix } from './read-text-chunk.ts';
 
 const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini' };
 /** A chunk as OpenAI serialises it; `usage: null` when the stream was asked for usage. */
-const chunk = (delta: object, finish: string | null = null, withUsage = true) => ({
+const chunk = (delta: object, finish: string | null = null, withUsage = true, padding?: string) => ({
   ...head,
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
   ...(withUsage ? { usage: null } : {}),
+  ...(padding === undefined ? {} : { obfuscation: padding }),
 });
 const roleChunk = JSON.stringify(chunk({ role: 'assistant', content: '' }));
 const prefix = textChunkPrefix(roleChunk)!;
@@ -29,19 +33,39 @@ describe('readTextChunk', () => {
     expect(prefix).toBe(
       '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini",',
     );
+    const padding = fc.option(fc.stringMatching(/^[A-Za-z0-9]{0,12}$/), { nil: undefined });
     fc.assert(
-      fc.property(anyText, fc.boolean(), (text, withUsage) => {
-        expect(readTextChunk(JSON.stringify(chunk({ content: text }, null, withUsage)), prefix)).toBe(text);
+      fc.property(anyText, fc.boolean(), padding, (text, withUsage, pad) => {
+        expect(readTextChunk(JSON.stringify(chunk({ content: text }, null, withUsage, pad)), prefix)).toBe(
+          text,
+        );
       }),
       { numRuns: 2000 },
     );
   });
 
+  it('reads the text chunks of a recorded OpenAI stream, obfuscation padding and all', () => {
+    const lines = readFileSync(join(fixturesDir, 'openai/openai-text.chunks.txt'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const recordedPrefix = textChunkPrefix(lines[0]!)!;
+    let read = 0;
+    for (const line of lines.slice(1)) {
+      const text = readTextChunk(line, recordedPrefix);
+      if (text === undefined) continue;
+      read += 1;
+      const parsed = JSON.parse(line) as { choices: { delta: { content: string } }[] };
+      expect(text).toBe(parsed.choices[0]!.delta.content);
+    }
+    // All but the finish and usage chunks.
+    expect(read).toBe(lines.length - 3);
+  });
+
   it('never reads what parsing would read otherwise (mangled chunks)', () => {
     const mangled = fc
-      .tuple(anyText, fc.string({ unit: 'binary', maxLength: 4 }), fc.nat(220), fc.nat(3))
-      .map(([text, junk, at, drop]) => {
-        const canonical = JSON.stringify(chunk({ content: text }));
+      .tuple(anyText, fc.string({ unit: 'binary', maxLength: 4 }), fc.nat(240), fc.nat(3), fc.boolean())
+      .map(([text, junk, at, drop, padded]) => {
+        const canonical = JSON.stringify(chunk({ content: text }, null, true, padded ? 'Ab9' : undefined));
         const cut = Math.min(at, canonical.length);
         return canonical.slice(0, cut) + junk + canonical.slice(cut + drop);
       });
@@ -65,7 +89,11 @@ describe('readTextChunk', () => {
     const withUsage = { ...chunk({ content: 'x' }), usage: { prompt_tokens: 1, completion_tokens: 1 } };
     expect(readTextChunk(JSON.stringify(withUsage), prefix)).toBeUndefined();
     expect(
-      readTextChunk(JSON.stringify({ ...chunk({ content: 'x' }), obfuscation: 'ab' }), prefix),
+      readTextChunk(JSON.stringify({ ...chunk({ content: 'x' }), obfuscation: 'a-b' }), prefix),
+    ).toBeUndefined();
+    expect(readTextChunk(JSON.stringify({ ...chunk({ content: 'x' }), note: 'ab' }), prefix)).toBeUndefined();
+    expect(
+      readTextChunk(JSON.stringify({ ...chunk({ content: 'x' }), usage: 'ab' }), prefix),
     ).toBeUndefined();
     expect(
       readTextChunk(JSON.stringify({ ...chunk({ content: 'x' }), id: 'other' }), prefix),

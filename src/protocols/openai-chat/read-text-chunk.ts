@@ -4,7 +4,10 @@ import { jsonStringBody } from '../json-string-body.ts';
 const CHOICES = '"choices":[';
 const TEXT_HEAD = '"choices":[{"index":0,"delta":{"content":"';
 const TEXT_TAIL = '"},"logprobs":null,"finish_reason":null}]';
-const ENDINGS = ['}', ',"usage":null}'];
+const USAGE_NULL = ',"usage":null';
+/** OpenAI pads chunks with a random `obfuscation` string last; nothing the decoder reads. */
+const OBFUSCATION = ',"obfuscation":"';
+const PADDING = /^[A-Za-z0-9]*$/;
 /** What the bytes before a reused prefix's choices may not hold: keys the decoder reads, escapes. */
 const PREFIX_MARKS = ['error"', 'usage"', 'choices"', '\\'];
 
@@ -26,8 +29,8 @@ export function textChunkPrefix(data: string): string | undefined {
 /**
  * The text of a chunk that only adds text, read without parsing it: the chunk must begin with
  * `prefix` (the bytes a chunk already parsed whole began with, see textChunkPrefix), then have
- * one choice whose delta is a string `content` alone, no finish reason and no usage, exactly as
- * OpenAI serialises it. Undefined for anything else: the caller parses it. Parsing each chunk cost
+ * one choice whose delta is a string `content` alone, no finish reason and no usage (maybe
+ * `"usage":null`, maybe OpenAI's `obfuscation` padding), exactly as OpenAI serialises it. Undefined for anything else: the caller parses it. Parsing each chunk cost
  * about 1 µs, most of decoding an OpenAI stream into another format.
  */
 export function readTextChunk(data: string, prefix: string): string | undefined {
@@ -35,11 +38,16 @@ export function readTextChunk(data: string, prefix: string): string | undefined 
   // 0.9 µs for these 150 characters, where string equality costs 50 ns.
   if (data.slice(0, prefix.length) !== prefix || !data.startsWith(TEXT_HEAD, prefix.length)) return undefined;
   const start = prefix.length + TEXT_HEAD.length;
-  for (const ending of ENDINGS) {
-    if (!data.endsWith(ending)) continue;
-    const end = data.length - ending.length - TEXT_TAIL.length;
-    if (end < start || !data.startsWith(TEXT_TAIL, end)) continue;
-    return jsonStringBody(data.slice(start, end));
+  // From the end: `}`, then maybe the padding, then maybe `"usage":null`, then the choices' tail.
+  let end = data.length - 1;
+  if (data.charCodeAt(end) !== 0x7d) return undefined;
+  if (data.charCodeAt(end - 1) === 0x22) {
+    const padding = data.lastIndexOf(OBFUSCATION, end);
+    if (padding < start || !PADDING.test(data.slice(padding + OBFUSCATION.length, end - 1))) return undefined;
+    end = padding;
   }
-  return undefined;
+  if (data.startsWith(USAGE_NULL, end - USAGE_NULL.length)) end -= USAGE_NULL.length;
+  end -= TEXT_TAIL.length;
+  if (end < start || !data.startsWith(TEXT_TAIL, end)) return undefined;
+  return jsonStringBody(data.slice(start, end));
 }
