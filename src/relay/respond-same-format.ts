@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
 import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
-import { surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
+import { surelyPreamble, surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
 import type { WireProtocol } from '../protocols/wire-protocol.ts';
 import type { renderError } from '../http/render-error.ts';
@@ -95,12 +95,12 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     // Decoding stops at the first content, fed a frame at a time by the tap so that a stream
     // arriving in one read is not parsed whole: past the first content the fast path parses only
     // usage frames. A frame that surely starts the content opens the
-    // gate without being parsed.
+    // gate without being parsed, and OpenAI's opening role chunk is passed over unparsed.
     const watch = (frame: Buffer): boolean => {
       const data = simpleFrameData(frame);
       if (data === undefined) see(reader.push(frame));
       else if (surelyStartsContent(data)) gate.seeContent();
-      else for (const event of decoder.push({ data })) gate.see(event);
+      else if (!surelyPreamble(data)) for (const event of decoder.push({ data })) gate.see(event);
       return !gate.open && !gate.error;
     };
     const tap = new OpenAiStreamTap(!call.includeUsage, watch);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureFiles, fixturesDir } from '../../../test/support/fixtures.ts';
 import { StreamGate } from '../../relay/stream-gate.ts';
 import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
-import { surelyStartsContent } from './surely-starts-content.ts';
+import { surelyPreamble, surelyStartsContent } from './surely-starts-content.ts';
 
 /** What the decoder makes of a chunk for the gate: the gate's state after it, from shut. */
 function gateAfter(data: string): { open: boolean; error: boolean } {
@@ -96,5 +96,49 @@ describe('surelyStartsContent', () => {
     expect(surelyStartsContent('{"choices":[{"delta":{"content":"Hi')).toBe(false);
     expect(surelyStartsContent('{"choices":[{"delta":{"content": "Hi"}}]}')).toBe(false);
     expect(surelyStartsContent('{"choices":[{"delta":{"role":"assistant"}}]}')).toBe(false);
+  });
+});
+
+const roleChoices =
+  '"choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]';
+
+describe('surelyPreamble', () => {
+  it("says so of OpenAI's role chunk, recorded and as the mock upstream sends it", () => {
+    const recorded = readFileSync(join(fixturesDir, 'openai/openai-text.chunks.txt'), 'utf8').split('\n')[0]!;
+    expect(surelyPreamble(recorded)).toBe(true);
+    expect(gateAfter(recorded)).toEqual({ open: false, error: false });
+  });
+
+  it('says so only of chunks that open no content and hold no error, whatever surrounds the role choices', () => {
+    // Members around the role chunk's choices: harmless ones, and ones that change what it means.
+    const member = fc.oneof(
+      text.map((value) => `"id":${JSON.stringify(value)}`),
+      fc.constant('"usage":null'),
+      fc.constant('"usage":{"prompt_tokens":1,"completion_tokens":2}'),
+      fc.constant('"error":{"message":"overloaded"}'),
+      text.map((value) => `"choices":[{"index":0,"delta":{"content":${JSON.stringify(value)}}}]`),
+      text.map((value) => `"note":${JSON.stringify(value)}`),
+      fc.constant('"\\u0065rror":{"message":"x"}'),
+    );
+    const data = fc
+      .tuple(fc.array(member, { maxLength: 3 }), fc.array(member, { maxLength: 3 }), fc.boolean())
+      .map(([before, after, whole]) => {
+        const body = `{${[...before, roleChoices, ...after].join(',')}}`;
+        return whole ? body : body.slice(0, -1);
+      });
+    fc.assert(
+      fc.property(data, (chunk) => {
+        if (surelyPreamble(chunk)) expect(gateAfter(chunk)).toEqual({ open: false, error: false });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves to the parser role chunks written otherwise and anything with a second choices key', () => {
+    expect(surelyPreamble(`{"id":"c",${roleChoices},"usage":null}`)).toBe(true);
+    expect(surelyPreamble(`{"id":"c",${roleChoices.replace('""', '"Hi"')}}`)).toBe(false);
+    expect(surelyPreamble(`{"id":"c",${roleChoices},"choices":[]}`)).toBe(false);
+    expect(surelyPreamble(`{"error":{"message":"x"},${roleChoices}}`)).toBe(false);
+    expect(surelyPreamble('{"choices":[{"index":0,"delta":{"role":"assistant"}}]}')).toBe(false);
   });
 });

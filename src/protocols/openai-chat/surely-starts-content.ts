@@ -25,3 +25,22 @@ export function surelyStartsContent(data: string): boolean {
   if (data.charCodeAt(data.length - 1) !== 0x7d) return false;
   return !data.includes(ERROR_TAIL) && !data.includes(UNICODE_ESCAPE);
 }
+
+/** The choices of the role chunk that opens an OpenAI stream, as OpenAI serialises them. */
+const ROLE_CHOICES =
+  '"choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]';
+const CHOICES_KEY_TAIL = 'choices"';
+
+/**
+ * Whether the chunk surely carries neither content nor an error: OpenAI's opening role chunk, its
+ * choices exactly as OpenAI writes them, no second `choices` key (which would replace them), no
+ * `error`, no escape. What else the chunk holds does not matter here: the decoder reads no content
+ * from anything but the choices, and a chunk that is not JSON at all is nothing to it either.
+ * False means "parse it to know".
+ */
+export function surelyPreamble(data: string): boolean {
+  const at = data.indexOf(ROLE_CHOICES);
+  if (at < 0 || data.indexOf(CHOICES_KEY_TAIL) !== at + 1) return false;
+  if (data.includes(CHOICES_KEY_TAIL, at + ROLE_CHOICES.length)) return false;
+  return !data.includes(ERROR_TAIL) && !data.includes('\\');
+}
