@@ -1,5 +1,6 @@
 import type { Usage } from '../../core/usage.ts';
 import { jsonObjectEnd } from '../json-object-end.ts';
+import { readCanonicalUsage } from './read-canonical-usage.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
 
 // Searched for without its opening quote: a needle that starts with `"` is slow to find in JSON,
@@ -26,7 +27,8 @@ export function usageObjectAt(bytes: Buffer, tail: number): number {
  * `"usage"` object is found by its bytes and parsed alone. A quote inside a JSON string is escaped
  * (`\"usage\"`), so the bytes `"usage":` can only be a key. Undefined when the body has no usage
  * object, or more than one (a provider's extension may nest another), or it does not parse: the
- * caller then parses the whole body.
+ * caller then parses the whole body. OpenAI's own usage object is read without parsing it (see
+ * readCanonicalUsage).
  */
 export function findOpenAiUsage(bytes: Buffer): Usage | undefined {
   let start = -1;
@@ -37,6 +39,8 @@ export function findOpenAiUsage(bytes: Buffer): Usage | undefined {
     start = object;
   }
   if (start < 0) return undefined;
+  const canonical = readCanonicalUsage(bytes, start);
+  if (canonical !== undefined) return canonical;
   const end = jsonObjectEnd(bytes, start);
   if (end < 0) return undefined;
   try {
