@@ -86,6 +86,20 @@ describe('OpenAiStreamTap on recorded provider streams', () => {
     expect(tap.usage?.inputTokens).toBe(13);
   });
 
+  it('reads a usage object however the spaces around its colon fall, as findOpenAiUsage does', () => {
+    for (const key of ['"usage":{', '"usage": {', '"usage" : {', '"usage"  :  {']) {
+      const sse =
+        'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n' +
+        `data: {"choices":[],${key}"prompt_tokens":3,"completion_tokens":1}}\n\n` +
+        'data: [DONE]\n\n';
+      const { tap, output } = run(sse, 7, true);
+      expect(tap.usage?.inputTokens, key).toBe(3);
+      expect(output, key).toBe(
+        'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n',
+      );
+    }
+  });
+
   it('handles CRLF line ends, comments and a final frame without a blank line', () => {
     const sse =
       ': keep-alive\r\n\r\ndata: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\r\n\r\n' +

@@ -105,6 +105,8 @@ describe('readTextChunk', () => {
     expect(textChunkPrefix(JSON.stringify({ usage: null, ...chunk({ content: '' }) }))).toBeUndefined();
     expect(textChunkPrefix(JSON.stringify({ ...head, id: 'a\nb', choices: [] }))).toBeUndefined();
     expect(textChunkPrefix(JSON.stringify({ choices: [], ...head }))).toBe('{');
+    // The first `choices` inside another object: not the chunk's own members.
+    expect(textChunkPrefix('{"m":{"a":1,"choices":[0]},"choices":[]}')).toBeUndefined();
   });
 });
 

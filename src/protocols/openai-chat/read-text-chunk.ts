@@ -13,8 +13,8 @@ const PREFIX_MARKS = ['error"', 'usage"', 'choices"', '\\'];
 
 /**
  * What comes before a chunk's `choices` when it is safe to reuse for later chunks: the chunk parsed
- * whole, and the bytes before its choices (`{"id":…,"model":…,`) hold no `error`, `usage` or
- * `choices` key and no escape that could spell one. Undefined otherwise.
+ * whole, and the bytes before its choices (`{"id":…,"model":…,`) are its top-level members, with no
+ * `error`, `usage` or `choices` key and no escape that could spell one. Undefined otherwise.
  */
 export function textChunkPrefix(data: string): string | undefined {
   const at = data.indexOf(CHOICES);
@@ -23,6 +23,14 @@ export function textChunkPrefix(data: string): string | undefined {
   // `{` alone, or `{` and members ending with a comma; no escape anywhere.
   if (prefix.charCodeAt(0) !== 0x7b || (at > 1 && prefix.charCodeAt(at - 1) !== 0x2c)) return undefined;
   for (const mark of PREFIX_MARKS) if (prefix.includes(mark)) return undefined;
+  // The members before `choices` at the chunk's top level, not inside another object: closed, they
+  // parse as an object of their own (once per stream).
+  try {
+    const members: unknown = JSON.parse(at === 1 ? '{}' : `${prefix.slice(0, -1)}}`);
+    if (typeof members !== 'object' || members === null) return undefined;
+  } catch {
+    return undefined;
+  }
   return prefix;
 }
 

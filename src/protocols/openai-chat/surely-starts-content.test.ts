@@ -96,6 +96,20 @@ describe('surelyStartsContent', () => {
     expect(surelyStartsContent('{"choices":[{"delta":{"content":"Hi')).toBe(false);
     expect(surelyStartsContent('{"choices":[{"delta":{"content": "Hi"}}]}')).toBe(false);
     expect(surelyStartsContent('{"choices":[{"delta":{"role":"assistant"}}]}')).toBe(false);
+    // Duplicate keys (JSON.parse keeps the last), a key ending in an escaped quote, a message object.
+    expect(surelyStartsContent('{"choices":[{"index":0,"delta":{"content":"hi","content":null}}]}')).toBe(
+      false,
+    );
+    expect(surelyStartsContent('{"choices":[{"index":0,"delta":{"content":"hi"}}],"choices":[]}')).toBe(
+      false,
+    );
+    expect(surelyStartsContent('{"choices":[{"index":0,"delta":{"content":"hi"},"delta":{}}]}')).toBe(false);
+    expect(
+      surelyStartsContent(
+        '{"choices":[{"index":0,"delta":{"role":"assistant"}}],"x":{"say \\"delta":{"content":"hi"}}}',
+      ),
+    ).toBe(false);
+    expect(surelyStartsContent('{"choices":[{"index":0,"message":{"content":"hi"}}]}')).toBe(false);
   });
 });
 
