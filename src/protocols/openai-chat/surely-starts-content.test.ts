@@ -110,6 +110,10 @@ describe('surelyStartsContent', () => {
       ),
     ).toBe(false);
     expect(surelyStartsContent('{"choices":[{"index":0,"message":{"content":"hi"}}]}')).toBe(false);
+    // The only delta key is one ending in an escaped quote: no choice has a delta at all.
+    expect(surelyStartsContent('{"choices":[{"index":0}],"x":{"say \\"delta":{"content":"hi"}}}')).toBe(
+      false,
+    );
   });
 });
 
