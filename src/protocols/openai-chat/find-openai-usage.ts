@@ -39,8 +39,11 @@ export function findOpenAiUsage(bytes: Buffer): Usage | undefined {
     start = object;
   }
   if (start < 0) return undefined;
-  const canonical = readCanonicalUsage(bytes, start);
-  if (canonical !== undefined) return canonical;
+  return readCanonicalUsage(bytes, start) ?? parseUsageObjectAt(bytes, start);
+}
+
+/** The usage object that opens at `start`, found by its end and parsed; undefined if it does not parse. */
+export function parseUsageObjectAt(bytes: Buffer, start: number): Usage | undefined {
   const end = jsonObjectEnd(bytes, start);
   if (end < 0) return undefined;
   try {

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonObjectEnd } from '../json-object-end.ts';
-import { findOpenAiUsage } from './find-openai-usage.ts';
+import { findOpenAiUsage, parseUsageObjectAt } from './find-openai-usage.ts';
 import { readCanonicalUsage } from './read-canonical-usage.ts';
-import { readOpenAiUsage } from './read-openai-usage.ts';
 
 const count = fc.oneof(fc.nat(1000), fc.nat(), fc.maxSafeNat());
 /** A usage object in OpenAI's key order. */
@@ -22,17 +20,6 @@ const usage = fc
     },
   }));
 
-/** What parsing the object that opens at `start` reads (the way before this reader). */
-function parsedAt(bytes: Buffer, start: number) {
-  const end = jsonObjectEnd(bytes, start);
-  if (end < 0) return undefined;
-  try {
-    return readOpenAiUsage(JSON.parse(bytes.toString('utf8', start, end)));
-  } catch {
-    return undefined;
-  }
-}
-
 describe('readCanonicalUsage', () => {
   it("reads OpenAI's usage object as parsing it does, whatever the counts", () => {
     fc.assert(
@@ -41,7 +28,7 @@ describe('readCanonicalUsage', () => {
         const read = readCanonicalUsage(bytes, 0);
         // Counts past 15 digits are left to JSON.parse.
         if (JSON.stringify(value).match(/\d{16}/)) expect(read).toBeUndefined();
-        else expect(read).toEqual(parsedAt(bytes, 0));
+        else expect(read).toEqual(parseUsageObjectAt(bytes, 0));
       }),
       { numRuns: 2000 },
     );
@@ -58,7 +45,7 @@ describe('readCanonicalUsage', () => {
     fc.assert(
       fc.property(mangled, (bytes) => {
         const read = readCanonicalUsage(bytes, 0);
-        if (read !== undefined) expect(read).toEqual(parsedAt(bytes, 0));
+        if (read !== undefined) expect(read).toEqual(parseUsageObjectAt(bytes, 0));
       }),
       { numRuns: 5000 },
     );
