@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import type { Surface } from '../http/surface.ts';
 import type { ClientLink } from './client-link.ts';
 import type { RelayKind, RelayRecord } from './relay-record.ts';
@@ -33,7 +33,7 @@ export interface EndpointCall<T> {
   take(answer: UpstreamAnswer, record: RelayRecord, link: ClientLink): Promise<Taken<T>>;
   /** Answers the client; resolves with the outcome for the log row. */
   send(
-    reply: FastifyReply,
+    reply: RelayReply,
     headers: Record<string, string>,
     value: T,
     answer: UpstreamAnswer,

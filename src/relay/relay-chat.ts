@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayReply, RelayRequest } from '../http/relay-exchange.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
@@ -45,8 +45,8 @@ function translatedBody(
  */
 export async function relayChat(
   deps: RelayDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: RelayRequest,
+  reply: RelayReply,
   key: KeyContext,
   readCall: () => ClientChatCall,
 ): Promise<void> {

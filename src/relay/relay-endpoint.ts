@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayReply, RelayRequest } from '../http/relay-exchange.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
 import { ClientLink } from './client-link.ts';
@@ -24,8 +24,8 @@ import { sendWithFailover } from './send-with-failover.ts';
  */
 export async function relayEndpoint<T>(
   deps: RelayDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: RelayRequest,
+  reply: RelayReply,
   key: KeyContext,
   readCall: () => EndpointCall<T>,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import { sinceReceived } from '../http/received-at.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
@@ -9,7 +9,7 @@ import { warningsHeader } from './warnings-header.ts';
  * overhead; the channel's name for admins only.
  */
 export function relayResponseHeaders(
-  reply: FastifyReply,
+  reply: RelayReply,
   record: RelayRecord,
   answer: UpstreamAnswer,
   credits: Record<string, string>,

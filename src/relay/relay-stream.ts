@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { ClientLink } from './client-link.ts';
 import type { AttemptFailure, Taken, UpstreamAnswer } from './send-with-failover.ts';
@@ -44,7 +44,7 @@ const uncork = (response: ServerResponse) => response.uncork();
  * back goes out with the response head, the rest follows as it arrives.
  */
 export interface PrimedStream {
-  pipe(reply: FastifyReply, headers: Record<string, string>): Promise<StreamOutcome>;
+  pipe(reply: RelayReply, headers: Record<string, string>): Promise<StreamOutcome>;
 }
 
 /**
@@ -147,7 +147,7 @@ class StreamPump implements BodySink, PrimedStream {
     });
   }
 
-  pipe(reply: FastifyReply, headers: Record<string, string>): Promise<StreamOutcome> {
+  pipe(reply: RelayReply, headers: Record<string, string>): Promise<StreamOutcome> {
     reply.hijack();
     const response = reply.raw;
     this.#response = response;

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import { OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
 import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
@@ -57,7 +57,7 @@ export function meterWhole(protocol: WireProtocol, bytes: Buffer, record: RelayR
  * `meterWhole` has read their usage first, so the headers can carry the charge.
  */
 export function sendSameFormatWhole(
-  reply: FastifyReply,
+  reply: RelayReply,
   headers: Record<string, string>,
   answer: UpstreamAnswer,
   bytes: Buffer,

@@ -1,5 +1,5 @@
 import type { ChatResponse } from '../core/chat-response.ts';
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import { writeWholeAnswer } from './write-whole-answer.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
@@ -43,7 +43,7 @@ export function decodeTranslatedWhole(
 
 /** Sends a decoded answer in the client's format (and returns the body sent). */
 export function sendTranslatedWhole(
-  reply: FastifyReply,
+  reply: RelayReply,
   headers: Record<string, string>,
   call: ClientChatCall,
   request: ChatRequest,

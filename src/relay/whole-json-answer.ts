@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { Usage } from '../core/usage.ts';
 import type { ClientLink } from './client-link.ts';
@@ -59,7 +59,7 @@ export const embeddingUsage = (inputTokens: number): Usage => ({
 
 /** Sends a whole JSON answer: same-format bytes with the upstream's status and content type. */
 export function sendWholeAnswer(
-  reply: FastifyReply,
+  reply: RelayReply,
   headers: Record<string, string>,
   value: WholeAnswer,
   answer: UpstreamAnswer,

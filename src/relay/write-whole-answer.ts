@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { RelayReply } from '../http/relay-exchange.ts';
 
 /**
  * Writes a whole answer straight to the response, its headers made by the relay (request id and
@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
  * and a last empty chunk after it), which costs both ends more than the one length header.
  */
 export function writeWholeAnswer(
-  reply: FastifyReply,
+  reply: RelayReply,
   status: number,
   headers: Record<string, string>,
   body: Buffer | string,
