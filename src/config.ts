@@ -67,6 +67,12 @@ const configSchema = z.object({
   LOG_RETENTION_DAYS: nonNegativeInt(0),
   /** How often expired request-log rows are swept (default hourly). */
   LOG_RETENTION_SWEEP_MS: positiveInt(3_600_000),
+  /**
+   * Whether `POST /v1/chat/completions`, `/api/v1/chat/completions` and `/v1/messages` with a plain
+   * JSON body skip Fastify's request pipeline (the relay lane: same answers, about 4 µs less CPU a
+   * request); false sends every request through Fastify.
+   */
+  RELAY_LANE: flag(true),
   /** Whether anyone may create an account with `POST /api/user/register`. */
   REGISTRATION_ENABLED: flag(true),
   /**

@@ -134,6 +134,7 @@ export async function createGateway(
     logger,
     trustedProxies: config.TRUSTED_PROXIES,
     corsOrigins: config.CORS_ORIGINS,
+    relayLane: config.RELAY_LANE,
     metrics,
     relay: {
       keyCache: new UnauthenticatedLimit(keyCache, backends.limiter, config.RATE_LIMIT_IP_RPM, () =>

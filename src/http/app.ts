@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
@@ -15,9 +16,12 @@ import { registerTokenRoutes } from '../admin/token-routes.ts';
 import { registerUserAdminRoutes } from '../admin/user-admin-routes.ts';
 import { registerUserRoutes } from '../admin/user-routes.ts';
 import { registerModelsRoutes } from '../relay/models-route.ts';
-import { registerAnthropicMessagesRoutes } from '../relay/routes/anthropic-messages-routes.ts';
+import {
+  anthropicMessagesHandler,
+  registerAnthropicMessagesRoutes,
+} from '../relay/routes/anthropic-messages-routes.ts';
 import { registerGeminiRoutes } from '../relay/routes/gemini-routes.ts';
-import { registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
+import { openAiChatHandler, registerOpenAiChatRoute } from '../relay/routes/openai-chat-route.ts';
 import { registerOpenAiEndpointRoutes } from '../relay/routes/openai-endpoint-routes.ts';
 import { registerProviderScopedRoute } from '../relay/routes/provider-scoped-route.ts';
 import type { RelayDeps } from '../relay/relay-deps.ts';
@@ -26,6 +30,7 @@ import { registerMetricsRoute } from '../observability/metrics-route.ts';
 import { errorHandlerFor, notFoundFor } from './error-handler.ts';
 import { registerManagementCors } from './management-cors.ts';
 import { stampArrival, sinceReceived } from './received-at.ts';
+import { RelayLane } from './relay-lane.ts';
 import { renderError } from './render-error.ts';
 import { requestIdFor } from './request-id.ts';
 import { trackRoutes } from './route-list.ts';
@@ -43,6 +48,11 @@ export interface AppOptions {
   corsOrigins: readonly string[];
   /** Served at GET /metrics (Prometheus text format). */
   metrics: GatewayMetrics;
+  /**
+   * Whether the busiest relay routes skip Fastify's pipeline (`relay-lane.ts`); default on. Off,
+   * Fastify serves every request: the tests compare the two.
+   */
+  relayLane?: boolean;
 }
 
 /** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
@@ -82,7 +92,24 @@ function relayScope(
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const lane = new RelayLane({
+    bodyLimitBytes: options.bodyLimitBytes,
+    trustedProxies: options.trustedProxies,
+    logger: options.logger,
+  });
+  const laneOn = options.relayLane ?? true;
   const app = Fastify({
+    // The server Fastify would make, with the relay lane in front of Fastify's own handler, and
+    // Fastify's timeouts (with a server factory it leaves them to it).
+    serverFactory: (handler) => {
+      const server = http.createServer(
+        laneOn ? (request, response) => lane.take(request, response) || handler(request, response) : handler,
+      );
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
     logger: false,
     // Errors Fastify raises before a route runs (a malformed URL, an over-long path parameter)
     // still reach the client in its own format, with the request id.
@@ -114,18 +141,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  // From the moment Fastify starts closing, it answers every request (503 to new ones).
+  app.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
+
   trackRoutes(app);
   app.setErrorHandler(errorHandlerFor('management', options.logger));
   app.setNotFoundHandler(notFoundFor('management'));
 
   // Relay surfaces take the raw body: it is parsed once by the protocol module, and reused
   // byte for byte on the same-format path.
+  const chat = openAiChatHandler(options.relay, '/v1/chat/completions');
+  const aliasChat = openAiChatHandler(options.relay, '/api/v1/chat/completions');
+  const messages = anthropicMessagesHandler(options.relay);
+  lane.add('/v1/chat/completions', { surface: 'openai', handle: chat });
+  lane.add('/api/v1/chat/completions', { surface: 'openai', handle: aliasChat });
+  lane.add('/v1/messages', { surface: 'anthropic', handle: messages });
   await app.register(
     relayScope(options.logger, 'openai', (scope) => {
-      registerOpenAiChatRoute(scope, options.relay, '/v1/chat/completions');
+      registerOpenAiChatRoute(scope, chat);
       registerModelsRoutes(scope, options.relay);
       registerOpenAiEndpointRoutes(scope, options.relay, '/v1');
-      registerAnthropicMessagesRoutes(scope, options.relay, options.logger);
+      registerAnthropicMessagesRoutes(scope, options.relay, options.logger, messages);
     }),
     { prefix: '/v1' },
   );
@@ -133,7 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The prefixed alias of the OpenAI chat and model routes (API.md 1), with OpenAI-format errors.
   await app.register(
     relayScope(options.logger, 'openai', (scope) => {
-      registerOpenAiChatRoute(scope, options.relay, '/api/v1/chat/completions');
+      registerOpenAiChatRoute(scope, aliasChat);
       registerModelsRoutes(scope, options.relay);
     }),
     { prefix: '/api/v1' },

@@ -4,6 +4,7 @@ import { routeModel } from '../../catalog/route-model.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { errorHandlerFor } from '../../http/error-handler.ts';
 import { parseJsonBody } from '../../http/parse-json-body.ts';
+import type { RelayReply, RelayRequest } from '../../http/relay-exchange.ts';
 import { anthropicMessages } from '../../protocols/anthropic-messages/anthropic-protocol.ts';
 import { authenticate, requireScope } from '../authenticate.ts';
 import { estimateRequestTokens } from '../estimate-tokens.ts';
@@ -19,18 +20,11 @@ function requiredModel(json: Record<string, unknown>): string {
   return json.model;
 }
 
-/**
- * `POST /v1/messages` and `/v1/messages/count_tokens`: Anthropic clients (`x-api-key` accepted,
- * `anthropic-version` passed on to Anthropic upstreams), with errors in Anthropic's shape.
- */
-export function registerAnthropicMessagesRoutes(
-  scope: FastifyInstance,
+/** The handler of `POST /v1/messages`, whichever path (Fastify or the relay lane) runs it. */
+export function anthropicMessagesHandler(
   deps: RelayDeps,
-  logger: Logger,
-): void {
-  const errorHandler = errorHandlerFor('anthropic', logger);
-
-  scope.post('/messages', { errorHandler }, async (request, reply) => {
+): (request: RelayRequest, reply: RelayReply) => Promise<void> {
+  return async (request, reply) => {
     const key = await authenticate(deps.keyCache, request, undefined);
     requireScope(key, 'llm-chat');
     await relayChat(deps, request, reply, key, () => {
@@ -49,7 +43,22 @@ export function registerAnthropicMessagesRoutes(
         headers: request.headers,
       };
     });
-  });
+  };
+}
+
+/**
+ * `POST /v1/messages` and `/v1/messages/count_tokens`: Anthropic clients (`x-api-key` accepted,
+ * `anthropic-version` passed on to Anthropic upstreams), with errors in Anthropic's shape.
+ */
+export function registerAnthropicMessagesRoutes(
+  scope: FastifyInstance,
+  deps: RelayDeps,
+  logger: Logger,
+  messages: (request: RelayRequest, reply: RelayReply) => Promise<void>,
+): void {
+  const errorHandler = errorHandlerFor('anthropic', logger);
+
+  scope.post('/messages', { errorHandler }, messages);
 
   // Counted here, with an o200k tokenizer: an estimate of what the model would bill, for any upstream.
   scope.post('/messages/count_tokens', { errorHandler }, async (request) => {

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import type { RelayReply, RelayRequest } from '../../http/relay-exchange.ts';
 import { openAiChat } from '../../protocols/openai-chat/openai-chat-protocol.ts';
 import { parseOpenAiChatBody } from '../../protocols/openai-chat/parse-openai-chat-body.ts';
 import { authenticate, requireScope } from '../authenticate.ts';
 import { relayChat } from '../relay-chat.ts';
 import type { RelayDeps } from '../relay-deps.ts';
 
-/** `POST /v1/chat/completions`: OpenAI clients, served by any channel. */
-export function registerOpenAiChatRoute(scope: FastifyInstance, deps: RelayDeps, endpoint: string): void {
-  scope.post('/chat/completions', async (request, reply) => {
+/** The chat handler of OpenAI clients at `endpoint`, whichever path (Fastify or the relay lane) runs it. */
+export function openAiChatHandler(
+  deps: RelayDeps,
+  endpoint: string,
+): (request: RelayRequest, reply: RelayReply) => Promise<void> {
+  return async (request, reply) => {
     const key = await authenticate(deps.keyCache, request, undefined);
     requireScope(key, 'llm-chat');
     await relayChat(deps, request, reply, key, () => {
@@ -26,5 +30,13 @@ export function registerOpenAiChatRoute(scope: FastifyInstance, deps: RelayDeps,
         headers: request.headers,
       };
     });
-  });
+  };
+}
+
+/** `POST /v1/chat/completions`: OpenAI clients, served by any channel. */
+export function registerOpenAiChatRoute(
+  scope: FastifyInstance,
+  handler: (request: RelayRequest, reply: RelayReply) => Promise<void>,
+): void {
+  scope.post('/chat/completions', handler);
 }
