@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminDeps } from '../admin/admin-deps.ts';
@@ -91,25 +91,36 @@ function relayScope(
   };
 }
 
+/**
+ * The relay lane sees each request on Fastify's own server before Fastify does (the server Fastify
+ * made, with its timeouts and bindings: a server factory would have to copy them). From the moment
+ * Fastify starts closing, it answers every request itself (503 to new ones). Fastify's hooks do
+ * not run for what the lane serves: a hook the relay routes need must be done in the lane too
+ * (relay-lane.test.ts checks that the only one, onSend, is all there is).
+ */
+function putLaneInFront(app: FastifyInstance, lane: RelayLane): void {
+  const handlers = app.server.listeners('request');
+  const fastify = handlers[0];
+  if (handlers.length !== 1 || fastify === undefined) {
+    throw new Error(`expected Fastify's server to have one request handler, found ${handlers.length}`);
+  }
+  app.server.removeAllListeners('request');
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!lane.take(request, response)) fastify.call(app.server, request, response);
+  });
+  app.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const lane = new RelayLane({
     bodyLimitBytes: options.bodyLimitBytes,
     trustedProxies: options.trustedProxies,
     logger: options.logger,
   });
-  const laneOn = options.relayLane ?? true;
   const app = Fastify({
-    // The server Fastify would make, with the relay lane in front of Fastify's own handler, and
-    // Fastify's timeouts (with a server factory it leaves them to it).
-    serverFactory: (handler) => {
-      const server = http.createServer(
-        laneOn ? (request, response) => lane.take(request, response) || handler(request, response) : handler,
-      );
-      server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 0;
-      server.setTimeout(0);
-      return server;
-    },
     logger: false,
     // Errors Fastify raises before a route runs (a malformed URL, an over-long path parameter)
     // still reach the client in its own format, with the request id.
@@ -141,11 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
-  // From the moment Fastify starts closing, it answers every request (503 to new ones).
-  app.addHook('preClose', (done) => {
-    lane.close();
-    done();
-  });
+  if (options.relayLane ?? true) putLaneInFront(app, lane);
 
   trackRoutes(app);
   app.setErrorHandler(errorHandlerFor('management', options.logger));

@@ -263,6 +263,49 @@ describe('the relay lane', () => {
     ]);
   });
 
+  it('answers a route that throws before it is a promise, or ends without answering, with a 500', async () => {
+    const logLines: unknown[] = [];
+    const sync: LaneRoute = {
+      surface: 'openai',
+      handle: () => {
+        throw new Error('thrown at once');
+      },
+    };
+    const silent: LaneRoute = { surface: 'openai', handle: async () => {} };
+    const { port } = await serve({ '/v1/chat/completions': sync, '/v1/messages': silent }, { logLines });
+    for (const path of ['/v1/chat/completions', '/v1/messages']) {
+      const answer = await send(port, 'POST', path, json('{}'), '{}');
+      expect(answer.status, path).toBe(500);
+      expect(JSON.parse(answer.body), path).toMatchObject({ error: { code: 'internal_error' } });
+    }
+    expect(logLines).toHaveLength(2);
+  });
+
+  it('still answers an error whose header Node cannot send, without that header', async () => {
+    const logLines: unknown[] = [];
+    const odd: LaneRoute = {
+      surface: 'openai',
+      handle: async () => {
+        throw new GatewayError(503, 'upstream_unavailable', 'Down', {
+          headers: { 'retry-after': 'soon \u0100' },
+        });
+      },
+    };
+    const { port } = await serve({ '/v1/chat/completions': odd }, { logLines });
+    const answer = await send(
+      port,
+      'POST',
+      '/v1/chat/completions',
+      json('{}', { 'x-request-id': 'trace-9' }),
+      '{}',
+    );
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBeUndefined();
+    expect(answer.headers['x-request-id']).toBe('trace-9');
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'upstream_unavailable' } });
+    expect(logLines).toEqual([expect.objectContaining({ msg: 'error answer header refused' })]);
+  });
+
   it('sends nothing more for an error once the route has answered', async () => {
     const late: LaneRoute = {
       surface: 'openai',

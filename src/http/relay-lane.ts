@@ -129,10 +129,25 @@ export class RelayLane {
     const id = requestIdFor(request);
     this.#read(request, length, (body) => {
       const laneRequest = new LaneRequest(request, id, body, path, this.#addressOf);
-      const reply = new LaneReply(response, laneRequest);
-      route.handle(laneRequest, reply).catch((error: unknown) => this.#fail(route.surface, error, reply));
+      this.#run(route, laneRequest, new LaneReply(response, laneRequest));
     });
     return true;
+  }
+
+  /** Runs the route; whatever it throws (or if it answers nothing) the client still gets an answer. */
+  #run(route: LaneRoute, request: LaneRequest, reply: LaneReply): void {
+    let handled: Promise<void>;
+    try {
+      handled = route.handle(request, reply);
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    handled.then(
+      () => {
+        if (!reply.sent) this.#fail(route.surface, new Error('the route sent no answer'), reply);
+      },
+      (error: unknown) => this.#fail(route.surface, error, reply),
+    );
   }
 
   /**
@@ -176,7 +191,17 @@ export class RelayLane {
     headers['content-length'] = String(Buffer.byteLength(body));
     headers['x-request-id'] = id;
     headers['x-switchboard-overhead-ms'] ??= sinceReceived(reply.request).toFixed(2);
-    reply.raw.writeHead(gatewayError.status, headers);
+    try {
+      reply.raw.writeHead(gatewayError.status, headers);
+    } catch (invalid) {
+      // A header Node refuses (a value it cannot send): the answer goes without the extra ones.
+      this.options.logger.error({ err: invalid, requestId: id }, 'error answer header refused');
+      reply.raw.writeHead(gatewayError.status, {
+        'content-type': headers['content-type'],
+        'content-length': headers['content-length'],
+        'x-request-id': id,
+      });
+    }
     reply.raw.end(body);
   }
 }

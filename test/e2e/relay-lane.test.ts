@@ -203,6 +203,17 @@ describe('the relay lane answers as Fastify does', () => {
     expect(lane).toEqual(fastify);
   });
 
+  it('has no Fastify hook on the relay routes but the one it does itself (onSend)', () => {
+    // The lane runs no Fastify hook: one added for these routes would be skipped for what it serves.
+    const tree = gateways.lane.gateway.app.printRoutes({
+      includeHooks: true,
+      commonPrefix: false,
+      method: 'POST',
+    });
+    const hooks = new Set([...tree.matchAll(/\((on[A-Za-z]+|pre[A-Za-z]+)\)/g)].map((match) => match[1]));
+    expect([...hooks]).toEqual(['onSend']);
+  });
+
   it('keeps a client-sent request id on both paths', async () => {
     for (const name of ['lane', 'fastify'] as const) {
       const response = await fetch(`${gateways[name].url}/v1/chat/completions`, {
