@@ -109,6 +109,57 @@ for (const backend of testBackends) {
       ).toEqual(rows.map((row) => ({ attempts: null, credits: 0, ...row })));
     });
 
+    it('writes a row whose text the database cannot hold as it is, without losing it or its batch', async () => {
+      // A client can put a NUL or a lone surrogate in the model it asks for (JSON escapes); the 404
+      // is logged with that name. PostgreSQL's text cannot hold either: they are written as U+FFFD.
+      const user = 905;
+      const rows: RequestLogEntry[] = [
+        logRow({
+          user_id: user,
+          request_id: 'odd-1',
+          model: 'nul\u0000model',
+          error_code: 'model_not_found',
+        }),
+        logRow({ user_id: user, request_id: 'odd-2', model: 'half\ud800', upstream_model: '\udfffhalf' }),
+        // The characters of an escape, not what it stands for: kept as they are everywhere.
+        logRow({
+          user_id: user,
+          request_id: 'odd-3',
+          model: 'typed \\u0000 and \\ud800',
+          warnings: '["\\u0000"]',
+        }),
+        // A pair is no lone surrogate.
+        logRow({ user_id: user, request_id: 'odd-4', model: 'pair \u{1F600}' }),
+        {
+          ...logRow({ user_id: user, request_id: 'odd-5', model: 'with body\u0000' }),
+          bodies: { request: { text: 'a\u0000b', bytes: 3, truncated: false }, response: null },
+        },
+      ];
+      await store.requestLogs.insertMany(rows);
+      const written = await store.db
+        .selectFrom('request_logs')
+        .select(['request_id', 'model', 'upstream_model', 'warnings'])
+        .where('user_id', '=', user)
+        .orderBy('request_id')
+        .execute();
+      const postgres = backend.name === 'postgres';
+      const nul = postgres ? '\ufffd' : '\u0000';
+      expect(written.map((row) => row.request_id)).toEqual(['odd-1', 'odd-2', 'odd-3', 'odd-4', 'odd-5']);
+      expect(written[0]).toMatchObject({ model: `nul${nul}model` });
+      // What a driver makes of a lone surrogate is its own (SQLite keeps the bytes); PostgreSQL's
+      // is U+FFFD.
+      if (postgres) expect(written[1]).toMatchObject({ model: 'half\ufffd', upstream_model: '\ufffdhalf' });
+      expect(written[2]).toMatchObject({ model: 'typed \\u0000 and \\ud800', warnings: '["\\u0000"]' });
+      expect(written[3]).toMatchObject({ model: 'pair \u{1F600}' });
+      expect(written[4]).toMatchObject({ model: `with body${nul}` });
+      const withBody = await store.requestLogs.list({ userId: user, requestId: 'odd-5', limit: 1 });
+      expect((await store.requestLogs.findBodies(withBody[0]!.id))?.request_body).toBe(`a${nul}b`);
+      // The rollups count every row, under the model name as written.
+      const counted = await rollups(user);
+      expect(counted.reduce((sum, row) => sum + Number(row.requests), 0)).toBe(5);
+      expect(counted.map((row) => row.model).sort()).toEqual(written.map((row) => row.model).sort());
+    });
+
     it('keeps bodies with exactly the rows that carry them, whatever their place in the batch', async () => {
       const bodies = (text: string) => ({
         request: { text: `req ${text}`, bytes: 100, truncated: true },

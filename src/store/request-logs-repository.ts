@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { insertReturningId } from './insert-returning-id.ts';
+import { mayHoldUnstorable, postgresText } from './postgres-text.ts';
 import type { DialectName } from './open-database.ts';
 import type { LogBodies, RequestLogEntry } from './request-log-entry.ts';
 import { rollupDeltas, rollupKeyColumns, rollupSumColumns } from './rollup-deltas.ts';
@@ -64,24 +65,40 @@ const textColumns = new Set<(typeof insertColumns)[number]>([
 ]);
 
 /**
- * PostgreSQL: any number of log rows in one statement of one array parameter per column, in order.
- * Its text is constant, so no query is built per batch (a multi-row VALUES list is compiled value by
- * value).
+ * PostgreSQL: any number of log rows in one statement with one parameter, the rows as a JSON array
+ * of objects, which the server turns into records in one pass each. Its text is constant, so no
+ * query is built per batch; and `JSON.stringify` makes the parameter natively, where an array
+ * parameter per column had the driver quote and escape every value in JavaScript (about 3 % of the
+ * gateway's CPU per request).
  */
 const POSTGRES_INSERT_ROWS = `INSERT INTO request_logs (${insertColumns.join(', ')})
-  SELECT ${insertColumns.join(', ')} FROM unnest(${insertColumns
-    .map((column, index) => `$${index + 1}::${textColumns.has(column) ? 'text' : 'bigint'}[]`)
-    .join(', ')}) WITH ORDINALITY AS r(${insertColumns.join(', ')}, ord)
+  SELECT ${insertColumns.map((column) => (column === 'credits' ? 'COALESCE(credits, 0)' : column)).join(', ')}
+  FROM ROWS FROM (json_to_recordset($1::json) AS (${insertColumns
+    .map((column) => `${column} ${textColumns.has(column) ? 'text' : 'bigint'}`)
+    .join(', ')})) WITH ORDINALITY AS r(${insertColumns.join(', ')}, ord)
   ORDER BY ord`;
 
-/** The rows' values column by column, for POSTGRES_INSERT_ROWS. */
-function postgresColumns(rows: readonly NewRequestLog[]): unknown[][] {
-  const columns = insertColumns.map(() => new Array<unknown>(rows.length));
-  for (const [at, row] of rows.entries()) {
-    const values = rowValues(row);
-    for (let index = 0; index < values.length; index++) columns[index]![at] = values[index];
+/** A row with its text as PostgreSQL can store it (see `postgresText`). */
+function storableRow<T extends NewRequestLog>(row: T): T {
+  const copy = { ...row };
+  for (const column of textColumns) {
+    const value = copy[column];
+    if (typeof value === 'string') (copy as Record<string, unknown>)[column] = postgresText(value);
   }
-  return columns;
+  return copy;
+}
+
+/**
+ * The rows as POSTGRES_INSERT_ROWS takes them, and the rows that text came from: the same ones,
+ * unless a text could not be stored as it was (then the copies that were, for the rollups too).
+ */
+function postgresRows<T extends NewRequestLog>(rows: readonly T[]): { json: string; rows: readonly T[] } {
+  // Keys the statement does not name are ignored by the server; a missing one is NULL (credits: 0,
+  // as `rowValues` makes it).
+  const json = JSON.stringify(rows);
+  if (!mayHoldUnstorable(json)) return { json, rows };
+  const storable = rows.map(storableRow);
+  return { json: JSON.stringify(storable), rows: storable };
 }
 
 const bodyColumns = [
@@ -190,13 +207,18 @@ export class RequestLogsRepository {
       await this.sqliteWriter.write(sqliteLogBatch(rows));
       return;
     }
+    const postgres = this.dialect === 'postgres';
     await this.db.transaction().execute(async (transaction) => {
       // Rows without bodies go in multi-row INSERTs; a row with bodies alone, to learn its id.
       let run: NewRequestLog[] = [];
+      // On PostgreSQL, what the rollups are made from: the rows as they could be stored.
+      const written: NewRequestLog[] = [];
       const insertRun = async () => {
         if (run.length === 0) return;
-        if (this.dialect === 'postgres') {
-          await transaction.executeQuery(CompiledQuery.raw(POSTGRES_INSERT_ROWS, postgresColumns(run)));
+        if (postgres) {
+          const { json, rows: storable } = postgresRows(run);
+          await transaction.executeQuery(CompiledQuery.raw(POSTGRES_INSERT_ROWS, [json]));
+          written.push(...storable);
         } else {
           await transaction.insertInto('request_logs').values(run).execute();
         }
@@ -213,11 +235,21 @@ export class RequestLogsRepository {
           continue;
         }
         await insertRun();
-        const id = await insertReturningId(this.dialect, transaction.insertInto('request_logs').values(row));
-        await transaction.insertInto('request_log_bodies').values(bodyRow(id, bodies)).execute();
+        const stored = postgres ? storableRow(row) : row;
+        if (postgres) written.push(stored);
+        const id = await insertReturningId(
+          this.dialect,
+          transaction.insertInto('request_logs').values(stored),
+        );
+        const body = bodyRow(id, bodies);
+        if (postgres) {
+          if (body.request_body !== null) body.request_body = postgresText(body.request_body);
+          if (body.response_body !== null) body.response_body = postgresText(body.response_body);
+        }
+        await transaction.insertInto('request_log_bodies').values(body).execute();
       }
       await insertRun();
-      await upsertRollups(transaction, this.dialect, rollupDeltas(rows));
+      await upsertRollups(transaction, this.dialect, rollupDeltas(postgres ? written : rows));
     });
   }
 
