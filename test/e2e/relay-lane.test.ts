@@ -22,17 +22,18 @@ interface Seen {
 }
 
 let mock: MockUpstream;
-const gateways: { lane: TestGateway; fastify: TestGateway } = {} as never;
+const gateways = new Map<'lane' | 'fastify', TestGateway>();
+const gateway = (name: 'lane' | 'fastify'): TestGateway => gateways.get(name)!;
 const keys = { lane: { open: '', limited: '' }, fastify: { open: '', limited: '' } };
 const BODY_LIMIT = 4096;
 
 beforeAll(async () => {
   mock = await startMockUpstream();
   const env = { BODY_LIMIT_BYTES: String(BODY_LIMIT) };
-  gateways.lane = await startTestGateway({ env });
-  gateways.fastify = await startTestGateway({ env: { ...env, RELAY_LANE: 'false' } });
+  gateways.set('lane', await startTestGateway({ env }));
+  gateways.set('fastify', await startTestGateway({ env: { ...env, RELAY_LANE: 'false' } }));
   for (const name of ['lane', 'fastify'] as const) {
-    const test = gateways[name];
+    const test = gateway(name);
     await test.addChannel({
       name: 'mock-openai',
       provider: 'openai',
@@ -52,8 +53,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await gateways.lane?.close();
-  await gateways.fastify?.close();
+  for (const test of gateways.values()) await test.close();
   await mock?.close();
 });
 
@@ -80,7 +80,7 @@ async function call(name: 'lane' | 'fastify', sent: Sent): Promise<Seen> {
   const key = sent.limited ? keys[name].limited : keys[name].open;
   const headers = { ...sent.headers };
   for (const [header, value] of Object.entries(headers)) headers[header] = value.replace('KEY', key);
-  const response = await fetch(`${gateways[name].url}${sent.path}`, {
+  const response = await fetch(`${gateway(name).url}${sent.path}`, {
     method: 'POST',
     headers,
     body: sent.body,
@@ -205,7 +205,7 @@ describe('the relay lane answers as Fastify does', () => {
 
   it('has no Fastify hook on the relay routes but the one it does itself (onSend)', () => {
     // The lane runs no Fastify hook: one added for these routes would be skipped for what it serves.
-    const tree = gateways.lane.gateway.app.printRoutes({
+    const tree = gateway('lane').gateway.app.printRoutes({
       includeHooks: true,
       commonPrefix: false,
       method: 'POST',
@@ -216,7 +216,7 @@ describe('the relay lane answers as Fastify does', () => {
 
   it('keeps a client-sent request id on both paths', async () => {
     for (const name of ['lane', 'fastify'] as const) {
-      const response = await fetch(`${gateways[name].url}/v1/chat/completions`, {
+      const response = await fetch(`${gateway(name).url}/v1/chat/completions`, {
         method: 'POST',
         headers: { ...openai, authorization: `Bearer ${keys[name].open}`, 'x-request-id': 'trace-lane-1' },
         body: '{"model":',
