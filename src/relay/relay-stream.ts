@@ -39,6 +39,13 @@ const maxHeldBytes = 64 * 1024;
 
 const uncork = (response: ServerResponse) => response.uncork();
 
+/** Pieces of output as one: text when they are all text, bytes otherwise. */
+function joinOutput(pieces: readonly (Buffer | string)[]): Buffer | string | undefined {
+  if (pieces.length <= 1) return pieces[0];
+  if (pieces.every((piece) => typeof piece === 'string')) return pieces.join('');
+  return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+}
+
 /**
  * An upstream stream that has started and is the client's, once `pipe` is called: what was held
  * back goes out with the response head, the rest follows as it arrives.
@@ -162,6 +169,16 @@ class StreamPump implements BodySink, PrimedStream {
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
+    if (this.#ended) {
+      // The whole stream came before the answer started (a short answer, a fast upstream): it goes
+      // out as one piece with the response's end, instead of a piece per upstream read corked until
+      // the next tick.
+      this.#phase = 'flowing';
+      return new Promise((resolve) => {
+        this.#resolveOutcome = resolve;
+        this.#finish(joinOutput(held));
+      });
+    }
     response.cork();
     for (const out of held) response.write(out);
     process.nextTick(uncork, response);
