@@ -160,6 +160,61 @@ for (const backend of testBackends) {
       expect(counted.map((row) => row.model).sort()).toEqual(written.map((row) => row.model).sort());
     });
 
+    it('writes a row whose text is wider than its column, cut to fit, without losing it or its batch', async () => {
+      // A client can ask for a model with any name; the 404 is logged with it. PostgreSQL and MySQL
+      // refuse text wider than its column, which failed the whole batch at every retry.
+      const user = 906;
+      const emoji = '\u{1F600}';
+      const rows: RequestLogEntry[] = [
+        logRow({
+          user_id: user,
+          request_id: 'wide-1',
+          model: 'm'.repeat(300),
+          error_code: 'model_not_found',
+        }),
+        // 254 units then a pair: the pair is not split.
+        logRow({ user_id: user, request_id: 'wide-2', model: `${'a'.repeat(253)}${emoji}tail` }),
+        logRow({
+          user_id: user,
+          request_id: 'r'.repeat(200),
+          upstream_model: `${emoji.repeat(200)}`,
+          endpoint: `/v1/${'e'.repeat(200)}`,
+          error_code: 'c'.repeat(100),
+        }),
+        {
+          ...logRow({ user_id: user, request_id: 'wide-4', model: 'b'.repeat(1000) }),
+          bodies: { request: { text: 'kept', bytes: 4, truncated: false }, response: null },
+        },
+        logRow({ user_id: user, request_id: 'wide-5', model: 'x'.repeat(255) }),
+      ];
+      await store.requestLogs.insertMany(rows);
+      const written = await store.db
+        .selectFrom('request_logs')
+        .select(['id', 'request_id', 'model', 'upstream_model', 'endpoint', 'error_code'])
+        .where('user_id', '=', user)
+        .orderBy('id')
+        .execute();
+      expect(written.map((row) => row.model)).toEqual([
+        `${'m'.repeat(254)}…`,
+        `${'a'.repeat(253)}…`,
+        'gpt-4o',
+        `${'b'.repeat(254)}…`,
+        'x'.repeat(255),
+      ]);
+      expect(written[2]).toMatchObject({
+        request_id: `${'r'.repeat(127)}…`,
+        upstream_model: `${emoji.repeat(127)}…`,
+        endpoint: `/v1/${'e'.repeat(123)}…`,
+        error_code: `${'c'.repeat(63)}…`,
+      });
+      expect((await store.requestLogs.findBodies(written[3]!.id))?.request_body).toBe('kept');
+      const counted = await rollups(user);
+      expect(counted.reduce((sum, row) => sum + Number(row.requests), 0)).toBe(5);
+      expect([...new Set(counted.map((row) => row.model))].sort()).toEqual(
+        [...new Set(written.map((row) => row.model))].sort(),
+      );
+    });
+
     it('keeps bodies with exactly the rows that carry them, whatever their place in the batch', async () => {
       const bodies = (text: string) => ({
         request: { text: `req ${text}`, bytes: 100, truncated: true },

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { fitLogRow } from './fit-log-row.ts';
 import { insertReturningId } from './insert-returning-id.ts';
 import { mayHoldUnstorable, postgresText } from './postgres-text.ts';
 import type { DialectName } from './open-database.ts';
@@ -201,8 +202,9 @@ export class RequestLogsRepository {
     private readonly sqliteWriter?: SqliteWriter,
   ) {}
 
-  async insertMany(rows: readonly RequestLogEntry[]): Promise<void> {
-    if (rows.length === 0) return;
+  async insertMany(entries: readonly RequestLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map(fitLogRow);
     if (this.sqliteWriter) {
       await this.sqliteWriter.write(sqliteLogBatch(rows));
       return;
