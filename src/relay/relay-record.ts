@@ -6,6 +6,7 @@ import type { Surface } from '../http/surface.ts';
 import type { AdmittedRequest } from './admit-request.ts';
 import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
+import { shownWarnings } from './warnings-header.ts';
 
 /** One channel tried for a request, and what came of it (`ok`, an upstream status, `timeout`, …). */
 export interface ChannelAttempt {
@@ -144,7 +145,7 @@ export function toLogRow(record: RelayRecord, status: number, errorCode: string 
     first_byte_ms: record.firstByteMs,
     error_code: errorCode,
     user_metadata: record.userMetadata,
-    warnings: record.warnings.length > 0 ? JSON.stringify(record.warnings) : null,
+    warnings: record.warnings.length > 0 ? JSON.stringify(shownWarnings(record.warnings)) : null,
     attempts: attemptsJson(record.attempts),
   };
   if (record.bodies) row.bodies = record.bodies.bodies();

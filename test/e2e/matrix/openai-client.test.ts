@@ -412,6 +412,32 @@ describe('translation warnings reach an OpenAI client', () => {
     expect(row?.warnings).toEqual(warnings);
   });
 
+  it('a request with a warning per part still gets its answer: the first warnings and how many more', async () => {
+    // One warning per image (Anthropic has no detail setting): 3000 of them made a header over
+    // 250 KB, past what any HTTP client reads.
+    const parts = Array.from({ length: 3000 }, (_, index) => ({
+      type: 'image_url' as const,
+      image_url: { url: `https://example.com/${index}.png`, detail: 'high' as const },
+    }));
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.chat.completions
+      .create({ model: 'up-anthropic', messages: [{ role: 'user', content: parts }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('ok');
+    const header = response.headers.get('x-switchboard-warnings') ?? '';
+    expect(header.length).toBeLessThanOrEqual(4096);
+    const warnings = parseWarningsHeader(header);
+    const shown = warnings.slice(0, -1);
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown[0]).toMatchObject({ type: 'unsupported-setting', field: 'messages[0].content[0].detail' });
+    expect(warnings.at(-1)).toEqual({
+      type: 'other',
+      message: `${3000 - shown.length} more warnings not shown`,
+    });
+    const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
+    expect(row?.warnings).toEqual(warnings);
+  });
+
   it('nothing to warn about on the same-format path', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { response } = await seedRequest('up-openai');
