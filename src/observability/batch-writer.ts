@@ -2,6 +2,13 @@ import type { Logger } from 'pino';
 
 export interface BatchSink<T> {
   insertMany(rows: readonly T[]): Promise<void>;
+  /**
+   * Whether `error` is the database refusing what some row of the batch holds (a value out of its
+   * column's range, a constraint), not a failure of the connection or the server. The batch is then
+   * written in halves down to the rows it refuses, which are set aside, so that one row the database
+   * will never take does not hold every row queued behind it. Without it, every failure is retried.
+   */
+  refusesRows?(error: unknown): boolean;
 }
 
 export interface BatchWriterOptions {
@@ -102,12 +109,20 @@ export class BatchWriter<T> {
     let owed = this.#queue.length;
     while (owed > 0 || this.#queue.length >= this.options.batchSize) {
       const batch = this.#queue.slice(0, this.options.batchSize);
+      // How many rows from the batch's start are written or set aside.
+      let done = 0;
       try {
-        await this.sink.insertMany(batch);
+        try {
+          await this.sink.insertMany(batch);
+        } catch (error) {
+          if (!this.sink.refusesRows?.(error)) throw error;
+          await this.#writeAround(batch, 0, batch.length, error, (upTo) => (done = upTo));
+        }
       } catch (error) {
+        this.#queue.splice(0, done);
         this.#failures += 1;
         this.logger.error(
-          { err: error, rows: batch.length },
+          { err: error, rows: batch.length - done },
           `writing ${this.options.label} rows failed; will retry`,
         );
         return;
@@ -115,6 +130,42 @@ export class BatchWriter<T> {
       this.#failures = 0;
       this.#queue.splice(0, batch.length);
       owed -= batch.length;
+    }
+  }
+
+  /**
+   * Writes `rows[start, end)`, which the database refused as one batch (`refusal`), in halves, in
+   * order, down to the single rows it refuses: those are set aside into the operator's log, whole,
+   * so that nothing of them is lost. `progress` learns how far from the batch's start rows are done
+   * with; a failure that is not a refusal is thrown, the rows from there on to be retried.
+   */
+  async #writeAround(
+    rows: readonly T[],
+    start: number,
+    end: number,
+    refusal: unknown,
+    progress: (upTo: number) => void,
+  ): Promise<void> {
+    if (end - start === 1) {
+      this.logger.error(
+        { err: refusal, row: rows[start] },
+        `the database refused a ${this.options.label} row; it is set aside here, the others are written`,
+      );
+      progress(end);
+      return;
+    }
+    const middle = (start + end) >> 1;
+    for (const [from, to] of [
+      [start, middle],
+      [middle, end],
+    ] as const) {
+      try {
+        await this.sink.insertMany(rows.slice(from, to));
+        progress(to);
+      } catch (error) {
+        if (!this.sink.refusesRows?.(error)) throw error;
+        await this.#writeAround(rows, from, to, error, progress);
+      }
     }
   }
 

@@ -125,3 +125,74 @@ describe('RequestLogWriter', () => {
     expect(writer.pending).toBe(0);
   });
 });
+
+describe('a row the database refuses', () => {
+  /** Refuses every batch holding a row whose model is `poison`, as a database refuses a value. */
+  class RefusingSink extends FlakySink {
+    override async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
+      if (rows.some((r) => r.model === 'poison')) {
+        throw Object.assign(new Error('value too long for type character varying(255)'), { code: '22001' });
+      }
+      await super.insertMany(rows);
+    }
+    refusesRows(error: unknown): boolean {
+      return (error as { code?: unknown }).code === '22001';
+    }
+  }
+
+  function capturingLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'error' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    return { logger, lines };
+  }
+
+  it('is set aside into the operator log, whole, and every other row is written in order', async () => {
+    const sink = new RefusingSink();
+    const { logger, lines } = capturingLogger();
+    const writer = new RequestLogWriter(sink, logger, { batchSize: 100, flushIntervalMs: 10_000 });
+    const rows = Array.from({ length: 40 }, (_, i) => ({ ...row(i), model: i % 13 === 5 ? 'poison' : 'm' }));
+    for (const r of rows) writer.enqueue(r);
+    await writer.close();
+    const poisoned = rows.filter((r) => r.model === 'poison');
+    expect(poisoned).toHaveLength(3);
+    expect(sink.written.map((r) => r.request_id)).toEqual(
+      rows.filter((r) => r.model !== 'poison').map((r) => r.request_id),
+    );
+    const setAside = lines.filter((line) => String(line.msg).includes('set aside'));
+    expect(setAside.map((line) => line.row)).toEqual(poisoned);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('does not split a batch that failed for another reason, and loses nothing when one comes midway', async () => {
+    class Sink extends RefusingSink {
+      calls = 0;
+      override async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
+        this.calls += 1;
+        // The database goes away while the batch is being written in halves.
+        if (this.calls === 3 || this.calls === 4) throw new Error('connection terminated');
+        await super.insertMany(rows);
+      }
+    }
+    const sink = new Sink();
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 10_000 });
+    const rows = Array.from({ length: 16 }, (_, i) => ({ ...row(i), model: i === 11 ? 'poison' : 'm' }));
+    for (const r of rows) writer.enqueue(r);
+    await writer.close();
+    expect(sink.written.map((r) => r.request_id)).toEqual(
+      rows.filter((r) => r.model !== 'poison').map((r) => r.request_id),
+    );
+    expect(writer.pending).toBe(0);
+  });
+
+  it('is retried like any failure when the sink cannot tell a refusal', async () => {
+    const sink = new FlakySink();
+    sink.failNext = 2;
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 8; i++) writer.enqueue(row(i));
+    await writer.close();
+    expect(sink.batches).toEqual([8]);
+  });
+});

@@ -40,4 +40,26 @@ describe('log rows that fit their columns', () => {
     expect(wide.model).toHaveLength(256);
     expect(fitted).toEqual({ ...wide, model: `${'m'.repeat(254)}…` });
   });
+
+  it('makes every number a whole one within its column: an integer, or a bigint', () => {
+    const fitted = fitLogRow({
+      ...row,
+      prompt_tokens: 3_000_000_000,
+      completion_tokens: 2.5,
+      cached_tokens: -4,
+      latency_ms: Number.NaN,
+      first_byte_ms: null,
+      credits: 1e300,
+    });
+    expect(fitted).toMatchObject({
+      prompt_tokens: 2 ** 31 - 1,
+      completion_tokens: 3,
+      cached_tokens: 0,
+      latency_ms: 0,
+      first_byte_ms: null,
+      credits: Number.MAX_SAFE_INTEGER,
+    });
+    const fine = { ...row, prompt_tokens: 2 ** 31 - 1, credits: 2 ** 40 };
+    expect(fitLogRow(fine)).toBe(fine);
+  });
 });

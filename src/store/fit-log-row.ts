@@ -16,6 +16,38 @@ const widths = {
 
 const columns = Object.keys(widths) as (keyof typeof widths)[];
 
+/** The log's `integer` columns (32 bits in PostgreSQL and MySQL) and its `bigint` ones. */
+const int32Columns = [
+  'status',
+  'stream',
+  'prompt_tokens',
+  'completion_tokens',
+  'cached_tokens',
+  'usage_estimated',
+  'latency_ms',
+  'first_byte_ms',
+] as const satisfies readonly (keyof NewRequestLog)[];
+const bigintColumns = [
+  'created_at',
+  'user_id',
+  'api_key_id',
+  'channel_id',
+  'credits',
+] as const satisfies readonly (keyof NewRequestLog)[];
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A count as its column holds it: a whole number from 0 to `max`. An upstream reports usage, and
+ * PostgreSQL refuses 3,000,000,000 tokens in an `integer`, or 1.5 in any integer column.
+ */
+function fitCount(value: number, max: number): number {
+  if (!Number.isFinite(value)) return 0;
+  return Math.min(max, Math.max(0, Math.round(value)));
+}
+
+const fits = (value: unknown, max: number): boolean =>
+  typeof value !== 'number' || (Number.isInteger(value) && value >= 0 && value <= max);
+
 /**
  * `value` in at most `width` characters: cut, with `…` for the end that did not fit (a surrogate
  * pair is not split). Counted in UTF-16 units, never fewer than the characters the databases count.
@@ -28,7 +60,10 @@ export function fitText(value: string, width: number): string {
   return `${value.slice(0, end)}…`;
 }
 
-/** The row with every bounded text cut to its column's width: the same object when all fit. */
+/**
+ * The row with every bounded text cut to its column's width and every number a whole one within
+ * its column's range: the same object when all fit.
+ */
 export function fitLogRow<T extends NewRequestLog>(row: T): T {
   let fitted: T | undefined;
   for (const column of columns) {
@@ -36,6 +71,18 @@ export function fitLogRow<T extends NewRequestLog>(row: T): T {
     if (typeof value !== 'string' || value.length <= widths[column]) continue;
     fitted ??= { ...row };
     fitted[column] = fitText(value, widths[column]);
+  }
+  for (const column of int32Columns) {
+    const value = row[column];
+    if (fits(value, INT32_MAX)) continue;
+    fitted ??= { ...row };
+    fitted[column] = fitCount(value!, INT32_MAX);
+  }
+  for (const column of bigintColumns) {
+    const value = row[column];
+    if (fits(value, Number.MAX_SAFE_INTEGER)) continue;
+    fitted ??= { ...row };
+    fitted[column] = fitCount(value!, Number.MAX_SAFE_INTEGER);
   }
   return fitted ?? row;
 }

@@ -186,6 +186,8 @@ for (const backend of testBackends) {
           bodies: { request: { text: 'kept', bytes: 4, truncated: false }, response: null },
         },
         logRow({ user_id: user, request_id: 'wide-5', model: 'x'.repeat(255) }),
+        // Usage as an upstream may report it: more than an integer column holds, or not whole.
+        logRow({ user_id: user, request_id: 'wide-6', prompt_tokens: 3_000_000_000, completion_tokens: 1.5 }),
       ];
       await store.requestLogs.insertMany(rows);
       const written = await store.db
@@ -200,7 +202,15 @@ for (const backend of testBackends) {
         'gpt-4o',
         `${'b'.repeat(254)}…`,
         'x'.repeat(255),
+        'gpt-4o',
       ]);
+      expect(written.at(-1)).toMatchObject({ request_id: 'wide-6' });
+      const [counts] = await store.db
+        .selectFrom('request_logs')
+        .select(['prompt_tokens', 'completion_tokens'])
+        .where('request_id', '=', 'wide-6')
+        .execute();
+      expect(counts).toEqual({ prompt_tokens: 2 ** 31 - 1, completion_tokens: 2 });
       expect(written[2]).toMatchObject({
         request_id: `${'r'.repeat(127)}…`,
         upstream_model: `${emoji.repeat(127)}…`,
@@ -209,10 +219,32 @@ for (const backend of testBackends) {
       });
       expect((await store.requestLogs.findBodies(written[3]!.id))?.request_body).toBe('kept');
       const counted = await rollups(user);
-      expect(counted.reduce((sum, row) => sum + Number(row.requests), 0)).toBe(5);
+      expect(counted.reduce((sum, row) => sum + Number(row.requests), 0)).toBe(6);
       expect([...new Set(counted.map((row) => row.model))].sort()).toEqual(
         [...new Set(written.map((row) => row.model))].sort(),
       );
+    });
+
+    it('tells a row it refuses from a connection that failed', async () => {
+      // No model: NULL in a NOT NULL column, refused however often it is retried.
+      const refused = await store.requestLogs
+        .insertMany([logRow({ request_id: 'no-model', model: null as unknown as string })])
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeDefined();
+      expect(store.requestLogs.refusesRows(refused)).toBe(true);
+      // SQLite has no connection to lose (its writer thread starts again for the next batch).
+      if (backend.name === 'sqlite') return;
+      const closed = await Store.open(database.url);
+      await closed.close();
+      const failed = await closed.requestLogs.insertMany([logRow({ request_id: 'closed' })]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).toBeDefined();
+      expect(store.requestLogs.refusesRows(failed)).toBe(false);
     });
 
     it('keeps bodies with exactly the rows that carry them, whatever their place in the batch', async () => {

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { fitLogRow } from './fit-log-row.ts';
+import { refusedByDatabase } from './refused-by-database.ts';
 import { insertReturningId } from './insert-returning-id.ts';
 import { mayHoldUnstorable, postgresText } from './postgres-text.ts';
 import type { DialectName } from './open-database.ts';
@@ -201,6 +202,11 @@ export class RequestLogsRepository {
     /** SQLite: batches go to the writer (its own thread when the database is a file). */
     private readonly sqliteWriter?: SqliteWriter,
   ) {}
+
+  /** A batch the database refused for what a row holds is written around that row (`BatchSink`). */
+  refusesRows(error: unknown): boolean {
+    return refusedByDatabase(error);
+  }
 
   async insertMany(entries: readonly RequestLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
