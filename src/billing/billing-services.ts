@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { refusedByDatabase } from '../store/refused-by-database.ts';
 import { readOperatorSettings } from '../admin/operator-settings.ts';
 import { BatchWriter } from '../observability/batch-writer.ts';
 import type { Store } from '../store/store.ts';
@@ -36,7 +37,13 @@ export async function createBillingServices(
     listGroups: () => store.groupsPlans.listGroups(),
   });
   const plans = new PlanBook(() => store.groupsPlans.listPlans());
-  const settlements = new BatchWriter<Settlement>({ insertMany: (rows) => ledger.settle(rows) }, logger, {
+  // A settlement the database refuses goes whole into the operator's log rather than holding every
+  // settlement queued behind it (and every hold they would give back).
+  const settlementSink = {
+    insertMany: (rows: readonly Settlement[]) => ledger.settle(rows),
+    refusesRows: refusedByDatabase,
+  };
+  const settlements = new BatchWriter<Settlement>(settlementSink, logger, {
     ...batch,
     label: 'credit settlement',
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyMultiplier, computeCharge } from './compute-charge.ts';
+import { MAX_BALANCE } from './max-balance.ts';
 import type { ModelPrice } from './model-price.ts';
 
 const gpt4oMini: ModelPrice = { perRequest: 0, input: 150_000, cachedInput: 75_000, output: 600_000 };
@@ -33,6 +34,20 @@ describe('computeCharge', () => {
     expect(computeCharge(price, usage, 1_500_000)).toBe(60_000);
     expect(computeCharge(price, usage, 0)).toBe(0);
     expect(computeCharge(price, { ...usage, requests: 3 }, 1_000_000)).toBe(120_000);
+  });
+
+  it('never charges more than the largest balance, however many tokens are claimed', () => {
+    // An upstream can claim 1e20 or 1e308 tokens (and a client ask for as many): the charge (and
+    // the hold for such a worst case) stays a figure the ledger holds, with a discount too.
+    for (const tokens of [1e20, 1e25, 1e308]) {
+      for (const multiplier of [1_000_000, 800_000, 3_000_000]) {
+        const usage = { inputTokens: tokens, cachedInputTokens: 0, outputTokens: tokens };
+        expect(computeCharge(gpt4oMini, usage, multiplier)).toBe(MAX_BALANCE);
+      }
+    }
+    expect(computeCharge(gpt4oMini, { inputTokens: 1e308, cachedInputTokens: 0, outputTokens: 0 }, 0)).toBe(
+      0,
+    );
   });
 
   it('stays exact for huge token counts and prices', () => {

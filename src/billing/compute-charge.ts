@@ -1,3 +1,4 @@
+import { MAX_BALANCE } from './max-balance.ts';
 import type { ModelPrice } from './model-price.ts';
 
 /** Tokens a charge is computed from. `cachedInputTokens` are part of `inputTokens`. */
@@ -29,7 +30,10 @@ export function applyMultiplier(amount: number, multiplierPpm: number): number {
   return Number((BigInt(amount) * BigInt(multiplierPpm) + BigInt(MILLION - 1)) / BigInt(MILLION));
 }
 
-/** What a request with this usage costs the user, in micro-credits. */
+/**
+ * What a request with this usage costs the user, in micro-credits: at most MAX_BALANCE, however
+ * many tokens an upstream claims (a larger figure is one the ledger's columns cannot hold).
+ */
 export function computeCharge(price: ModelPrice, tokens: ChargeTokens, multiplierPpm: number): number {
   const cached = Math.min(Math.max(tokens.cachedInputTokens, 0), Math.max(tokens.inputTokens, 0));
   const uncached = Math.max(tokens.inputTokens, 0) - cached;
@@ -38,5 +42,6 @@ export function computeCharge(price: ModelPrice, tokens: ChargeTokens, multiplie
     perMillion(uncached, price.input) +
     perMillion(cached, price.cachedInput ?? price.input) +
     perMillion(tokens.outputTokens, price.output);
-  return applyMultiplier(base, multiplierPpm);
+  if (!(base < MAX_BALANCE)) return multiplierPpm > 0 && base > 0 ? MAX_BALANCE : 0;
+  return Math.min(MAX_BALANCE, applyMultiplier(base, multiplierPpm));
 }

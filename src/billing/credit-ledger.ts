@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
+import { MAX_BALANCE } from './max-balance.ts';
 import { readBalance } from './read-balance.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
@@ -55,11 +56,7 @@ export interface CreditChange {
   createdBy: number | null;
 }
 
-/**
- * The largest balance: far above any real one, and below 2^53 so every figure stays an exact JSON
- * number for clients.
- */
-export const MAX_BALANCE = 9_000_000_000_000_000;
+export { MAX_BALANCE };
 
 /**
  * Balances and the ledger. Every balance change is a conditional UPDATE (`balance >= amount`) in

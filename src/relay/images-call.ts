@@ -1,3 +1,4 @@
+import { tokenCount as count } from '../core/token-count.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { Usage } from '../core/usage.ts';
 import { decodeGeminiImageGenerationResponse } from '../protocols/gemini/decode-gemini-image-generation-response.ts';
@@ -13,9 +14,6 @@ import type { Taken, UpstreamAnswer } from './send-with-failover.ts';
 import { takeWhole } from './take-answer.ts';
 import { geminiUpstreamPath, openAiUpstreamPath } from './upstream-path.ts';
 import { parseAnswer, sendWholeAnswer, unreadableAnswer, type WholeAnswer } from './whole-json-answer.ts';
-
-const count = (value: unknown): number =>
-  typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 
 /** GPT image models report tokens (`usage.input_tokens`, `output_tokens`); DALL·E reports none. */
 function readImagesUsage(usage: unknown): Usage | undefined {

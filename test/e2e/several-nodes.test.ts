@@ -199,6 +199,37 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       expect(Date.now() - revokedAt).toBeLessThan(1_000);
     });
 
+    it('charges an upstream that claims 1e20 tokens at most what counts hold, and settles what follows', async () => {
+      // Any JSON number parses: 1e20 tokens made a charge PostgreSQL refused, and that settlement
+      // held every settlement queued behind it, for ever.
+      const price = (input: number) =>
+        client.api(
+          'PUT',
+          '/api/model/gpt-4o-mini',
+          { price: { per_request: 1_000, input } },
+          client.adminToken,
+        );
+      const start = 10_000_000;
+      const payer = await createPayer(client, start);
+      await price(10);
+      try {
+        mock.enqueue({ kind: 'chat', content: 'ok', usage: { prompt_tokens: 1e20, completion_tokens: 1 } });
+        expect((await chatCall(nodes[0]!.url, payer.key)).status).toBe(200);
+        mock.enqueue({ kind: 'chat', content: 'ok', usage: { prompt_tokens: 5, completion_tokens: 1 } });
+        expect((await chatCall(nodes[0]!.url, payer.key)).status).toBe(200);
+      } finally {
+        await price(0);
+      }
+      // Leases give back what they hold after 2 s without use.
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      await settled();
+      // 2^31 - 1 tokens at 10 per million, rounded up, and the per-request price; then 5 tokens.
+      const charged = 1_000 + Math.ceil(((2 ** 31 - 1) * 10) / 1e6) + 1_001;
+      const user = await client.api('GET', `/api/user/${payer.userId}`, undefined, client.adminToken);
+      expect(user.body.data.balance).toBe(start - charged);
+      expect(await ledgerSum(client, payer)).toBe(start - charged);
+    });
+
     it('charges exactly over both nodes, one of them stopping, when a large balance is held under leases', async () => {
       const start = 100_000_000;
       const payer = await createPayer(client, start);

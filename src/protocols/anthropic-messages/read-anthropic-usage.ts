@@ -1,8 +1,6 @@
+import { tokenCount as count } from '../../core/token-count.ts';
 import type { Usage } from '../../core/usage.ts';
 import type { AnthropicUsage } from './anthropic-wire-types.ts';
-
-const count = (value: unknown): number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
 
 /** The token fields of an Anthropic `usage` object that are present (streams report them piecemeal). */
 export type PartialAnthropicUsage = Partial<AnthropicUsage>;

@@ -1,3 +1,4 @@
+import { tokenCount } from '../../core/token-count.ts';
 import type { EmbeddingResult } from '../../core/embedding-result.ts';
 import { isRecord } from '../request-checks.ts';
 
@@ -29,7 +30,6 @@ export function decodeGeminiEmbedResponse(json: unknown, expected: number): Embe
   const tokens = isRecord(usage) ? usage.promptTokenCount : undefined;
   return {
     vectors,
-    inputTokens:
-      typeof tokens === 'number' && Number.isFinite(tokens) ? Math.max(0, Math.floor(tokens)) : undefined,
+    inputTokens: typeof tokens === 'number' ? tokenCount(tokens) : undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { tokenCount } from '../../core/token-count.ts';
 import type { Usage } from '../../core/usage.ts';
 import { isRecord } from '../request-checks.ts';
 
@@ -19,7 +20,7 @@ export function readGeminiUsage(metadata: unknown): Usage | undefined {
   const counts = Object.fromEntries(
     countFields.map((name) => {
       const value = metadata[name];
-      return [name, typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0];
+      return [name, tokenCount(value)];
     }),
   ) as Record<(typeof countFields)[number], number>;
   if (!countFields.some((name) => typeof metadata[name] === 'number')) return undefined;

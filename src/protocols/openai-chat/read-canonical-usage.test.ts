@@ -26,9 +26,12 @@ describe('readCanonicalUsage', () => {
       fc.property(usage, fc.string({ maxLength: 8 }), (value, after) => {
         const bytes = Buffer.from(`${JSON.stringify(value)}${after}`);
         const read = readCanonicalUsage(bytes, 0);
-        // Counts past 15 digits are left to JSON.parse.
+        // Counts past 9 digits (more than MAX_TOKEN_COUNT may be) are left to the parser, which caps
+        // them; any other is read as the parser reads it.
         if (JSON.stringify(value).match(/\d{16}/)) expect(read).toBeUndefined();
-        else expect(read).toEqual(parseUsageObjectAt(bytes, 0));
+        else if (read !== undefined || !JSON.stringify(value).match(/\d{10}/)) {
+          expect(read).toEqual(parseUsageObjectAt(bytes, 0));
+        }
       }),
       { numRuns: 2000 },
     );

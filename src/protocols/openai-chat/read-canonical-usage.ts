@@ -1,7 +1,8 @@
 import type { Usage } from '../../core/usage.ts';
 
-// A JSON integer as JSON.parse reads it exactly (at most 15 digits, no leading zero, no sign).
-const COUNT = '(0|[1-9]\\d{0,14})';
+// A JSON integer of at most 9 digits (no leading zero, no sign): within MAX_TOKEN_COUNT, so read as
+// it is; a longer one is left to the parser, which caps it.
+const COUNT = '(0|[1-9]\\d{0,8})';
 const ANY = '(?:0|[1-9]\\d{0,14})';
 /**
  * OpenAI's usage object exactly as OpenAI serialises it (chat completions and the last stream

@@ -1,7 +1,5 @@
+import { tokenCount as count } from '../../core/token-count.ts';
 import type { Usage } from '../../core/usage.ts';
-
-const count = (value: unknown): number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
 
 const field = (value: unknown, key: string): unknown =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;

@@ -1,3 +1,4 @@
+import { tokenCount } from '../../core/token-count.ts';
 import type { EmbeddingResult } from '../../core/embedding-result.ts';
 import { isRecord } from '../request-checks.ts';
 import { readFloat32Base64 } from './encode-openai-embeddings-response.ts';
@@ -30,7 +31,6 @@ export function decodeOpenAiEmbeddingsResponse(json: unknown, expected: number):
   const tokens = isRecord(json.usage) ? json.usage.prompt_tokens : undefined;
   return {
     vectors: items.map((item) => item.vector),
-    inputTokens:
-      typeof tokens === 'number' && Number.isFinite(tokens) ? Math.max(0, Math.floor(tokens)) : undefined,
+    inputTokens: typeof tokens === 'number' ? tokenCount(tokens) : undefined,
   };
 }
