@@ -230,6 +230,33 @@ for (const backend of testBackends.filter((candidate) => candidate.name !== 'sql
       expect(await ledgerSum(client, payer)).toBe(start - charged);
     });
 
+    it('answers 402 to a client asking for 1e25 output tokens, whose worst case no balance covers', async () => {
+      const payer = await createPayer(client, 10_000_000);
+      await client.api('PUT', '/api/model/gpt-4o-mini', { price: { output: 1 } }, client.adminToken);
+      try {
+        const response = await fetch(`${nodes[0]!.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${payer.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'gpt-4o-mini',
+            max_tokens: 1e25,
+            messages: [{ role: 'user', content: 'hi' }],
+          }),
+        });
+        expect(response.status).toBe(402);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+          'insufficient_credits',
+        );
+      } finally {
+        await client.api(
+          'PUT',
+          '/api/model/gpt-4o-mini',
+          { price: { per_request: 1_000 } },
+          client.adminToken,
+        );
+      }
+    });
+
     it('charges exactly over both nodes, one of them stopping, when a large balance is held under leases', async () => {
       const start = 100_000_000;
       const payer = await createPayer(client, start);
