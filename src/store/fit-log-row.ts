@@ -45,6 +45,9 @@ function fitCount(value: number, max: number): number {
   return Math.min(max, Math.max(0, Math.round(value)));
 }
 
+/** A body's size for its `integer` column: a body of 2 GiB or more (streamed for long enough) is counted as 2^31 - 1 bytes. */
+export const fitByteCount = (bytes: number): number => fitCount(bytes, INT32_MAX);
+
 const fits = (value: unknown, max: number): boolean =>
   typeof value !== 'number' || (Number.isInteger(value) && value >= 0 && value <= max);
 

@@ -183,7 +183,11 @@ for (const backend of testBackends) {
         }),
         {
           ...logRow({ user_id: user, request_id: 'wide-4', model: 'b'.repeat(1000) }),
-          bodies: { request: { text: 'kept', bytes: 4, truncated: false }, response: null },
+          // A stream of 2.2 GB, counted whole.
+          bodies: {
+            request: { text: 'kept', bytes: 4, truncated: false },
+            response: { text: 'data: 1', bytes: 2_200_000_000, truncated: true },
+          },
         },
         logRow({ user_id: user, request_id: 'wide-5', model: 'x'.repeat(255) }),
         // Usage as an upstream may report it: more than an integer column holds, or not whole.
@@ -217,7 +221,12 @@ for (const backend of testBackends) {
         endpoint: `/v1/${'e'.repeat(123)}…`,
         error_code: `${'c'.repeat(63)}…`,
       });
-      expect((await store.requestLogs.findBodies(written[3]!.id))?.request_body).toBe('kept');
+      expect(await store.requestLogs.findBodies(written[3]!.id)).toMatchObject({
+        request_body: 'kept',
+        response_body: 'data: 1',
+        response_bytes: 2 ** 31 - 1,
+        response_truncated: 1,
+      });
       const counted = await rollups(user);
       expect(counted.reduce((sum, row) => sum + Number(row.requests), 0)).toBe(6);
       expect([...new Set(counted.map((row) => row.model))].sort()).toEqual(

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import { fitLogRow } from './fit-log-row.ts';
+import { fitByteCount, fitLogRow } from './fit-log-row.ts';
 import { refusedByDatabase } from './refused-by-database.ts';
 import { insertReturningId } from './insert-returning-id.ts';
 import { mayHoldUnstorable, postgresText } from './postgres-text.ts';
@@ -117,10 +117,10 @@ function bodyRow(logId: number, bodies: LogBodies): RequestLogBodiesTable {
   return {
     log_id: logId,
     request_body: bodies.request?.text ?? null,
-    request_bytes: bodies.request?.bytes ?? 0,
+    request_bytes: fitByteCount(bodies.request?.bytes ?? 0),
     request_truncated: bodies.request?.truncated ? 1 : 0,
     response_body: bodies.response?.text ?? null,
-    response_bytes: bodies.response?.bytes ?? 0,
+    response_bytes: fitByteCount(bodies.response?.bytes ?? 0),
     response_truncated: bodies.response?.truncated ? 1 : 0,
   };
 }
