@@ -52,7 +52,12 @@ export class HealthCheckLoop {
       if (this.#stopped) break;
       if (!this.#needsCheck(row)) continue;
       tested.push(row.id);
-      await this.checker.check(row, { reenable: true });
+      // One channel's failure (its result not written) does not keep the others from their check.
+      await this.checker
+        .check(row, { reenable: true })
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, channel: row.id }, 'channel health check failed'),
+        );
     }
     return tested;
   }

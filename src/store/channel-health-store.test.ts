@@ -68,6 +68,26 @@ for (const backend of testBackends) {
       expect((await store.channels.findById(id))?.last_check_error).toBeNull();
     });
 
+    it("stores an upstream's words whatever they hold: NUL, a lone surrogate, any length", async () => {
+      // PostgreSQL refused a NUL: the channel stayed enabled, and the health round stopped there.
+      const id = await newChannel();
+      const words = `bad key\u0000 \ud800${'x'.repeat(2000)}`;
+      expect(await store.channels.disableAutomatically(id, words)).toBe(true);
+      await store.channels.recordCheck(id, 1_700_000_000_000, words);
+      const row = await store.channels.findById(id);
+      expect(row).toMatchObject({ enabled: 0, last_checked_at: 1_700_000_000_000 });
+      expect(row?.disabled_reason).toBe(`bad key\ufffd \ufffd${'x'.repeat(244)}…`);
+      expect(row?.last_check_error).toBe(`bad key\ufffd \ufffd${'x'.repeat(989)}…`);
+      await store.systemLogs.insert({
+        level: 'warn',
+        event: 'channel_disabled',
+        channel_id: id,
+        message: words,
+      });
+      const [logged] = await store.systemLogs.list({ channelId: id, limit: 1 });
+      expect(logged?.message).toBe(`bad key\ufffd \ufffd${'x'.repeat(2000)}`);
+    });
+
     it('writes and lists system log rows, newest first, by channel and event', async () => {
       await store.systemLogs.insert({
         level: 'warn',

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { insertReturningId } from './insert-returning-id.ts';
 import type { DialectName } from './open-database.ts';
+import { storableText } from './storable-text.ts';
 import type { ChannelRow, ChannelUpdate, Database } from './schema.ts';
 
 /** Health columns the gateway maintains: a new channel starts without them. */
@@ -48,7 +49,7 @@ export class ChannelsRepository {
   async disableAutomatically(id: number, reason: string): Promise<boolean> {
     const result = await this.db
       .updateTable('channels')
-      .set({ enabled: 0, disabled_reason: reason.slice(0, 255), updated_at: Date.now() })
+      .set({ enabled: 0, disabled_reason: storableText(reason, 255), updated_at: Date.now() })
       .where('id', '=', id)
       .where('enabled', '=', 1)
       .executeTakeFirst();
@@ -71,7 +72,10 @@ export class ChannelsRepository {
   async recordCheck(id: number, checkedAt: number, error: string | null): Promise<void> {
     await this.db
       .updateTable('channels')
-      .set({ last_checked_at: checkedAt, last_check_error: error === null ? null : error.slice(0, 1000) })
+      .set({
+        last_checked_at: checkedAt,
+        last_check_error: error === null ? null : storableText(error, 1000),
+      })
       .where('id', '=', id)
       .execute();
   }

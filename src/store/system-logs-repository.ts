@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewSystemLog, SystemLogRow } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 export interface SystemLogQuery {
   channelId?: number;
@@ -16,7 +17,12 @@ export class SystemLogsRepository {
   async insert(row: Omit<NewSystemLog, 'created_at'> & { created_at?: number }): Promise<void> {
     await this.db
       .insertInto('system_logs')
-      .values({ ...row, created_at: row.created_at ?? Date.now() })
+      // The message may quote an upstream.
+      .values({
+        ...row,
+        message: storableText(row.message, 10_000),
+        created_at: row.created_at ?? Date.now(),
+      })
       .execute();
   }
 
