@@ -9,6 +9,7 @@ import * as channelCosts from './migrations/007-channel-costs.ts';
 import * as logBodiesRollups from './migrations/008-log-bodies-rollups.ts';
 import * as credits from './migrations/009-credits.ts';
 import * as ledgerRequestId from './migrations/010-ledger-request-id.ts';
+import * as widerColumns from './migrations/011-wider-columns.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, VersionedMigration> = {
   '008-log-bodies-rollups': logBodiesRollups,
   '009-credits': credits,
   '010-ledger-request-id': ledgerRequestId,
+  '011-wider-columns': widerColumns,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -60,6 +60,43 @@ for (const backend of testBackends) {
       expect(await store.apiKeys.findByHash('a'.repeat(64))).toBeUndefined();
     });
 
+    it('holds whatever the API accepts: a price for a 255-character model, 5000 plan models, long aliases', async () => {
+      // Each answered 500 on PostgreSQL or MySQL (191 characters; MySQL's 64 KiB TEXT).
+      const model = `m${'x'.repeat(254)}`;
+      await store.modelPrices.upsert({ model, per_request: 1, input: 2, cached_input: null, output: 3 });
+      expect((await store.modelPrices.list()).find((row) => row.model === model)).toMatchObject({ input: 2 });
+      const planModels = JSON.stringify(
+        Array.from({ length: 5000 }, (_, index) => `${index}-${'p'.repeat(250)}`),
+      );
+      await store.groupsPlans.upsertPlan({
+        name: 'wide',
+        rpm: null,
+        tpm: null,
+        models: planModels,
+        groups: null,
+        duration_days: null,
+        description: null,
+      });
+      expect((await store.groupsPlans.listPlans()).find((plan) => plan.name === 'wide')?.models).toBe(
+        planModels,
+      );
+      const aliases = JSON.stringify(
+        Array.from({ length: 100 }, (_, index) => `${index}${'名'.repeat(254)}`),
+      );
+      await store.models.upsert([
+        {
+          id: model,
+          aliases,
+          capabilities: '{}',
+          groups: null,
+          strategy: 'priority',
+          owned_by: 'me',
+          enabled: 1,
+        },
+      ]);
+      expect((await store.models.list()).find((row) => row.id === model)?.aliases).toBe(aliases);
+    });
+
     it('updates and deletes channels', async () => {
       const id = await store.channels.create({
         name: 'c',
