@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../core/gateway-error.ts';
 import { findProvider, providerIds } from '../providers/provider-catalog.ts';
 import type { SecretBox } from '../security/secret-box.ts';
+import { noControlCharacters, noControlCharactersMessage } from './text-checks.ts';
 import type { NewChannel } from '../store/channels-repository.ts';
 
 /** Channels as the admin API and the config file give them. */
@@ -22,7 +23,7 @@ const httpUrl = z
 const modelName = z.string().min(1).max(255);
 
 export const channelFields = {
-  name: z.string().trim().min(1).max(128),
+  name: z.string().trim().min(1).max(128).refine(noControlCharacters, noControlCharactersMessage),
   provider: z.enum(providerIds as [string, ...string[]]),
   base_url: httpUrl,
   api_key: z.string().max(8192),

@@ -14,6 +14,7 @@ import { pageQueryFields } from './page-query.ts';
 import { idParam } from './id-param.ts';
 import { parseInput } from './parse-input.ts';
 import { requireAdmin, requireUser } from './session-auth.ts';
+import { noControlCharacters, noControlCharactersMessage } from './text-checks.ts';
 import { isoTime, refusePast, timeInput } from './time-input.ts';
 
 export interface RedemptionRouteDeps {
@@ -23,7 +24,7 @@ export interface RedemptionRouteDeps {
 }
 
 const createBody = z.strictObject({
-  name: z.string().trim().min(1).max(255),
+  name: z.string().trim().min(1).max(255).refine(noControlCharacters, noControlCharactersMessage),
   /** Micro-credits each code is worth. */
   amount: microCreditsField.min(1),
   count: z.number().int().min(1).max(100).default(1),

@@ -3,6 +3,7 @@ import { keyScopes } from '../relay/key-scope.ts';
 import { parseIpRule } from '../security/ip-allowlist.ts';
 import { parseJsonColumn } from '../store/json-column.ts';
 import type { ApiKeyRow } from '../store/schema.ts';
+import { noControlCharacters, noControlCharactersMessage } from './text-checks.ts';
 import { isoTime, timeInput } from './time-input.ts';
 
 const ipRule = z
@@ -16,7 +17,7 @@ const ipRule = z
 
 /** What a key's owner may set. Limits are stored here and enforced by billing and the rate limiter. */
 export const keyFields = {
-  name: z.string().trim().min(1).max(128),
+  name: z.string().trim().min(1).max(128).refine(noControlCharacters, noControlCharactersMessage),
   models: z.array(z.string().min(1).max(255)).max(1000).nullable(),
   expires_at: timeInput.nullable(),
   /** Micro-credits. */

@@ -4,6 +4,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import { findProvider, providerIds } from '../providers/provider-catalog.ts';
 import { routingStrategies, type CatalogModel } from './catalog-model.ts';
 import { matchesModelPrefixes } from './matches-model-prefixes.ts';
+import { noControlCharacters, noControlCharactersMessage } from '../admin/text-checks.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 
 /**
@@ -34,7 +35,7 @@ const modelFields = {
     .partial(),
   groups: z.array(z.string().trim().min(1).max(64)).min(1).max(100).nullable(),
   strategy: z.enum(routingStrategies),
-  owned_by: z.string().trim().min(1).max(64),
+  owned_by: z.string().trim().min(1).max(64).refine(noControlCharacters, noControlCharactersMessage),
   enabled: z.boolean(),
 };
 

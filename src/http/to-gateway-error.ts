@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError, type GatewayErrorCode } from '../core/gateway-error.ts';
+import { refusedValue } from '../store/refused-by-database.ts';
 
 interface FrameworkError {
   code?: unknown;
@@ -25,8 +26,8 @@ const codeForStatus = (status: number): GatewayErrorCode => {
 
 /**
  * Turns whatever a handler threw into a GatewayError. Fastify's own client errors (body too large,
- * bad JSON, bad content type) keep their 4xx status; anything else is an internal fault whose
- * details stay in the server log, never in the response.
+ * bad JSON, bad content type) keep their 4xx status, and a value the database refused is a 400;
+ * anything else is an internal fault whose details stay in the server log, never in the response.
  */
 export function toGatewayError(error: unknown): { error: GatewayError; internal: boolean } {
   if (isGatewayError(error)) return { error, internal: false };
@@ -43,6 +44,16 @@ export function toGatewayError(error: unknown): { error: GatewayError; internal:
     const message = typeof framework.message === 'string' ? framework.message : 'Bad request';
     return {
       error: new GatewayError(status, isJson ? 'invalid_json' : codeForStatus(status), message),
+      internal: false,
+    };
+  }
+  if (refusedValue(error)) {
+    // Input the checks let through but a column cannot take: the client's to change, not a fault.
+    const reason = error instanceof Error ? error.message : 'refused';
+    return {
+      error: new GatewayError(400, 'invalid_request', `A value in the request cannot be stored: ${reason}`, {
+        cause: error,
+      }),
       internal: false,
     };
   }

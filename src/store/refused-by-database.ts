@@ -5,21 +5,44 @@ const mysqlValueErrors = new Set([
   1366, // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (a string the column's character set cannot hold)
 ]);
 
-/** SQLite's codes for a value or constraint the database will not take. */
-const sqliteRowCodes = /^SQLITE_(?:CONSTRAINT|TOOBIG|MISMATCH)/;
+interface DriverError {
+  code?: unknown;
+  sqlState?: unknown;
+  errno?: unknown;
+}
+
+/** pg puts the SQLSTATE in `code`; mysql2 in `sqlState`, with `code` its own name (ER_…). */
+function sqlStateOf({ code, sqlState }: DriverError): string {
+  if (typeof sqlState === 'string') return sqlState;
+  return typeof code === 'string' ? code : '';
+}
+
+const driverError = (error: unknown): DriverError | undefined =>
+  typeof error === 'object' && error !== null ? (error as DriverError) : undefined;
 
 /**
- * Whether a failed write was the database refusing what the rows held — SQLSTATE class 22 (data
- * exception: too long, out of range, invalid text) or 23 (a constraint), and their MySQL and SQLite
- * equivalents — rather than a failure of the connection or the server, which a retry may get past.
- * A refused row is refused again however often it is retried.
+ * Whether a failed write was the database refusing a value: SQLSTATE class 22 (data exception: too
+ * long, out of range, a NUL in text) and its MySQL and SQLite equivalents.
+ */
+export function refusedValue(error: unknown): boolean {
+  const driver = driverError(error);
+  if (driver === undefined) return false;
+  if (/^22[0-9A-Z]{3}$/.test(sqlStateOf(driver))) return true;
+  const { errno, sqlState, code } = driver;
+  if (typeof errno === 'number' && typeof sqlState === 'string' && mysqlValueErrors.has(errno)) return true;
+  return code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH';
+}
+
+/**
+ * Whether a failed write was the database refusing what the rows held — a value (`refusedValue`) or
+ * a constraint (SQLSTATE class 23, SQLite's SQLITE_CONSTRAINT…) — rather than a failure of the
+ * connection or the server, which a retry may get past. A refused row is refused again however
+ * often it is retried.
  */
 export function refusedByDatabase(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, sqlState, errno } = error as { code?: unknown; sqlState?: unknown; errno?: unknown };
-  // pg: `code` is the SQLSTATE; mysql2: `sqlState`, with `code` its own name (ER_…).
-  const state = typeof sqlState === 'string' ? sqlState : typeof code === 'string' ? code : '';
-  if (/^2[23][0-9A-Z]{3}$/.test(state)) return true;
-  if (typeof errno === 'number' && typeof sqlState === 'string' && mysqlValueErrors.has(errno)) return true;
-  return typeof code === 'string' && sqliteRowCodes.test(code);
+  if (refusedValue(error)) return true;
+  const driver = driverError(error);
+  if (driver === undefined) return false;
+  if (/^23[0-9A-Z]{3}$/.test(sqlStateOf(driver))) return true;
+  return typeof driver.code === 'string' && driver.code.startsWith('SQLITE_CONSTRAINT');
 }

@@ -6,7 +6,7 @@ import type { NewRequestLog } from '../../src/store/schema.ts';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
 import { announceSkipped, testBackends, type TestDatabase } from '../support/test-databases.ts';
 import { adminPassword, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
-import { send, expectFailure, type Sent } from '../support/management-calls.ts';
+import { send, expectFailure, expectOk, type Sent } from '../support/management-calls.ts';
 
 const userPassword = 'user-password-123';
 
@@ -273,6 +273,25 @@ for (const backend of testBackends) {
         expectFailure(await admin('POST', '/api/token/', { name: 'k', models: 'gpt-4o' }), 422, 'models');
         expectFailure(await admin('POST', '/api/token/', { name: 'k', owner: 1 }), 422, 'owner');
         expectFailure(await call('POST', '/api/token/', { json: { name: 'k' } }), 401);
+      });
+
+      // PostgreSQL's text cannot hold a NUL: each of these answered 500 there.
+      it('refuses control characters in names, descriptions and notes with 422 naming the field', async () => {
+        const nul = 'bad\u0000name';
+        const refusals: [string, string, unknown, string][] = [
+          ['POST', '/api/token/', { name: nul }, 'name'],
+          ['POST', '/api/channel/', { ...validChannel, name: nul }, 'name'],
+          ['PUT', '/api/group/nul-group', { multiplier: 1, description: nul }, 'description'],
+          ['PUT', '/api/plan/nul-plan', { rpm: 10, description: nul }, 'description'],
+          ['POST', '/api/redemption/', { name: nul, amount: 10 }, 'name'],
+          ['PUT', `/api/user/${alice.id}`, { top_up: 10, note: nul }, 'note'],
+          ['PUT', '/api/model/nul-model', { owned_by: nul }, 'owned_by'],
+        ];
+        for (const [method, path, json, field] of refusals) {
+          expectFailure(await admin(method, path, json), 422, field);
+        }
+        // Line breaks are text.
+        expectOk(await admin('PUT', '/api/group/two-lines', { multiplier: 1, description: 'one\ntwo' }));
       });
 
       // MySQL's TEXT stops at 64 KiB: the allowlist column must hold what validation accepts.
