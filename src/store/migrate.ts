@@ -10,6 +10,7 @@ import * as logBodiesRollups from './migrations/008-log-bodies-rollups.ts';
 import * as credits from './migrations/009-credits.ts';
 import * as ledgerRequestId from './migrations/010-ledger-request-id.ts';
 import * as widerColumns from './migrations/011-wider-columns.ts';
+import * as utf8mb4 from './migrations/012-utf8mb4.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -30,6 +31,7 @@ const migrations: Record<string, VersionedMigration> = {
   '009-credits': credits,
   '010-ledger-request-id': ledgerRequestId,
   '011-wider-columns': widerColumns,
+  '012-utf8mb4': utf8mb4,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -52,11 +52,12 @@ function postgresFactory(adminUrl: string) {
   };
 }
 
-function mysqlFactory(adminUrl: string) {
+/** `charset`: the new database's default character set, when not the server's. */
+function mysqlFactory(adminUrl: string, charset?: string) {
   return async (): Promise<TestDatabase> => {
     const name = freshName();
     const admin = await createConnection(adminUrl.replace(/^mariadb:/, 'mysql:'));
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${charset === undefined ? '' : ` CHARACTER SET ${charset}`}`);
     await admin.end();
     return {
       url: withDatabaseName(adminUrl, name),
@@ -81,6 +82,11 @@ export const testBackends: TestBackend[] = [
 
 const announced = new Set<string>();
 /** Says once per test file that a backend was skipped, so a green run never hides it. */
+/** A MySQL database whose default character set is `charset` (older installs: latin1, utf8mb3). */
+export const createMysqlDatabaseIn = (
+  charset: 'latin1' | 'utf8mb3',
+): (() => Promise<TestDatabase>) | undefined => (mysqlUrl ? mysqlFactory(mysqlUrl, charset) : undefined);
+
 export function announceSkipped(backend: TestBackend): void {
   if (backend.create || announced.has(backend.name)) return;
   announced.add(backend.name);
