@@ -5,28 +5,47 @@ export interface BatchSink<T> {
   /**
    * Whether `error` is the database refusing what some row of the batch holds (a value out of its
    * column's range, a constraint), not a failure of the connection or the server. The batch is then
-   * written in halves down to the rows it refuses, which are set aside, so that one row the database
-   * will never take does not hold every row queued behind it. Without it, every failure is retried.
+   * written in halves down to the rows it refuses, which are set aside (see `BatchWriter`), so that
+   * one row the database will not take does not hold every row queued behind it. Without it, every
+   * failure is retried.
    */
   refusesRows?(error: unknown): boolean;
 }
 
-export interface BatchWriterOptions {
+export interface BatchWriterOptions<T = unknown> {
   /** What the rows are, for the operator's log: `request log`, `credit settlement`. */
   label: string;
   batchSize: number;
   flushIntervalMs: number;
   /** Above this many queued rows a warning is logged; rows are still kept, never dropped. */
   warnQueueLength?: number;
+  /** A row as the operator's log shows it when the database refuses it (default: the row). */
+  describe?: (row: T) => unknown;
 }
+
+/** How often rows the database refused are offered to it again, one by one. */
+const refusedRetryMs = 60_000;
+/** Rows set aside at most; past this the oldest are given up (each was logged when set aside). */
+const maxRefused = 10_000;
+/**
+ * Rows set aside in one batch, none written, past which the refusal is taken for the database's
+ * (a schema that does not match, say) rather than the rows': the batch waits and is retried whole.
+ */
+const refusedBeforeBackoff = 16;
 
 /**
  * Writes rows (request logs, credit settlements) off the request path: rows queue in memory and are inserted in batches,
  * on a timer or as soon as a batch is full. A failed insert keeps its rows for the next attempt, and
  * `close()` drains the queue, so a clean shutdown loses nothing.
+ *
+ * A row the database refuses for what it holds is set aside: logged whole when refused, kept in
+ * memory, and offered again alone every minute and at shutdown (a settlement keeps its credits held
+ * meanwhile), so that it does not hold back the rows queued behind it.
  */
 export class BatchWriter<T> {
   #queue: T[] = [];
+  #refused: T[] = [];
+  #refusedRetryAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #closed = false;
@@ -35,11 +54,16 @@ export class BatchWriter<T> {
   constructor(
     private readonly sink: BatchSink<T>,
     private readonly logger: Logger,
-    private readonly options: BatchWriterOptions,
+    private readonly options: BatchWriterOptions<T>,
   ) {}
 
   get pending(): number {
     return this.#queue.length;
+  }
+
+  /** Rows the database refused, waiting to be offered again. */
+  get setAside(): number {
+    return this.#refused.length;
   }
 
   enqueue(row: T): void {
@@ -97,6 +121,13 @@ export class BatchWriter<T> {
       }
       await new Promise((resolve) => setTimeout(resolve, this.#retryDelay()));
     }
+    if (this.#refused.length > 0) await this.#retryRefused();
+    if (this.#refused.length > 0) {
+      this.logger.error(
+        { lost: this.#refused.length },
+        `${this.options.label} rows the database refused (each logged when refused) are given up at shutdown`,
+      );
+    }
   }
 
   /**
@@ -106,19 +137,21 @@ export class BatchWriter<T> {
    * transaction, and for settlements, its own turn at the users' balance rows).
    */
   async #drain(): Promise<void> {
+    if (this.#refused.length > 0 && Date.now() >= this.#refusedRetryAt) await this.#retryRefused();
     let owed = this.#queue.length;
     while (owed > 0 || this.#queue.length >= this.options.batchSize) {
       const batch = this.#queue.slice(0, this.options.batchSize);
-      // How many rows from the batch's start are written or set aside.
-      let done = 0;
+      // How many rows from the batch's start are written or set aside, and of them how many written.
+      const progress = { done: 0, written: 0 };
       try {
         try {
           await this.sink.insertMany(batch);
         } catch (error) {
           if (!this.sink.refusesRows?.(error)) throw error;
-          await this.#writeAround(batch, 0, batch.length, error, (upTo) => (done = upTo));
+          await this.#writeAround(batch, 0, batch.length, error, progress);
         }
       } catch (error) {
+        const done = progress.done;
         this.#queue.splice(0, done);
         this.#failures += 1;
         this.logger.error(
@@ -135,23 +168,21 @@ export class BatchWriter<T> {
 
   /**
    * Writes `rows[start, end)`, which the database refused as one batch (`refusal`), in halves, in
-   * order, down to the single rows it refuses: those are set aside into the operator's log, whole,
-   * so that nothing of them is lost. `progress` learns how far from the batch's start rows are done
-   * with; a failure that is not a refusal is thrown, the rows from there on to be retried.
+   * order, down to the single rows it refuses, which are set aside. `progress.done` is how far from
+   * the batch's start rows are done with; a failure that is not a refusal is thrown (the rows from
+   * there on are retried), and so is a refusal of row after row with none written.
    */
   async #writeAround(
     rows: readonly T[],
     start: number,
     end: number,
     refusal: unknown,
-    progress: (upTo: number) => void,
+    progress: { done: number; written: number },
   ): Promise<void> {
     if (end - start === 1) {
-      this.logger.error(
-        { err: refusal, row: rows[start] },
-        `the database refused a ${this.options.label} row; it is set aside here, the others are written`,
-      );
-      progress(end);
+      if (progress.written === 0 && start >= refusedBeforeBackoff) throw refusal;
+      this.#setAside(rows[start]!, refusal);
+      progress.done = end;
       return;
     }
     const middle = (start + end) >> 1;
@@ -161,12 +192,50 @@ export class BatchWriter<T> {
     ] as const) {
       try {
         await this.sink.insertMany(rows.slice(from, to));
-        progress(to);
+        progress.done = to;
+        progress.written += to - from;
       } catch (error) {
         if (!this.sink.refusesRows?.(error)) throw error;
         await this.#writeAround(rows, from, to, error, progress);
       }
     }
+  }
+
+  #setAside(row: T, refusal: unknown): void {
+    this.logger.error(
+      { err: refusal, row: this.options.describe ? this.options.describe(row) : row },
+      `the database refused a ${this.options.label} row; it is set aside and offered again every minute, the others are written`,
+    );
+    if (this.#refused.length === 0) this.#refusedRetryAt = Date.now() + refusedRetryMs;
+    this.#refused.push(row);
+    if (this.#refused.length > maxRefused) {
+      const dropped = this.#refused.splice(0, this.#refused.length - maxRefused);
+      this.logger.error(
+        { lost: dropped.length },
+        `too many ${this.options.label} rows refused by the database: the oldest are given up`,
+      );
+    }
+  }
+
+  /** Offers each set-aside row again, alone; stops at a failure that is not a refusal. */
+  async #retryRefused(): Promise<void> {
+    this.#refusedRetryAt = Date.now() + refusedRetryMs;
+    const still: T[] = [];
+    const rows = this.#refused;
+    this.#refused = [];
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      try {
+        await this.sink.insertMany([row]);
+      } catch (error) {
+        still.push(row);
+        if (!this.sink.refusesRows?.(error)) {
+          still.push(...rows.slice(index + 1));
+          break;
+        }
+      }
+    }
+    this.#refused.unshift(...still);
   }
 
   #retryDelay(): number {

@@ -129,8 +129,12 @@ describe('RequestLogWriter', () => {
 describe('a row the database refuses', () => {
   /** Refuses every batch holding a row whose model is `poison`, as a database refuses a value. */
   class RefusingSink extends FlakySink {
+    /** What it refuses: rows modelled `poison`, every row, or (once the operator fixed it) none. */
+    refuse: 'poison' | 'all' | 'none' = 'poison';
     override async insertMany(rows: readonly NewRequestLog[]): Promise<void> {
-      if (rows.some((r) => r.model === 'poison')) {
+      const refused =
+        this.refuse === 'all' || (this.refuse === 'poison' && rows.some((r) => r.model === 'poison'));
+      if (refused) {
         throw Object.assign(new Error('value too long for type character varying(255)'), { code: '22001' });
       }
       await super.insertMany(rows);
@@ -149,13 +153,13 @@ describe('a row the database refuses', () => {
     return { logger, lines };
   }
 
-  it('is set aside into the operator log, whole, and every other row is written in order', async () => {
+  it('is set aside, logged whole, while every other row is written in order; offered again at shutdown', async () => {
     const sink = new RefusingSink();
     const { logger, lines } = capturingLogger();
     const writer = new RequestLogWriter(sink, logger, { batchSize: 100, flushIntervalMs: 10_000 });
     const rows = Array.from({ length: 40 }, (_, i) => ({ ...row(i), model: i % 13 === 5 ? 'poison' : 'm' }));
     for (const r of rows) writer.enqueue(r);
-    await writer.close();
+    await writer.flush();
     const poisoned = rows.filter((r) => r.model === 'poison');
     expect(poisoned).toHaveLength(3);
     expect(sink.written.map((r) => r.request_id)).toEqual(
@@ -164,6 +168,67 @@ describe('a row the database refuses', () => {
     const setAside = lines.filter((line) => String(line.msg).includes('set aside'));
     expect(setAside.map((line) => line.row)).toEqual(poisoned);
     expect(writer.pending).toBe(0);
+    expect(writer.setAside).toBe(3);
+    // Still refused at shutdown: given up, and said so.
+    await writer.close();
+    expect(lines.at(-1)).toMatchObject({ lost: 3, msg: expect.stringContaining('given up at shutdown') });
+  });
+
+  it('writes a set-aside row once the database takes it, and logs a refused row without its bodies', async () => {
+    const sink = new RefusingSink();
+    const { logger, lines } = capturingLogger();
+    const writer = new RequestLogWriter(sink, logger, { batchSize: 100, flushIntervalMs: 10_000 });
+    const bodies = { request: { text: 'secret prompt', bytes: 13, truncated: false }, response: null };
+    writer.enqueue(row(1));
+    writer.enqueue({ ...row(2), model: 'poison', bodies } as NewRequestLog);
+    await writer.flush();
+    expect(writer.setAside).toBe(1);
+    expect(JSON.stringify(lines)).not.toContain('secret prompt');
+    expect(lines[0]?.row).toMatchObject({ request_id: 'r2', bodies: 'left out of this log' });
+    // The operator fixed what the database refused (a column widened, say).
+    sink.refuse = 'none';
+    await writer.close();
+    expect(sink.written.map((r) => r.request_id)).toEqual(['r1', 'r2']);
+    expect(writer.setAside).toBe(0);
+  });
+
+  it('offers a set-aside row again a minute later, with the next pass', async () => {
+    vi.useFakeTimers();
+    try {
+      const sink = new RefusingSink();
+      const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 1_000 });
+      writer.enqueue({ ...row(1), model: 'poison' });
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(writer.setAside).toBe(1);
+      sink.refuse = 'none';
+      writer.enqueue(row(2));
+      await vi.advanceTimersByTimeAsync(1_100);
+      // Not yet a minute: only the new row.
+      expect(sink.written.map((r) => r.request_id)).toEqual(['r2']);
+      await vi.advanceTimersByTimeAsync(60_000);
+      writer.enqueue(row(3));
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(sink.written.map((r) => r.request_id)).toEqual(['r2', 'r1', 'r3']);
+      expect(writer.setAside).toBe(0);
+      await writer.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes a refusal of row after row, none written, for the database: the batch waits, nothing is lost', async () => {
+    const sink = new RefusingSink();
+    sink.refuse = 'all';
+    const writer = new RequestLogWriter(sink, silent, { batchSize: 100, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 40; i++) writer.enqueue(row(i));
+    await writer.flush();
+    expect(writer.setAside).toBe(16);
+    expect(writer.pending).toBe(24);
+    sink.refuse = 'none';
+    await writer.close();
+    expect(sink.written.map((r) => r.request_id).sort()).toEqual(
+      Array.from({ length: 40 }, (_, i) => `r${i}`).sort(),
+    );
   });
 
   it('does not split a batch that failed for another reason, and loses nothing when one comes midway', async () => {

@@ -36,13 +36,16 @@ export function refusedValue(error: unknown): boolean {
 /**
  * Whether a failed write was the database refusing what the rows held — a value (`refusedValue`) or
  * a constraint (SQLSTATE class 23, SQLite's SQLITE_CONSTRAINT…) — rather than a failure of the
- * connection or the server, which a retry may get past. A refused row is refused again however
- * often it is retried.
+ * connection or the server, which a retry may get past. A duplicate key is not counted: a sequence
+ * behind its table (after a restore) moves on at each failure, so a retry may well succeed.
  */
 export function refusedByDatabase(error: unknown): boolean {
   if (refusedValue(error)) return true;
   const driver = driverError(error);
   if (driver === undefined) return false;
+  const { code, errno } = driver;
+  if (code === '23505' || errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
   if (/^23[0-9A-Z]{3}$/.test(sqlStateOf(driver))) return true;
-  return typeof driver.code === 'string' && driver.code.startsWith('SQLITE_CONSTRAINT');
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
