@@ -22,7 +22,8 @@ describe('toGatewayError', () => {
     ];
     for (const error of refused) {
       const { error: answer, internal } = toGatewayError(error);
-      expect(internal).toBe(false);
+      // Logged all the same: a value of the gateway's own making would be a fault.
+      expect(internal).toBe(true);
       expect(answer.status).toBe(400);
       expect(answer.code).toBe('invalid_request');
       expect(answer.message).toBe(`A value in the request cannot be stored: ${error.message}`);

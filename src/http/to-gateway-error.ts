@@ -29,6 +29,7 @@ const codeForStatus = (status: number): GatewayErrorCode => {
  * bad JSON, bad content type) keep their 4xx status, and a value the database refused is a 400;
  * anything else is an internal fault whose details stay in the server log, never in the response.
  */
+/** `internal`: the server log should have it (the error is not one the client simply made). */
 export function toGatewayError(error: unknown): { error: GatewayError; internal: boolean } {
   if (isGatewayError(error)) return { error, internal: false };
   const framework = (typeof error === 'object' && error !== null ? error : {}) as FrameworkError;
@@ -48,13 +49,14 @@ export function toGatewayError(error: unknown): { error: GatewayError; internal:
     };
   }
   if (refusedValue(error)) {
-    // Input the checks let through but a column cannot take: the client's to change, not a fault.
+    // Input the checks let through but a column cannot take: the client's to change. Still logged,
+    // since a value of the gateway's own making would be a fault.
     const reason = error instanceof Error ? error.message : 'refused';
     return {
       error: new GatewayError(400, 'invalid_request', `A value in the request cannot be stored: ${reason}`, {
         cause: error,
       }),
-      internal: false,
+      internal: true,
     };
   }
   return {
