@@ -80,13 +80,13 @@ export const testBackends: TestBackend[] = [
   { name: 'mysql', create: mysqlUrl ? mysqlFactory(mysqlUrl) : undefined },
 ];
 
-const announced = new Set<string>();
-/** Says once per test file that a backend was skipped, so a green run never hides it. */
 /** A MySQL database whose default character set is `charset` (older installs: latin1, utf8mb3). */
 export const createMysqlDatabaseIn = (
   charset: 'latin1' | 'utf8mb3',
 ): (() => Promise<TestDatabase>) | undefined => (mysqlUrl ? mysqlFactory(mysqlUrl, charset) : undefined);
 
+const announced = new Set<string>();
+/** Says once per test file that a backend was skipped, so a green run never hides it. */
 export function announceSkipped(backend: TestBackend): void {
   if (backend.create || announced.has(backend.name)) return;
   announced.add(backend.name);
