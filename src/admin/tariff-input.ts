@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { GroupWrite, PlanWrite } from '../store/groups-plans-repository.ts';
 import type { PlanRow, UserGroupRow } from '../store/schema.ts';
-import { noControlCharactersButLineBreaks, noControlCharactersMessage } from './text-checks.ts';
+import { noControlCharacters, noControlCharactersMessage } from './text-checks.ts';
 import { parseJsonColumn } from '../store/json-column.ts';
 
-const name = z.string().trim().min(1).max(64);
+const name = z.string().trim().min(1).max(64).refine(noControlCharacters, noControlCharactersMessage);
 const count = z.number().int().min(1).max(1_000_000_000);
 
 /** A group as `PUT /api/group/{name}` and the config file take it (the name from the path or entry). */
@@ -18,11 +18,7 @@ export const groupFields = {
       (multiplier) => multiplier === 0 || multiplier >= 0.000001,
       'must be 0 (free) or at least 0.000001',
     ),
-  description: z
-    .string()
-    .max(1000)
-    .refine(noControlCharactersButLineBreaks, noControlCharactersMessage)
-    .optional(),
+  description: z.string().max(1000).refine(noControlCharacters, noControlCharactersMessage).optional(),
 };
 
 /** A plan: RPM and TPM limits, the models (or the groups' models) it allows, and how long it lasts. */
@@ -32,11 +28,7 @@ export const planFields = {
   models: z.array(z.string().min(1).max(255)).max(5000).nullable().optional(),
   groups: z.array(name).max(100).nullable().optional(),
   duration_days: z.number().int().min(1).max(36_500).nullable().optional(),
-  description: z
-    .string()
-    .max(1000)
-    .refine(noControlCharactersButLineBreaks, noControlCharactersMessage)
-    .optional(),
+  description: z.string().max(1000).refine(noControlCharacters, noControlCharactersMessage).optional(),
 };
 
 export const groupEntry = z.strictObject({ name, ...groupFields });

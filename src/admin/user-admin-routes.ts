@@ -22,7 +22,7 @@ import {
 import { manageRefusal, roleGrantRefusal } from './user-permissions.ts';
 import { microCreditsField, signedMicroCreditsField, tariffNameField } from './credit-fields.ts';
 import { timeInput } from './time-input.ts';
-import { noControlCharactersButLineBreaks, noControlCharactersMessage } from './text-checks.ts';
+import { noControlCharacters, noControlCharactersMessage } from './text-checks.ts';
 import type { Store } from '../store/store.ts';
 
 /** The plan columns a `PUT /api/user/{id}` writes: a named plan must exist; its duration sets the end. */
@@ -76,12 +76,7 @@ const updateBody = z.strictObject({
   /** Micro-credits added or (negative) taken, down to zero at most (an `adjustment` ledger row). */
   adjustment: signedMicroCreditsField.optional(),
   /** Why, on the ledger row. */
-  note: z
-    .string()
-    .trim()
-    .max(255)
-    .refine(noControlCharactersButLineBreaks, noControlCharactersMessage)
-    .optional(),
+  note: z.string().trim().max(255).refine(noControlCharacters, noControlCharactersMessage).optional(),
   /** The user's plan (null: the default plan); its duration sets `plan_expires_at` unless given. */
   plan: tariffNameField.nullable().optional(),
   plan_expires_at: timeInput.nullable().optional(),

@@ -45,6 +45,10 @@ describe('computeCharge', () => {
         expect(computeCharge(gpt4oMini, usage, multiplier)).toBe(MAX_BALANCE);
       }
     }
+    // Above the cap before a discount, below it after: the discount counts.
+    const output = (tokens: number) => ({ inputTokens: 0, cachedInputTokens: 0, outputTokens: tokens });
+    const dear: ModelPrice = { perRequest: 0, input: 0, cachedInput: null, output: 1_000_000 };
+    expect(computeCharge(dear, output(12e15), 500_000)).toBe(6e15);
     expect(computeCharge(gpt4oMini, { inputTokens: 1e308, cachedInputTokens: 0, outputTokens: 0 }, 0)).toBe(
       0,
     );

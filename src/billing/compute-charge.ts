@@ -42,6 +42,6 @@ export function computeCharge(price: ModelPrice, tokens: ChargeTokens, multiplie
     perMillion(uncached, price.input) +
     perMillion(cached, price.cachedInput ?? price.input) +
     perMillion(tokens.outputTokens, price.output);
-  if (!(base < MAX_BALANCE)) return multiplierPpm > 0 && base > 0 ? MAX_BALANCE : 0;
+  if (!Number.isFinite(base)) return multiplierPpm > 0 ? MAX_BALANCE : 0;
   return Math.min(MAX_BALANCE, applyMultiplier(base, multiplierPpm));
 }

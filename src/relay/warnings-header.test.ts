@@ -33,7 +33,9 @@ describe('X-Switchboard-Warnings', () => {
         }
         const note = shown.at(-1)!;
         const kept = shown.length - 1;
-        expect(note).toEqual({ type: 'other', message: `${warnings.length - kept} more warnings not shown` });
+        const more = warnings.length - kept;
+        const noun = more === 1 ? 'warning' : 'warnings';
+        expect(note).toEqual({ type: 'other', message: `${more} more ${noun} not shown` });
         expect(shown.slice(0, kept)).toEqual(JSON.parse(JSON.stringify(warnings.slice(0, kept))));
       }),
       { numRuns: 300 },
@@ -45,7 +47,7 @@ describe('X-Switchboard-Warnings', () => {
     expect(many.length).toBeGreaterThan(40);
     expect(many.at(-1)).toEqual({ type: 'other', message: `${1001 - many.length} more warnings not shown` });
     expect(shownWarnings([warning('x'.repeat(5000))])).toEqual([
-      { type: 'other', message: '1 more warnings not shown' },
+      { type: 'other', message: '1 more warning not shown' },
     ]);
   });
 });

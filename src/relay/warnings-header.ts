@@ -31,7 +31,7 @@ export function shownWarnings(warnings: readonly TranslationWarning[]): readonly
     else if (length > maxHeaderLength) {
       const note: TranslationWarning = {
         type: 'other',
-        message: `${warnings.length - kept} more warnings not shown`,
+        message: `${warnings.length - kept} more ${warnings.length - kept === 1 ? 'warning' : 'warnings'} not shown`,
       };
       return [...warnings.slice(0, kept), note];
     }

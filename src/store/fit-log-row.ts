@@ -41,8 +41,8 @@ const INT32_MAX = 2 ** 31 - 1;
  * PostgreSQL refuses 3,000,000,000 tokens in an `integer`, or 1.5 in any integer column.
  */
 function fitCount(value: number, max: number): number {
-  if (!Number.isFinite(value)) return 0;
-  return Math.min(max, Math.max(0, Math.round(value)));
+  if (Number.isNaN(value)) return 0;
+  return Math.min(max, Math.max(0, Math.floor(value)));
 }
 
 /** A body's size for its `integer` column: a body of 2 GiB or more (streamed for long enough) is counted as 2^31 - 1 bytes. */

@@ -30,7 +30,7 @@ export function readAnthropicUsage(usage: PartialAnthropicUsage): Usage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   const cacheWrite = usage.cache_creation_input_tokens ?? 0;
   return {
-    inputTokens: (usage.input_tokens ?? 0) + cacheRead + cacheWrite,
+    inputTokens: count((usage.input_tokens ?? 0) + cacheRead + cacheWrite),
     outputTokens: usage.output_tokens ?? 0,
     cachedInputTokens: cacheRead,
     cacheWriteTokens: cacheWrite,

@@ -25,8 +25,8 @@ export function readGeminiUsage(metadata: unknown): Usage | undefined {
   ) as Record<(typeof countFields)[number], number>;
   if (!countFields.some((name) => typeof metadata[name] === 'number')) return undefined;
   return {
-    inputTokens: counts.promptTokenCount + counts.toolUsePromptTokenCount,
-    outputTokens: counts.candidatesTokenCount + counts.thoughtsTokenCount,
+    inputTokens: tokenCount(counts.promptTokenCount + counts.toolUsePromptTokenCount),
+    outputTokens: tokenCount(counts.candidatesTokenCount + counts.thoughtsTokenCount),
     cachedInputTokens: counts.cachedContentTokenCount,
     cacheWriteTokens: 0,
     reasoningTokens: counts.thoughtsTokenCount,
