@@ -8,8 +8,35 @@ const perMessage = 3;
 const replyPriming = 3;
 const perImage = 765;
 
-/** Tokens in `text` by the o200k tokenizer: an estimate for any provider, exact for none but OpenAI. */
-export const estimateTextTokens = (text: string): number => (text === '' ? 0 : countTokens(text));
+/**
+ * The tokenizer's time grows with the square of a run of text without spaces (4 s for 100,000
+ * random letters, on the event loop every request shares), and is about 1 µs a character even in
+ * short pieces. So text is counted in pieces of `piece` characters, and a text longer than
+ * `pieces` of them is estimated from that many pieces spread over it, at their tokens per character.
+ */
+const piece = 1_024;
+const pieces = 16;
+
+/**
+ * Tokens in `text` by the o200k tokenizer: an estimate for any provider, exact for none but OpenAI
+ * (and, past 16,384 characters, extrapolated from 16 pieces of it).
+ */
+export function estimateTextTokens(text: string): number {
+  if (text === '') return 0;
+  if (text.length <= piece * pieces) {
+    let tokens = 0;
+    for (let start = 0; start < text.length; start += piece)
+      tokens += countTokens(text.slice(start, start + piece));
+    return tokens;
+  }
+  const stride = Math.floor(text.length / pieces);
+  let tokens = 0;
+  for (let index = 0; index < pieces; index++) {
+    const start = index * stride;
+    tokens += countTokens(text.slice(start, start + piece));
+  }
+  return Math.ceil((tokens * text.length) / (piece * pieces));
+}
 
 /** The prompt's size, for count-token routes and for upstreams that report no usage. */
 export function estimateRequestTokens(request: ChatRequest): number {
