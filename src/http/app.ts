@@ -56,14 +56,14 @@ export interface AppOptions {
 }
 
 /** The surface a URL belongs to, for errors raised before routing (bad URL encoding, …). */
-const surfaceOfUrl = (url: string): Surface =>
-  url.startsWith('/api/core/')
-    ? 'provider-scoped'
-    : url.startsWith('/api/v1/')
-      ? 'openai'
-      : url.startsWith('/api/') || url === '/api'
-        ? 'management'
-        : 'openai';
+function surfaceOfUrl(url: string): Surface {
+  if (url.startsWith('/api/core/')) return 'provider-scoped';
+  if (url.startsWith('/api/v1/')) return 'openai';
+  if (url.startsWith('/api/') || url === '/api') return 'management';
+  if (url.startsWith('/v1beta/') || url === '/v1beta') return 'gemini';
+  if (/^\/v1\/messages(?:[/?]|$)/.test(url)) return 'anthropic';
+  return 'openai';
+}
 
 /**
  * A relay surface's scope: the raw body (parsed once by the protocol module, and reused byte for

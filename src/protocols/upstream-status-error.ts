@@ -66,7 +66,8 @@ export function upstreamStatusError(
       headers: { 'retry-after': retryAfter ?? retryDelay ?? defaultRetryAfter },
     });
   }
-  if (status >= 500) {
+  // A redirect (or any status that is no error) is not the client's to follow: the upstream failed.
+  if (status >= 500 || status < 400) {
     return new GatewayError(502, 'upstream_error', `The upstream failed (${status})`);
   }
   const code = status === 404 ? 'model_not_found' : status === 413 ? 'request_too_large' : 'invalid_request';

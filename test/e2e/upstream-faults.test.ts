@@ -93,6 +93,14 @@ describe('a failing channel before the first byte', () => {
     expect(limited.headers?.get('retry-after')).toBe('7');
   });
 
+  it('answers an upstream redirect with 502: it is not the client to follow', async () => {
+    primary.enqueue({ kind: 'error', status: 302, headers: { location: 'https://elsewhere.example/' } });
+    const error = (await ask('solo').catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('upstream_error');
+    expect(error.headers?.get('location')).toBeNull();
+  });
+
   it('does not fail over on a client error: the 400 goes straight back', async () => {
     primary.enqueue({
       kind: 'error',
@@ -134,5 +142,25 @@ describe('a stream that stalls after the first byte', () => {
     expect(received.join('')).toBe('first ');
     const [row] = await logRows(test, '?limit=1');
     expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error', stream: true });
+  });
+});
+
+describe('a URL that cannot be decoded', () => {
+  it('is answered in the format of the surface it was meant for', async () => {
+    const post = (path: string) =>
+      fetch(`${test.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+    const gemini = await post('/v1beta/models/%zz:generateContent');
+    expect(gemini.status).toBe(400);
+    expect(await gemini.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
+    const anthropic = await post('/v1/messages/%zz');
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    const openai = await post('/v1/chat/%zz');
+    expect(openai.status).toBe(400);
+    expect(await openai.json()).toMatchObject({ error: { type: 'gateway_error', code: 'invalid_request' } });
   });
 });
