@@ -48,6 +48,14 @@ export function toGatewayError(error: unknown): { error: GatewayError; internal:
       internal: false,
     };
   }
+  if (error instanceof RangeError && error.message.includes('call stack')) {
+    // JSON parses at any depth, but walking it recursively does not: thousands of nested objects
+    // (a tool's parameters, say) overflow the stack.
+    return {
+      error: new GatewayError(400, 'invalid_request', 'The request is nested too deeply', { cause: error }),
+      internal: false,
+    };
+  }
   if (refusedValue(error)) {
     // Input the checks let through but a column cannot take: the client's to change. Still logged,
     // since a value of the gateway's own making would be a fault.

@@ -35,7 +35,15 @@ export function decodeTranslatedWhole(
   } catch {
     throw new GatewayError(502, 'upstream_error', 'The upstream answered with a body that is not JSON');
   }
-  const response = upstreamProtocol.decodeResponse(json);
+  let response: ChatResponse;
+  try {
+    response = upstreamProtocol.decodeResponse(json);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new GatewayError(502, 'upstream_error', "The upstream's answer is nested too deeply", {
+      cause: error,
+    });
+  }
   record.usage = response.usage;
   if (!response.usage) record.output.addResponse(response);
   return response;

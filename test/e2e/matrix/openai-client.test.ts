@@ -447,3 +447,38 @@ describe('translation warnings reach an OpenAI client', () => {
     expect(row?.warnings).toEqual([]);
   });
 });
+
+describe('JSON nested thousands deep', () => {
+  /** `{"a":{"a":…1…}}` `depth` deep, as text: JSON.stringify itself would overflow the stack. */
+  const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+  it("in a client's tool schema is a 400 in the client's format, not an internal error", async () => {
+    const tools = `[{"type":"function","function":{"name":"deep","parameters":${nested(6_000)}}}]`;
+    const response = await fetch(`${matrix.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${matrix.key}`, 'content-type': 'application/json' },
+      body: `{"model":"up-anthropic","messages":[{"role":"user","content":"Hi"}],"tools":${tools}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'invalid_request', message: expect.stringContaining('nested too deeply') },
+    });
+    expect(matrix.mock.requests).toHaveLength(0);
+  });
+
+  it("in an upstream's answer is a 502, not an internal error", async () => {
+    matrix.mock.enqueue({
+      kind: 'raw',
+      headers: { 'content-type': 'application/json' },
+      body:
+        '{"id":"msg_deep","type":"message","role":"assistant","model":"claude-sonnet-4-5",' +
+        `"content":[{"type":"tool_use","id":"toolu_1","name":"deep","input":${nested(10_000)}}],` +
+        '"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}',
+    });
+    const error = (await client.chat.completions
+      .create({ model: 'up-anthropic', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('nested too deeply');
+  });
+});
