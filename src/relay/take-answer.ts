@@ -87,6 +87,42 @@ export async function takeWhole(
   };
 }
 
+/** The first byte that is not JSON whitespace, or undefined. */
+function firstByte(bytes: Buffer): number | undefined {
+  for (let at = 0; at < bytes.length; at++) {
+    const byte = bytes[at]!;
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  }
+  return undefined;
+}
+
+/**
+ * A chat answer read whole, which must be a JSON object: an HTML error page, an empty body or
+ * `null` with a 2xx (a proxy in front of the upstream, say) was relayed as the answer, and charged.
+ * Only the first byte is looked at; the same-format path never parses the body.
+ */
+async function takeWholeObject(
+  answer: UpstreamAnswer,
+  link: ClientLink,
+): Promise<Taken<{ kind: 'whole'; bytes: Buffer }>> {
+  const taken = await takeWhole(answer, link);
+  if (!taken.ok || firstByte(taken.value.bytes) === 0x7b) return taken;
+  const type = String(answer.call.headers['content-type'] ?? 'no content type');
+  return {
+    ok: false,
+    failure: {
+      error: new GatewayError(
+        502,
+        'upstream_error',
+        'The upstream answered with a body that is not a JSON object',
+      ),
+      outcome: 'error_body',
+      retryable: true,
+      detail: `${answer.call.status}: ${type}, ${taken.value.bytes.length} bytes`,
+    },
+  };
+}
+
 /**
  * What the relay makes of a channel's 2xx answer before anything goes to the client: a streamed
  * request's event stream is read up to its first content, anything else is read whole. Either way a
@@ -100,7 +136,7 @@ export async function takeAnswer(
   answer: UpstreamAnswer,
 ): Promise<Taken<TakenAnswer>> {
   const contentType = String(answer.call.headers['content-type'] ?? '');
-  if (!call.stream || !contentType.startsWith('text/event-stream')) return takeWhole(answer, link);
+  if (!call.stream || !contentType.startsWith('text/event-stream')) return takeWholeObject(answer, link);
   const handlers =
     plan.kind === 'same-format'
       ? sameFormatStreamHandlers(call, record)

@@ -164,3 +164,21 @@ describe('a URL that cannot be decoded', () => {
     expect(await openai.json()).toMatchObject({ error: { type: 'gateway_error', code: 'invalid_request' } });
   });
 });
+
+describe('a 2xx answer that is no answer', () => {
+  it.each([
+    ['an HTML page', 'text/html; charset=utf-8', '<!doctype html><title>Just a moment...</title>'],
+    ['an empty body', 'application/json', ''],
+    ['null', 'application/json', 'null'],
+    ['an array', 'application/json', '[]'],
+  ])('fails over on %s, and is a 502 when no channel is left', async (_name, type, body) => {
+    primary.enqueue({ kind: 'raw', status: 200, headers: { 'content-type': type }, body });
+    backup.enqueue({ kind: 'chat', content: 'from backup' });
+    const { data } = await ask().withResponse();
+    expect(data.choices[0]?.message.content).toBe('from backup');
+    primary.enqueue({ kind: 'raw', status: 200, headers: { 'content-type': type }, body });
+    const error = (await ask('solo').catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('not a JSON object');
+  });
+});
