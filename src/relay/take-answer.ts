@@ -9,7 +9,7 @@ import type { RelayRecord } from './relay-record.ts';
 import { primeStream, type PrimedStream } from './relay-stream.ts';
 import { sameFormatStreamHandlers } from './respond-same-format.ts';
 import { translatedStreamHandlers } from './respond-translated.ts';
-import type { Taken, UpstreamAnswer } from './send-with-failover.ts';
+import type { AttemptFailure, Taken, UpstreamAnswer } from './send-with-failover.ts';
 import { classifyUpstreamError } from './upstream-failure.ts';
 
 /** How the answering channel's exchange is handled: bytes through, or translated. */
@@ -72,17 +72,21 @@ export async function takeWhole(
   }
   const upstreamError = errorInBody(bytes);
   if (upstreamError === undefined) return { ok: true, value: { kind: 'whole', bytes } };
+  return badBody(
+    `The upstream answered ${answer.call.status} with an error`,
+    `${answer.call.status}: ${upstreamError}`,
+  );
+}
+
+/** A 2xx body that is no answer: a 502 for the client if no other channel does better. */
+function badBody(message: string, detail: string): { ok: false; failure: AttemptFailure } {
   return {
     ok: false,
     failure: {
-      error: new GatewayError(
-        502,
-        'upstream_error',
-        `The upstream answered ${answer.call.status} with an error`,
-      ),
+      error: new GatewayError(502, 'upstream_error', message),
       outcome: 'error_body',
       retryable: true,
-      detail: `${answer.call.status}: ${upstreamError}`,
+      detail,
     },
   };
 }
@@ -108,19 +112,10 @@ async function takeWholeObject(
   const taken = await takeWhole(answer, link);
   if (!taken.ok || firstByte(taken.value.bytes) === 0x7b) return taken;
   const type = String(answer.call.headers['content-type'] ?? 'no content type');
-  return {
-    ok: false,
-    failure: {
-      error: new GatewayError(
-        502,
-        'upstream_error',
-        'The upstream answered with a body that is not a JSON object',
-      ),
-      outcome: 'error_body',
-      retryable: true,
-      detail: `${answer.call.status}: ${type}, ${taken.value.bytes.length} bytes`,
-    },
-  };
+  return badBody(
+    'The upstream answered with a body that is not a JSON object',
+    `${answer.call.status}: ${type}, ${taken.value.bytes.length} bytes`,
+  );
 }
 
 /**

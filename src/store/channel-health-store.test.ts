@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { channelRow } from './channel-row.test-support.ts';
 import { Store } from './store.ts';
 
 /** Migration 003 on every backend: channel health columns, request attempts, the system log. */
@@ -18,19 +19,7 @@ for (const backend of testBackends) {
       await database?.drop();
     });
 
-    const newChannel = () =>
-      store.channels.create({
-        name: 'c',
-        provider: 'openai',
-        base_url: 'http://x/v1',
-        api_key_sealed: 'sealed',
-        models: '["m"]',
-        groups: '["default"]',
-        model_map: '{}',
-        priority: 0,
-        weight: 1,
-        enabled: 1,
-      });
+    const newChannel = () => store.channels.create(channelRow());
 
     it('disables an enabled channel once, and re-enables only what it disabled', async () => {
       const id = await newChannel();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkipped, testBackends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { channelRow } from './channel-row.test-support.ts';
 import { Store } from './store.ts';
 
 for (const backend of testBackends) {
@@ -98,18 +99,7 @@ for (const backend of testBackends) {
     });
 
     it('updates and deletes channels', async () => {
-      const id = await store.channels.create({
-        name: 'c',
-        provider: 'openai',
-        base_url: 'http://x/v1',
-        api_key_sealed: 'sealed',
-        models: '["gpt-4o"]',
-        groups: '["default"]',
-        model_map: '{}',
-        priority: 0,
-        weight: 1,
-        enabled: 1,
-      });
+      const id = await store.channels.create(channelRow({ models: '["gpt-4o"]' }));
       expect(await store.channels.update(id, { priority: 5 })).toBe(true);
       expect(await store.channels.update(id, { priority: 5 })).toBe(true);
       expect((await store.channels.findById(id))?.priority).toBe(5);

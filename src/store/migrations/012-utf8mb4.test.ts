@@ -6,6 +6,7 @@ import {
   createMysqlDatabaseIn,
   testBackends,
 } from '../../../test/support/test-databases.ts';
+import { channelRow } from '../channel-row.test-support.ts';
 import { Store } from '../store.ts';
 
 const mysql = testBackends.find((backend) => backend.name === 'mysql')!;
@@ -28,19 +29,6 @@ const textColumns = async (store: Store): Promise<ColumnCharset[]> =>
       store.db,
     )
   ).rows;
-
-const channel = (name: string) => ({
-  name,
-  provider: 'openai',
-  base_url: 'http://x/v1',
-  api_key_sealed: 'sealed',
-  models: '["m"]',
-  groups: '["default"]',
-  model_map: '{}',
-  priority: 0,
-  weight: 1,
-  enabled: 1,
-});
 
 describe('migration 012 on MySQL', () => {
   for (const charset of ['latin1', 'utf8mb3'] as const) {
@@ -71,7 +59,7 @@ describe('migration 012 on MySQL', () => {
           );
           expect(kysely.rows[0]?.charset).toBe(charset);
           // What an emoji used to break: a channel's name, a log row's metadata.
-          const id = await store.channels.create(channel('bot 😀'));
+          const id = await store.channels.create(channelRow({ name: 'bot 😀' }));
           expect((await store.channels.findById(id))?.name).toBe('bot 😀');
           const schema = await sql<{ charset: string }>`
           SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA
