@@ -20,6 +20,12 @@ export interface StreamHandlers {
    * for one (audio): the connection is then dropped, so the client sees the answer is incomplete.
    */
   fail(error: GatewayError): string | undefined;
+  /**
+   * What broke the stream after its first content, inside the stream itself: the upstream's error
+   * event (passed on to the client), or an end before the answer's (the client's error event is
+   * added). The stream is then logged as failed and counts against the channel's health.
+   */
+  failure?(): GatewayError | undefined;
   /** Fed by `chunk` with the upstream's events until the first content. */
   gate: Pick<StreamGate, 'open' | 'error'>;
 }
@@ -38,6 +44,13 @@ export const clientClosedStatus = 499;
 const maxHeldBytes = 64 * 1024;
 
 const uncork = (response: ServerResponse) => response.uncork();
+
+/** A stream the upstream broke after the client had its first bytes: logged as the gateway's 502. */
+const brokenOutcome = (error: GatewayError): StreamOutcome => ({
+  status: 502,
+  errorCode: 'upstream_stream_error',
+  failure: error.message,
+});
 
 /** Pieces of output as one: text when they are all text, bytes otherwise. */
 function joinOutput(pieces: readonly (Buffer | string)[]): Buffer | string | undefined {
@@ -239,23 +252,24 @@ class StreamPump implements BodySink, PrimedStream {
     } else {
       response.end(rest === undefined || rest.length === 0 ? undefined : rest);
     }
-    this.#resolveOutcome?.({ status: 200, errorCode: null });
+    const failure = this.handlers.failure?.();
+    this.#resolveOutcome?.(failure === undefined ? { status: 200, errorCode: null } : brokenOutcome(failure));
   }
 
   #failFlowing(error: Error): void {
     this.#phase = 'over';
+    // An error event the client already had (and may have left on) is what broke the stream.
+    const earlier = this.handlers.failure?.();
     if (this.link.gone) {
-      this.#resolveOutcome?.({ status: clientClosedStatus, errorCode: 'client_closed' });
+      this.#resolveOutcome?.(
+        earlier ? brokenOutcome(earlier) : { status: clientClosedStatus, errorCode: 'client_closed' },
+      );
       return;
     }
     const { error: gatewayError } = classifyUpstreamError(error);
     const tail = this.handlers.fail(gatewayError);
     if (tail === undefined) this.#response!.destroy();
     else this.#response!.end(tail);
-    this.#resolveOutcome?.({
-      status: 502,
-      errorCode: 'upstream_stream_error',
-      failure: gatewayError.message,
-    });
+    this.#resolveOutcome?.(brokenOutcome(earlier ?? gatewayError));
   }
 }

@@ -4,8 +4,9 @@ import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { surelyPreamble, surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
-import type { WireProtocol } from '../protocols/wire-protocol.ts';
-import type { renderError } from '../http/render-error.ts';
+import type { StreamDecoder, WireProtocol } from '../protocols/wire-protocol.ts';
+import type { GatewayError } from '../core/gateway-error.ts';
+import type { StreamEvent } from '../core/stream-event.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { StreamHandlers } from './relay-stream.ts';
@@ -14,6 +15,11 @@ import { StreamGate } from './stream-gate.ts';
 import { writeWholeAnswer } from './write-whole-answer.ts';
 
 const DATA_PREFIX = Buffer.from('data: ');
+
+const firstError = (events: readonly StreamEvent[]): GatewayError | undefined => {
+  for (const event of events) if (event.type === 'error') return event.error;
+  return undefined;
+};
 
 /**
  * The message of a complete SSE frame that is one `data: …` line (what OpenAI sends): read
@@ -76,13 +82,24 @@ export function sendSameFormatWhole(
  */
 export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayRecord): StreamHandlers {
   const gate = new StreamGate();
-  const fail: StreamHandlers['fail'] = (error: Parameters<typeof renderError>[1]) => {
-    const encoder = call.protocol.createStreamEncoder({
-      includeUsage: call.includeUsage,
-      requestModel: call.model,
-      requestId: record.requestId,
-    });
-    return encoder.push({ type: 'error', error });
+  // What broke the stream after its first content: an error event the client got from the upstream,
+  // or the stream's end before the answer's, for which the client gets its error event from us.
+  let failure: GatewayError | undefined;
+  const errorEvent = (error: GatewayError): string =>
+    call.protocol
+      .createStreamEncoder({
+        includeUsage: call.includeUsage,
+        requestModel: call.model,
+        requestId: record.requestId,
+      })
+      .push({ type: 'error', error });
+  const fail: StreamHandlers['fail'] = (error) => (failure ? '' : errorEvent(error));
+  /** The decoder's last events, once the content has begun: an end before the answer's is a failure. */
+  const endedEarly = (events: readonly StreamEvent[]): string | undefined => {
+    const early = firstError(events);
+    if (failure || early === undefined) return undefined;
+    failure = early;
+    return errorEvent(early);
   };
   const reader = new SseReader();
   const decoder = call.protocol.createStreamDecoder();
@@ -117,22 +134,42 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
       },
       end: () => {
         const rest = tap.end();
+        record.usage = tap.usage;
+        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
         if (!gate.open && !gate.error) {
           see(reader.end());
           for (const event of decoder.end()) gate.see(event);
+          return rest;
         }
-        record.usage = tap.usage;
-        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
-        return rest;
+        if (!gate.open) return rest;
+        const added = openAiStreamEnd(tap, decoder);
+        if (added === undefined) return rest;
+        return rest === undefined ? added : [rest, Buffer.from(added)];
       },
       fail,
+      failure: () => failure,
     };
+  }
+  /**
+   * How an OpenAI stream whose content began ended, from the frames the fast path kept: an error
+   * frame the client already has is the failure; without `[DONE]`, the last frames are decoded for
+   * a finish reason, and a stream without one gets the client's error event (returned).
+   */
+  function openAiStreamEnd(tap: OpenAiStreamTap, decoder: StreamDecoder): string | undefined {
+    const errorData = tap.errorData();
+    if (errorData !== undefined) failure = firstError(decoder.push({ data: errorData }));
+    if (failure || tap.done) return undefined;
+    for (const data of tap.lastData()) failure ??= firstError(decoder.push({ data }));
+    if (failure) return undefined;
+    return endedEarly(decoder.end());
   }
   const meter = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
       for (const event of decoder.push(message)) {
-        gate.see(event);
+        // An error before any content fails the attempt (the gate keeps it); after, the client has it.
+        if (!gate.see(event)) continue;
         if (event.type === 'usage') record.usage = event.usage;
+        else if (event.type === 'error') failure ??= event.error;
         else record.output.addEvent(event);
       }
     }
@@ -145,8 +182,12 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     },
     end: () => {
       meter(reader.end());
+      const last = decoder.end();
+      if (gate.open) return endedEarly(last);
+      for (const event of last) gate.see(event);
       return undefined;
     },
     fail,
+    failure: () => failure,
   };
 }

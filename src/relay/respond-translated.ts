@@ -78,12 +78,17 @@ export function translatedStreamHandlers(
   const reader = new SseReader();
   const decoder = upstreamProtocol.createStreamDecoder();
   const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, request));
+  // The upstream's error after the first content (its error event, or an end before the answer's):
+  // the client's stream ends with it, and nothing after it but usage counts.
+  let failure: GatewayError | undefined;
   const encode = (events: StreamEvent[]): string => {
     let out = '';
     for (const event of events) {
       // An error before any content is not encoded: the attempt fails over instead.
       if (!gate.see(event)) return out;
       if (event.type === 'usage') record.usage = event.usage;
+      else if (failure) continue;
+      else if (event.type === 'error') failure = event.error;
       else record.output.addEvent(event);
       out += encoder.push(event);
     }
@@ -99,6 +104,10 @@ export function translatedStreamHandlers(
     gate,
     chunk: (bytes) => translate(reader.push(bytes), false),
     end: () => translate(reader.end(), true),
-    fail: (error) => translate([], false) + encoder.push({ type: 'error', error }),
+    fail: (error) => {
+      const out = translate([], false);
+      return failure ? out : out + encoder.push({ type: 'error', error });
+    },
+    failure: () => failure,
   };
 }

@@ -140,6 +140,28 @@ describe('credits and rate limits on one node', () => {
     expect(await ledgerSum(test, user)).toBe(1_000_000 - charged);
   });
 
+  // The upstream's mid-stream error, and a stream closed cleanly before its finish reason and [DONE]
+  // (a proxy's timeout): the client has the text it got, so it pays for that, and the log says 502.
+  it('charges a stream the upstream broke for what it generated, and logs it as failed', async () => {
+    for (const broken of [{ streamErrorAfterChunks: 4 }, { streamEndAfterChunks: 4 }]) {
+      const user = await payer(1_000_000);
+      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, ...broken });
+      const answer = await chatCall(test.url, user.key, { model: 'gpt-4o', stream: true });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('data: {"error"');
+      expect(answer.body).not.toContain('[DONE]');
+      await settleAll();
+      const [row] = await logRows(test, `?request_id=${answer.headers.get('x-request-id')}`);
+      const usage = row!.usage as { prompt_tokens: number; completion_tokens: number };
+      expect(usage.completion_tokens).toBeGreaterThan(0);
+      const charged = usage.prompt_tokens + 2 * usage.completion_tokens;
+      expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error', credits: charged });
+      const self = await test.api('GET', '/api/user/self', undefined, user.token);
+      expect(self.body.data.balance).toBe(1_000_000 - charged);
+      expect(await ledgerSum(test, user)).toBe(1_000_000 - charged);
+    }
+  });
+
   it('answers callers without a valid key with 429 once their address is over its limit', async () => {
     const limited = await startTestGateway({ env: { RATE_LIMIT_IP_RPM: '3' } });
     try {

@@ -120,6 +120,16 @@ describe('cut', () => {
     expect(JSON.parse(data.at(-1) ?? '')).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
   });
 
+  it('can end a stream cleanly before its finish reason and [DONE]', async () => {
+    mock.enqueue({ kind: 'chat', content: 'one two three four', chunks: 4, streamEndAfterChunks: 3 });
+    const { text, error } = await readResponseText(await postChat({ stream: true }));
+    expect(error).toBeUndefined();
+    const data = splitSseData(text);
+    expect(data).toHaveLength(3);
+    expect(data.join('\n')).not.toContain('finish_reason":"');
+    expect(data).not.toContain('[DONE]');
+  });
+
   it('cuts a non-streaming body halfway', async () => {
     mock.enqueue({ kind: 'cut', afterChunks: 1, reply: { kind: 'chat', content: 'x'.repeat(200) } });
     const response = await postChat();

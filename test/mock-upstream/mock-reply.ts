@@ -48,6 +48,13 @@ export interface StreamPacing {
    * Ignored for non-streaming requests.
    */
   streamErrorAfterChunks?: number;
+  /**
+   * After this many frames of a streamed reply (never all of them), end the response normally
+   * without the rest: no finish reason, no `[DONE]`, no `message_stop`. What a proxy in front of
+   * the upstream sends when it times a stream out but closes it cleanly. Ignored for non-streaming
+   * requests.
+   */
+  streamEndAfterChunks?: number;
 }
 
 /** A normal completion. Without `usage`, token counts are estimated from text lengths. */

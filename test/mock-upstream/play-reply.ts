@@ -49,10 +49,12 @@ function renderCompletion(reply: ChatReply | EchoReply, context: PlayContext): R
   const chat = resolveChatReply(reply, context.request, context.defaultStreamChunks);
   const rendered = context.protocol.renderChat(context.request, chat);
   const errorAfter = reply.streamErrorAfterChunks;
-  if (errorAfter === undefined || rendered.type !== 'stream') return rendered;
-  // Like a cut, the error always comes before the stream's last frame.
-  const kept = Math.max(0, Math.min(Math.floor(errorAfter), rendered.frames.length - 1));
-  const frames = rendered.frames.slice(0, kept);
+  const endAfter = reply.streamEndAfterChunks;
+  if ((errorAfter === undefined && endAfter === undefined) || rendered.type !== 'stream') return rendered;
+  // Like a cut, the error or the end always comes before the stream's last frame.
+  const kept = (after: number) => Math.max(0, Math.min(Math.floor(after), rendered.frames.length - 1));
+  if (errorAfter === undefined) return { ...rendered, frames: rendered.frames.slice(0, kept(endAfter!)) };
+  const frames = rendered.frames.slice(0, kept(errorAfter));
   frames.push(context.protocol.streamErrorFrame(context.request));
   return { ...rendered, frames };
 }

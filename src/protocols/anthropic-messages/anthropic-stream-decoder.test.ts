@@ -219,7 +219,37 @@ describe('AnthropicStreamDecoder, protocol details', () => {
       index: 2,
       delta: { type: 'input_json_delta', partial_json: '{"a"' },
     });
-    expect(decoder.end()).toEqual([{ type: 'tool-call-end', index: 0 }]);
+    // Cut before its stop reason: the open call still ends, and the stream is reported as cut.
+    expect(decoder.end()).toEqual([
+      { type: 'tool-call-end', index: 0 },
+      { type: 'error', error: expect.objectContaining({ status: 502, code: 'upstream_error' }) },
+    ]);
+  });
+
+  it('reports a stream that ends without its stop reason, and none after one', () => {
+    const decoder = new AnthropicStreamDecoder();
+    expect(decoder.end()).toEqual([
+      {
+        type: 'error',
+        error: expect.objectContaining({ message: "The upstream's stream ended without an answer" }),
+      },
+    ]);
+    const cut = new AnthropicStreamDecoder();
+    push(cut, 'message_start', { message: { id: 'msg_1', model: 'm', usage: { input_tokens: 1 } } });
+    expect(cut.end()).toEqual([
+      {
+        type: 'error',
+        error: expect.objectContaining({ message: "The upstream's stream ended before its answer did" }),
+      },
+    ]);
+    const stopped = new AnthropicStreamDecoder();
+    push(stopped, 'message_start', { message: { id: 'msg_1', model: 'm', usage: { input_tokens: 1 } } });
+    push(stopped, 'message_stop', {});
+    expect(stopped.end()).toEqual([]);
+    const failed = new AnthropicStreamDecoder();
+    push(failed, 'message_start', { message: { id: 'msg_1', model: 'm', usage: { input_tokens: 1 } } });
+    push(failed, 'error', { error: { type: 'overloaded_error', message: 'busy' } });
+    expect(failed.end()).toEqual([]);
   });
 
   it('streams the reserved JSON-response tool as text and finishes with stop', () => {

@@ -11,6 +11,7 @@ import {
 } from './read-anthropic-usage.ts';
 import { isRecord } from './read-request-values.ts';
 import { readTextDelta } from './read-text-delta.ts';
+import { streamEndedEarly } from '../stream-ended-early.ts';
 
 /** What an open content block turns into. */
 type BlockKind =
@@ -35,6 +36,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   #nextToolIndex = 0;
   #usage: PartialAnthropicUsage = {};
   #answeredWithJsonTool = false;
+  #started = false;
+  /** A stop reason or `message_stop` came: the answer is whole. */
+  #finished = false;
+  #failed = false;
 
   push(message: SseMessage): StreamEvent[] {
     if (message.event === undefined || message.event === 'content_block_delta') {
@@ -45,6 +50,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     try {
       data = JSON.parse(message.data);
     } catch {
+      this.#failed = true;
       return [
         {
           type: 'error',
@@ -66,24 +72,31 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'message_delta':
         return this.#messageDelta(data);
       case 'error':
+        this.#failed = true;
         return [{ type: 'error', error: mapAnthropicError(data.error) }];
+      case 'message_stop':
+        this.#finished = true;
+        return [];
       default:
-        // message_stop, ping, and event types added after this was written.
+        // ping, and event types added after this was written.
         return [];
     }
   }
 
   end(): StreamEvent[] {
+    if (this.#failed) return [];
     // A stream cut short may leave tool blocks open; their calls still end.
     const events: StreamEvent[] = [];
     for (const block of this.#blocks.values()) {
       if (block.kind === 'tool') events.push({ type: 'tool-call-end', index: block.toolIndex });
     }
     this.#blocks.clear();
+    if (!this.#finished) events.push(streamEndedEarly(this.#started));
     return events;
   }
 
   #messageStart(message: unknown): StreamEvent[] {
+    this.#started = true;
     const start = isRecord(message) ? message : {};
     const events: StreamEvent[] = [
       {
@@ -211,6 +224,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       if (this.#answeredWithJsonTool && reason.unified === 'tool-calls' && this.#nextToolIndex === 0) {
         reason.unified = 'stop';
       }
+      this.#finished = true;
       events.push({ type: 'finish', reason });
     }
     return events;

@@ -110,7 +110,7 @@ describe('GeminiStreamDecoder', () => {
     expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { outputTokens: 3 } });
   });
 
-  it('closes an open streamed call and finishes when the stream just stops', () => {
+  it('closes an open streamed call and reports the stream as cut when it stops without a finish reason', () => {
     const events = run(
       chunk([{ functionCall: { name: 'f', willContinue: true } }]),
       chunk([
@@ -127,7 +127,10 @@ describe('GeminiStreamDecoder', () => {
       { type: 'tool-call-start', index: 0, id: expect.any(String), name: 'f' },
       { type: 'tool-call-delta', index: 0, argumentsDelta: '{"q":"abc"}' },
       { type: 'tool-call-end', index: 0 },
-      { type: 'finish', reason: { unified: 'other', raw: 'stream-ended' } },
+      {
+        type: 'error',
+        error: expect.objectContaining({ message: "The upstream's stream ended before its answer did" }),
+      },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { streamEndedEarly } from '../stream-ended-early.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { StreamEvent } from '../../core/stream-event.ts';
 import { newToolCallId } from '../../core/tool-call-id.ts';
@@ -90,11 +91,10 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   end(): StreamEvent[] {
+    if (this.#finished) return [];
+    this.#finished = true;
     const events = this.#closeOpen();
-    if (this.#started && !this.#finished) {
-      this.#finished = true;
-      events.push({ type: 'finish', reason: { unified: 'other', raw: 'stream-ended' } });
-    }
+    events.push(streamEndedEarly(this.#started));
     return events;
   }
 

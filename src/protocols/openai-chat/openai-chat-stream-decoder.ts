@@ -7,6 +7,7 @@ import type { OpenAiChatCompletionChunk } from './openai-chat-wire-types.ts';
 import { readOpenAiContent } from './read-openai-content.ts';
 import { readOpenAiUsage } from './read-openai-usage.ts';
 import { readTextChunk, textChunkPrefix } from './read-text-chunk.ts';
+import { streamEndedEarly } from '../stream-ended-early.ts';
 
 /**
  * OpenAI-format SSE → core events. Tool calls stream by `index`, with the id and name only in their
@@ -16,6 +17,9 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
   #started = false;
   #openTools: number[] = [];
   #finished = false;
+  /** `data: [DONE]` came. */
+  #done = false;
+  #failed = false;
   /**
    * The first chunk parsed whole, whose bytes before `choices` later text chunks may begin with
    * (see readTextChunk): worked out when first needed (a same-format stream's decoder stops at the
@@ -26,7 +30,11 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
   #textPrefix = '';
 
   push(message: SseMessage): StreamEvent[] {
-    if (message.data === '[DONE]' || message.data === '') return [];
+    if (message.data === '') return [];
+    if (message.data === '[DONE]') {
+      this.#done = true;
+      return [];
+    }
     if (this.#firstChunk !== '' && this.#textPrefix === '') {
       // Worked out once: a first chunk whose prefix is not safe to reuse is let go.
       this.#textPrefix = textChunkPrefix(this.#firstChunk) ?? '';
@@ -44,6 +52,7 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
     }
     const events: StreamEvent[] = [];
     if (chunk.error) {
+      this.#failed = true;
       const detail = chunk.error.message ? `: ${chunk.error.message}` : '';
       events.push({
         type: 'error',
@@ -98,11 +107,14 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
   }
 
   end(): StreamEvent[] {
+    if (this.#failed) return [];
     const events = this.#closeTools();
-    if (this.#started && !this.#finished) {
-      this.#finished = true;
-      events.push({ type: 'finish', reason: { unified: 'other', raw: 'stream-ended' } });
-    }
+    if (this.#finished) return events;
+    this.#finished = true;
+    // `[DONE]` without a finish reason: the upstream says it is done, just not why.
+    if (this.#done && this.#started)
+      events.push({ type: 'finish', reason: { unified: 'other', raw: 'done' } });
+    else events.push(streamEndedEarly(this.#started));
     return events;
   }
 

@@ -14,6 +14,7 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   #created = Math.floor(Date.now() / 1000);
   #started = false;
   #usage: Usage | undefined;
+  #failed = false;
   /**
    * Every chunk's JSON up to its delta: the same for the whole stream (until message-start names
    * it), so it is serialized once rather than per chunk.
@@ -25,6 +26,7 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   }
 
   push(event: StreamEvent): string {
+    if (this.#failed) return '';
     switch (event.type) {
       case 'message-start':
         this.#id = event.id.startsWith('chatcmpl') ? event.id : this.#id;
@@ -61,6 +63,8 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
       case 'finish':
         return this.#start() + this.#chunk({}, encodeOpenAiFinishReason(event.reason.unified));
       case 'error':
+        // Like OpenAI's own: the error is the stream's last frame, without the usage chunk or `[DONE]`.
+        this.#failed = true;
         return sseFrame(JSON.stringify(renderError('openai', event.error, this.options.requestId)));
       default: {
         const unreachable: never = event;
@@ -70,6 +74,7 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
   }
 
   end(): string {
+    if (this.#failed) return '';
     let out = '';
     if (this.options.includeUsage && this.#usage) {
       out += sseFrame(

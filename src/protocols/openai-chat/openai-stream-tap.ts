@@ -8,6 +8,9 @@ const CR = 0x0d;
 /** How a chunk ends when it was asked for usage and carries none (OpenAI's order: usage last). */
 const noUsageEnding = Buffer.from('"usage":null}');
 const dataObject = Buffer.from('data: {');
+/** A data frame whose object opens with an `error` key: OpenAI's mid-stream error. */
+const errorObject = Buffer.from('data: {"error"');
+const doneFrame = Buffer.from('data: [DONE]');
 const NOT_SEARCHED = -2;
 
 /** Index just past the blank line that ends the frame starting at `start`, or -1 if it is not complete. */
@@ -89,6 +92,18 @@ export class OpenAiStreamTap {
    * further, NOT_SEARCHED before the first search.
    */
   #usageAt = NOT_SEARCHED;
+  /** `data: [DONE]` came: the upstream said the stream is over. */
+  done = false;
+  /** The first mid-stream error frame passed to the client, when one was. */
+  #errorFrame: Buffer | undefined;
+  // The last two data frames passed to the client, each as its buffer and bounds (no copy per frame):
+  // without `[DONE]`, they tell whether the answer finished (see lastData).
+  #lastBuffer: Buffer | undefined;
+  #lastStart = 0;
+  #lastEnd = 0;
+  #previousBuffer: Buffer | undefined;
+  #previousStart = 0;
+  #previousEnd = 0;
 
   constructor(
     private readonly withholdUsageChunk: boolean,
@@ -137,8 +152,42 @@ export class OpenAiStreamTap {
     if (this.#mayHoldUsage(buffer, start, end)) {
       withheld = this.#readFrame(buffer, start, end) && this.withholdUsageChunk;
     }
-    if (!withheld && hasAt(buffer, dataObject, start)) this.frames += 1;
-    return withheld;
+    if (withheld) return true;
+    if (hasAt(buffer, dataObject, start)) {
+      this.frames += 1;
+      if (this.#errorFrame === undefined && hasAt(buffer, errorObject, start)) {
+        this.#errorFrame = buffer.subarray(start, end);
+      }
+      this.#previousBuffer = this.#lastBuffer;
+      this.#previousStart = this.#lastStart;
+      this.#previousEnd = this.#lastEnd;
+      this.#lastBuffer = buffer;
+      this.#lastStart = start;
+      this.#lastEnd = end;
+    } else if (hasAt(buffer, doneFrame, start)) {
+      this.done = true;
+    }
+    return false;
+  }
+
+  /** The JSON of the first mid-stream error frame passed to the client, when one was. */
+  errorData(): string | undefined {
+    return this.#errorFrame === undefined ? undefined : frameData(this.#errorFrame.toString('utf8'));
+  }
+
+  /**
+   * The JSON of the last (at most two) data frames passed to the client, oldest first: where an
+   * upstream that sends no `[DONE]` put its finish reason (the usage chunk may follow it).
+   */
+  lastData(): string[] {
+    const data: string[] = [];
+    if (this.#previousBuffer !== undefined) {
+      data.push(frameData(this.#previousBuffer.toString('utf8', this.#previousStart, this.#previousEnd)));
+    }
+    if (this.#lastBuffer !== undefined) {
+      data.push(frameData(this.#lastBuffer.toString('utf8', this.#lastStart, this.#lastEnd)));
+    }
+    return data;
   }
 
   #mayHoldUsage(buffer: Buffer, start: number, end: number): boolean {

@@ -16,6 +16,9 @@ import type {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  brokenStreams,
+  newestLogId,
+  nextLogRow,
   badRequestMessage,
   expectedUsage,
   imageUrl,
@@ -359,25 +362,32 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       expect(failed.error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
       if (!stream) return;
 
-      // After the first byte the status is sent: a failure mid-stream is an `error` event, which the SDK raises.
-      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
-      const cut = client.messages.stream(params);
-      let received = '';
-      cut.on('text', (text) => {
-        received += text;
-      });
-      const midStream = (await cut.finalMessage().then(
-        () => undefined,
-        (caught: unknown) => caught,
-      )) as APIError;
-      expect(midStream).toBeInstanceOf(APIError);
-      expect(midStream.error).toMatchObject({
-        type: 'error',
-        error: { type: expect.stringMatching(/_error$/) },
-      });
-      expect('a b c d e f'.startsWith(received)).toBe(true);
-      expect(received).not.toBe('a b c d e f');
+      // After the first byte the status is sent: a stream the upstream breaks ends with an `error`
+      // event, which the SDK raises, and is logged as the failure it was.
+      for (const broken of brokenStreams) {
+        const before = await newestLogId(matrix);
+        mock.enqueue(broken.reply);
+        const cut = client.messages.stream(params);
+        let received = '';
+        cut.on('text', (text) => {
+          received += text;
+        });
+        const midStream = (await cut.finalMessage().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )) as APIError;
+        expect(midStream, broken.name).toBeInstanceOf(APIError);
+        expect(midStream.error).toMatchObject({
+          type: 'error',
+          error: { type: expect.stringMatching(/_error$/) },
+        });
+        expect('a b c d e f'.startsWith(received)).toBe(true);
+        expect(received).not.toBe('a b c d e f');
+        expect(await nextLogRow(matrix, before), broken.name).toMatchObject({
+          status: 502,
+          error_code: 'upstream_stream_error',
+        });
+      }
     });
 
     // API.md 1.3: Retry-After on 429, taken from wherever the upstream said it (Gemini: RetryInfo).

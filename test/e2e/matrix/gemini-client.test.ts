@@ -18,6 +18,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  brokenStreams,
+  newestLogId,
+  nextLogRow,
   badRequestMessage,
   expectedUsage,
   geminiCallSignature,
@@ -296,22 +299,29 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       expect(failed.status).toBe(502);
       if (!stream) return;
 
-      // After the first byte the status is sent: a failure mid-stream is an error payload, which the SDK raises.
-      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
-      let received = '';
-      const midStream = await (async () => {
-        for await (const chunk of await ai.models.generateContentStream({ model, contents: 'x' })) {
-          received += chunk.text ?? '';
-        }
-      })().then(
-        () => undefined,
-        (caught: unknown) => caught as ApiError,
-      );
-      expect(midStream).toBeInstanceOf(ApiError);
-      expect(midStream?.status).toBeGreaterThanOrEqual(500);
-      expect('a b c d e f'.startsWith(received)).toBe(true);
-      expect(received).not.toBe('a b c d e f');
+      // After the first byte the status is sent: a stream the upstream breaks ends with an error
+      // payload, which the SDK raises, and is logged as the failure it was.
+      for (const broken of brokenStreams) {
+        const before = await newestLogId(matrix);
+        mock.enqueue(broken.reply);
+        let received = '';
+        const midStream = await (async () => {
+          for await (const chunk of await ai.models.generateContentStream({ model, contents: 'x' })) {
+            received += chunk.text ?? '';
+          }
+        })().then(
+          () => undefined,
+          (caught: unknown) => caught as ApiError,
+        );
+        expect(midStream, broken.name).toBeInstanceOf(ApiError);
+        expect(midStream?.status).toBeGreaterThanOrEqual(500);
+        expect('a b c d e f'.startsWith(received)).toBe(true);
+        expect(received).not.toBe('a b c d e f');
+        expect(await nextLogRow(matrix, before), broken.name).toMatchObject({
+          status: 502,
+          error_code: 'upstream_stream_error',
+        });
+      }
     });
 
     // The SDK's chat session keeps only turns it deems valid (every chunk's content has parts); a

@@ -8,7 +8,8 @@ import {
   type MockUsage,
 } from '../../mock-upstream/index.ts';
 import { openAIErrorBody } from '../../mock-upstream/openai-error.ts';
-import { startTestGateway, type TestGateway } from '../../support/test-gateway.ts';
+import { logRows, startTestGateway, type TestGateway } from '../../support/test-gateway.ts';
+import { vi } from 'vitest';
 
 /**
  * The client × upstream matrix: one gateway and one mock per test file, with one channel per
@@ -74,6 +75,38 @@ export async function startMatrix(): Promise<Matrix> {
     },
   };
 }
+
+/** The id of the newest request-log row, to tell the next request's row from it. */
+export async function newestLogId(matrix: Matrix): Promise<unknown> {
+  const [row] = await logRows(matrix.gateway, '?limit=1');
+  return row?.id;
+}
+
+/** The log row of the request made since `before` was read, once its stream is closed. */
+export function nextLogRow(matrix: Matrix, before: unknown): Promise<Record<string, unknown>> {
+  return vi.waitFor(async () => {
+    const [row] = await logRows(matrix.gateway, '?limit=1');
+    if (row === undefined || row.id === before) throw new Error('the request has no log row yet');
+    return row;
+  });
+}
+
+/**
+ * Two ways an upstream breaks a stream after its first text (four frames carry it in every format;
+ * Anthropic opens with three without any): its own mid-stream error event, or an end that comes
+ * before the answer's (no finish reason, no `[DONE]`, no `message_stop`), as a proxy sends when it
+ * times a stream out but closes it cleanly.
+ */
+export const brokenStreams: readonly { name: string; reply: MockReply }[] = [
+  {
+    name: 'an error event',
+    reply: { kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 },
+  },
+  {
+    name: 'an early end',
+    reply: { kind: 'chat', content: 'a b c d e f', chunks: 6, streamEndAfterChunks: 4 },
+  },
+];
 
 // ---- Scenario data, the same for every client ----
 

@@ -15,6 +15,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  brokenStreams,
+  newestLogId,
+  nextLogRow,
   badRequestMessage,
   expectedUsage,
   imageUrl,
@@ -330,24 +333,31 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       expect((failed as InternalServerError).status).toBe(502);
       if (!stream) return;
 
-      // After the first byte the status is sent: a failure mid-stream is an error event, which the SDK raises.
-      // Four frames carry the first text in every upstream format (Anthropic opens with three without any).
-      mock.enqueue({ kind: 'chat', content: 'a b c d e f', chunks: 6, streamErrorAfterChunks: 4 });
-      const cut = await client.chat.completions.create({
-        model,
-        messages: [{ role: 'user', content: 'x' }],
-        stream: true,
-      });
-      let received = '';
-      const midStream = await (async () => {
-        for await (const chunk of cut) received += chunk.choices[0]?.delta.content ?? '';
-      })().then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-      expect(midStream).toBeInstanceOf(APIError);
-      expect('a b c d e f'.startsWith(received)).toBe(true);
-      expect(received).not.toBe('a b c d e f');
+      // After the first byte the status is sent: a stream the upstream breaks ends with an error event,
+      // which the SDK raises, and is logged as the failure it was.
+      for (const broken of brokenStreams) {
+        const before = await newestLogId(matrix);
+        mock.enqueue(broken.reply);
+        const cut = await client.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'x' }],
+          stream: true,
+        });
+        let received = '';
+        const midStream = await (async () => {
+          for await (const chunk of cut) received += chunk.choices[0]?.delta.content ?? '';
+        })().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(midStream, broken.name).toBeInstanceOf(APIError);
+        expect('a b c d e f'.startsWith(received)).toBe(true);
+        expect(received).not.toBe('a b c d e f');
+        expect(await nextLogRow(matrix, before), broken.name).toMatchObject({
+          status: 502,
+          error_code: 'upstream_stream_error',
+        });
+      }
     });
 
     // The id names a chat completion as OpenAI's do, streamed or not, whatever the upstream called it.
