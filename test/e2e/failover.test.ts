@@ -122,6 +122,28 @@ describe('an error inside a 200 stream before the first byte', () => {
     ]);
   });
 
+  // A proxy that times the stream out and closes it cleanly, or an upstream that answers 200 with
+  // an empty stream: nothing reached the client, so the next channel answers.
+  it.each(formats)(
+    'fails over from a $format upstream whose stream ends cleanly before any content',
+    async (entry) => {
+      const { mock, id } = firstOf(entry.format);
+      // OpenAI's role chunk or Anthropic's message_start alone; Gemini's first chunk has text.
+      const opening = entry.format === 'gemini' ? 0 : 1;
+      mock.enqueue({ kind: 'chat', content: 'never sent', streamEndAfterChunks: opening });
+      mock.enqueue({ kind: 'raw', body: '' });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        backup.enqueue({ kind: 'chat', content: 'from backup' });
+        const { text, requestId } = await streamText(entry.model);
+        expect(text).toBe('from backup');
+        expect((await rowOf(requestId)).attempts).toEqual([
+          { channel: id, outcome: 'stream_error' },
+          { channel: backupId, outcome: 'ok' },
+        ]);
+      }
+    },
+  );
+
   it('fails over on a whole (non-streamed) 200 whose body is an error', async () => {
     const { mock, id } = firstOf('openai');
     mock.enqueue({
