@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OpenAiChatStreamDecoder } from './openai-chat-stream-decoder.ts';
 import { OpenAiStreamTap } from './openai-stream-tap.ts';
 
 const fixtures = join(import.meta.dirname, '../../../../shared/fixtures/upstream');
@@ -133,5 +134,44 @@ describe('OpenAiStreamTap on recorded provider streams', () => {
     for (let at = 0; at < bytes.length; at += 40) tap.push(bytes.subarray(at, at + 40));
     tap.end();
     expect(seen).toEqual(sse.split(/(?<=\n\n)/).slice(0, 3));
+  });
+});
+
+describe('OpenAiStreamTap at the end of a recorded stream', () => {
+  /** Whether the tap's last frames, decoded, carry the answer's finish reason. */
+  const finishedByLastFrames = (tap: OpenAiStreamTap): boolean => {
+    const decoder = new OpenAiChatStreamDecoder();
+    return tap.lastData().some((data) => decoder.push({ data }).some((event) => event.type === 'finish'));
+  };
+  const withoutDone = (sse: string) => sse.replace('data: [DONE]\n\n', '');
+
+  it.each(streamFixtures)('%s: the finish reason is in the last frames, [DONE] or not', (name) => {
+    const sse = sseOf(join(fixtures, name));
+    for (const size of [1, 64, 100_000]) {
+      for (const withhold of [false, true]) {
+        expect(run(sse, size, withhold).tap.done).toBe(true);
+        const { tap } = run(withoutDone(sse), size, withhold);
+        expect(tap.done).toBe(false);
+        expect(finishedByLastFrames(tap)).toBe(true);
+      }
+    }
+  });
+
+  it.each(streamFixtures)('%s: a stream cut before its finish reason has none in its last frames', (name) => {
+    const frames = withoutDone(sseOf(join(fixtures, name))).split(/(?<=\n\n)/);
+    const finish = frames.findIndex((frame) => /"finish_reason":"/.test(frame));
+    const { tap } = run(frames.slice(0, finish).join(''), 64, false);
+    expect(finishedByLastFrames(tap)).toBe(false);
+  });
+
+  it('keeps the first mid-stream error frame the client got', () => {
+    const error = 'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n';
+    const sse = `data: {"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n${error}`;
+    const { tap, output } = run(sse, 10, false);
+    expect(output).toBe(sse);
+    expect(tap.errorData()).toBe('{"error":{"message":"overloaded","type":"server_error"}}');
+    expect(
+      run(sseOf(join(fixtures, 'openai/openai-text.chunks.txt')), 64, false).tap.errorData(),
+    ).toBeUndefined();
   });
 });
