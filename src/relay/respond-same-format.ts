@@ -84,6 +84,7 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
   const gate = new StreamGate();
   // What broke the stream after its first content: an error event the client got from the upstream,
   // or the stream's end before the answer's, for which the client gets its error event from us.
+  // (A stream committed without content, past the held-bytes bound, keeps its failure in the gate.)
   let failure: GatewayError | undefined;
   const errorEvent = (error: GatewayError): string =>
     call.protocol
@@ -94,12 +95,21 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
       })
       .push({ type: 'error', error });
   const fail: StreamHandlers['fail'] = (error) => (failure ? '' : errorEvent(error));
-  /** The decoder's last events, once the content has begun: an end before the answer's is a failure. */
+  /** The decoder's last events: an end before the answer's is a failure, told to the client. */
   const endedEarly = (events: readonly StreamEvent[]): string | undefined => {
     const early = firstError(events);
     if (failure || early === undefined) return undefined;
     failure = early;
     return errorEvent(early);
+  };
+  /**
+   * The decoder's last events. Before any content, an early end fails the attempt (the gate keeps
+   * it, and another channel may answer); a stream committed to the client without content (past
+   * the held-bytes bound) gets the error event all the same.
+   */
+  const endWithGate = (events: readonly StreamEvent[]): string | undefined => {
+    if (!gate.open) for (const event of events) gate.see(event);
+    return endedEarly(events);
   };
   const reader = new SseReader();
   const decoder = call.protocol.createStreamDecoder();
@@ -136,18 +146,18 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
         const rest = tap.end();
         record.usage = tap.usage;
         if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
-        if (!gate.open && !gate.error) {
+        let added: string | undefined;
+        if (gate.open) {
+          added = openAiStreamEnd(tap, decoder);
+        } else if (!gate.error) {
           see(reader.end());
-          for (const event of decoder.end()) gate.see(event);
-          return rest;
+          added = endWithGate(decoder.end());
         }
-        if (!gate.open) return rest;
-        const added = openAiStreamEnd(tap, decoder);
         if (added === undefined) return rest;
         return rest === undefined ? added : [rest, Buffer.from(added)];
       },
       fail,
-      failure: () => failure,
+      failure: () => failure ?? gate.error,
     };
   }
   /**
@@ -182,12 +192,9 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     },
     end: () => {
       meter(reader.end());
-      const last = decoder.end();
-      if (gate.open) return endedEarly(last);
-      for (const event of last) gate.see(event);
-      return undefined;
+      return endWithGate(decoder.end());
     },
     fail,
-    failure: () => failure,
+    failure: () => failure ?? gate.error,
   };
 }

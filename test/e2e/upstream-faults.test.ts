@@ -145,6 +145,34 @@ describe('a stream that stalls after the first byte', () => {
   });
 });
 
+describe('a stream that sends no content for long', () => {
+  // Past 64 KB held back without content (keep-alive comments here), the stream is the client's;
+  // if it then ends without an answer, the client is told so and the request is logged as failed.
+  it('ends with an error event when it ends without an answer', async () => {
+    primary.enqueue({
+      kind: 'raw',
+      body: [
+        ': keep-alive\n\n'.repeat(6_000),
+        'data: {"id":"c","choices":[{"index":0,"delta":{"role":"assistant"}}]}\n\n',
+      ],
+    });
+    const stream = await client.chat.completions.create({
+      model: 'solo',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    const failure = await (async () => {
+      for await (const _chunk of stream) {
+        // drained
+      }
+    })().catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('ended before its answer did');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error', stream: true });
+  });
+});
+
 describe('a URL that cannot be decoded', () => {
   it('is answered in the format of the surface it was meant for', async () => {
     const post = (path: string) =>
