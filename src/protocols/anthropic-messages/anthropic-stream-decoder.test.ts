@@ -242,6 +242,14 @@ describe('AnthropicStreamDecoder, protocol details', () => {
         error: expect.objectContaining({ message: "The upstream's stream ended before its answer did" }),
       },
     ]);
+    const withoutStart = new AnthropicStreamDecoder();
+    push(withoutStart, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+    expect(withoutStart.end()).toEqual([
+      {
+        type: 'error',
+        error: expect.objectContaining({ message: "The upstream's stream ended before its answer did" }),
+      },
+    ]);
     const stopped = new AnthropicStreamDecoder();
     push(stopped, 'message_start', { message: { id: 'msg_1', model: 'm', usage: { input_tokens: 1 } } });
     push(stopped, 'message_stop', {});

@@ -115,6 +115,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   #blockStart(index: unknown, value: unknown): StreamEvent[] {
     if (typeof index !== 'number' || !isRecord(value)) return [];
+    // An Anthropic-compatible upstream may leave out message_start; its first block still starts it.
+    this.#started = true;
     switch (value.type) {
       case 'text': {
         this.#blocks.set(index, { kind: 'text' });
