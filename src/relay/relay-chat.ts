@@ -20,7 +20,7 @@ import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
 import { routeChannels } from './route-channels.ts';
 import { meterWhole, sendSameFormatWhole } from './respond-same-format.ts';
-import { decodeTranslatedWhole, sendTranslatedWhole } from './respond-translated.ts';
+import { decodeWholeAnswer, sendTranslatedWhole, sendWholeAsStream } from './respond-translated.ts';
 import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
 import { sameFormatBody, sameFormatHeaders } from './same-format-body.ts';
 import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
@@ -128,11 +128,17 @@ export async function relayChat(
     const finalHeaders = () =>
       relayResponseHeaders(reply, record, answer, creditHeaders(billing, record, true));
     let sent: Buffer | string;
-    if (plan.kind === 'same-format') {
+    const sameFormat = plan.kind === 'same-format';
+    if (call.stream) {
+      // Asked for a stream, answered whole: the client still gets the stream it asked for.
+      const response = decodeWholeAnswer(sameFormat ? call.protocol : plan.protocol, record, value.bytes);
+      const request = sameFormat ? undefined : plan.request;
+      sent = sendWholeAsStream(reply, finalHeaders(), call, request, response, record);
+    } else if (sameFormat) {
       meterWhole(call.protocol, value.bytes, record);
       sent = sendSameFormatWhole(reply, finalHeaders(), answer, value.bytes);
     } else {
-      const response = decodeTranslatedWhole(plan.protocol, record, value.bytes);
+      const response = decodeWholeAnswer(plan.protocol, record, value.bytes);
       sent = sendTranslatedWhole(reply, finalHeaders(), call, plan.request, response, record);
     }
     record.bodies?.setResponse(sent);

@@ -7,24 +7,29 @@ import { includeThoughts } from '../protocols/include-thoughts.ts';
 import type { StreamEncoderOptions, WireProtocol } from '../protocols/wire-protocol.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
+import { responseStreamEvents } from '../core/response-stream-events.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import type { RelayRecord } from './relay-record.ts';
 import type { StreamHandlers } from './relay-stream.ts';
 import { StreamGate } from './stream-gate.ts';
 
+/** `thoughts`: whether a Gemini client sees thought parts (see includeThoughts). */
 const encoderOptions = (
   call: ClientChatCall,
   record: RelayRecord,
-  request: ChatRequest,
+  thoughts: boolean,
 ): StreamEncoderOptions => ({
   includeUsage: call.includeUsage,
   requestModel: call.model,
   requestId: record.requestId,
-  includeThoughts: includeThoughts(request),
+  includeThoughts: thoughts,
 });
 
-/** Another format, not streamed: the upstream's whole answer decoded, its usage read. */
-export function decodeTranslatedWhole(
+/**
+ * A whole answer in `upstreamProtocol` decoded, its usage read: another format's, or the client's own
+ * when it asked for a stream and the upstream answered whole.
+ */
+export function decodeWholeAnswer(
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
   bytes: Buffer,
@@ -58,8 +63,35 @@ export function sendTranslatedWhole(
   response: ChatResponse,
   record: RelayRecord,
 ): string {
-  const body = JSON.stringify(call.protocol.encodeResponse(response, encoderOptions(call, record, request)));
+  const body = JSON.stringify(
+    call.protocol.encodeResponse(response, encoderOptions(call, record, includeThoughts(request))),
+  );
   headers['content-type'] = 'application/json';
+  writeWholeAnswer(reply, 200, headers, body);
+  return body;
+}
+
+/**
+ * A whole answer to a client that asked for a stream (an upstream that does not stream, or ignored
+ * the request to): sent as the stream that would have carried it, in the client's format, at once.
+ * `request`: the client's request decoded, when the answer was translated; a same-format answer's
+ * thoughts are shown as the upstream gave them. Returns the body sent.
+ */
+export function sendWholeAsStream(
+  reply: RelayReply,
+  headers: Record<string, string>,
+  call: ClientChatCall,
+  request: ChatRequest | undefined,
+  response: ChatResponse,
+  record: RelayRecord,
+): string {
+  const thoughts = request === undefined || includeThoughts(request);
+  const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, thoughts));
+  let body = '';
+  for (const event of responseStreamEvents(response)) body += encoder.push(event);
+  body += encoder.end();
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
   writeWholeAnswer(reply, 200, headers, body);
   return body;
 }
@@ -77,7 +109,7 @@ export function translatedStreamHandlers(
   const gate = new StreamGate();
   const reader = new SseReader();
   const decoder = upstreamProtocol.createStreamDecoder();
-  const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, request));
+  const encoder = call.protocol.createStreamEncoder(encoderOptions(call, record, includeThoughts(request)));
   // The upstream's error after the first content (its error event, or an end before the answer's):
   // the client's stream ends with it, and nothing after it but usage counts.
   let failure: GatewayError | undefined;

@@ -82,6 +82,11 @@ export interface ChatReply extends StreamPacing {
   finishReason?: string;
   /** Defaults to the request's model. */
   model?: string;
+  /**
+   * Answer with the whole JSON body even when the request asked for a stream: an upstream (or a
+   * model) that does not stream, or ignores the request to.
+   */
+  answerWhole?: boolean;
 }
 
 /** A completion whose content is `echo: <last user message text>` (the default reply). */

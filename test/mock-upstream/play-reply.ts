@@ -46,8 +46,10 @@ async function writeRaw(exchange: Exchange, reply: RawReply): Promise<void> {
 
 /** The completion for a `chat` or `echo` reply, failing mid-stream when the reply says so. */
 function renderCompletion(reply: ChatReply | EchoReply, context: PlayContext): RenderedReply {
-  const chat = resolveChatReply(reply, context.request, context.defaultStreamChunks);
-  const rendered = context.protocol.renderChat(context.request, chat);
+  const request =
+    reply.kind === 'chat' && reply.answerWhole ? { ...context.request, stream: false } : context.request;
+  const chat = resolveChatReply(reply, request, context.defaultStreamChunks);
+  const rendered = context.protocol.renderChat(request, chat);
   const errorAfter = reply.streamErrorAfterChunks;
   const endAfter = reply.streamEndAfterChunks;
   if ((errorAfter === undefined && endAfter === undefined) || rendered.type !== 'stream') return rendered;

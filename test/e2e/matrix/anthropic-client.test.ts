@@ -178,6 +178,30 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       });
     }
 
+    // An upstream that does not stream (or ignores the request to) answers whole: the client still
+    // gets the event stream it asked for, well formed, with the usage.
+    if (stream) {
+      it('an upstream that answers a stream request whole still streams to the client', async () => {
+        const { mock } = matrix;
+        const before = await newestLogId(matrix);
+        mock.enqueue({
+          kind: 'chat',
+          content: 'Hello, whole',
+          usage: scriptedUsage(format),
+          answerWhole: true,
+        });
+        const { message, events } = await send(
+          { model, max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] },
+          true,
+        );
+        expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hello, whole' })]);
+        expect(message.stop_reason).toBe('end_turn');
+        expectWellFormedStream(events);
+        expectAnthropicUsage(message.usage, format);
+        expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200, stream: true });
+      });
+    }
+
     it('a tool call with streamed arguments, and no empty text block before it', async () => {
       const { mock } = matrix;
       const id = upstreamToolId(format, 'weather');

@@ -147,6 +147,26 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       if (stream) expect(answer.chunks.length).toBeGreaterThan(1);
     });
 
+    // An upstream that does not stream (or ignores the request to) answers whole: the client still
+    // gets the stream it asked for, with the usage.
+    if (stream) {
+      it('an upstream that answers a stream request whole still streams to the client', async () => {
+        const { mock } = matrix;
+        const before = await newestLogId(matrix);
+        mock.enqueue({
+          kind: 'chat',
+          content: 'Hello, whole',
+          usage: scriptedUsage(format),
+          answerWhole: true,
+        });
+        const answer = await generate('Hi', {}, model, true);
+        expect(answer.text).toBe('Hello, whole');
+        expect(answer.finishReason).toBe(FinishReason.STOP);
+        expectGeminiUsage(answer.usage, format);
+        expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200, stream: true });
+      });
+    }
+
     it('a tool call (streamed upstream), delivered whole as Gemini does', async () => {
       const { mock } = matrix;
       const id = upstreamToolId(format, 'weather');

@@ -360,6 +360,40 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       }
     });
 
+    // An upstream that does not stream (or ignores the request to) answers whole: the client still
+    // gets the stream it asked for, usage chunk included, and the request is charged in full.
+    if (stream) {
+      it('an upstream that answers a stream request whole still streams to the client', async () => {
+        const { mock } = matrix;
+        const before = await newestLogId(matrix);
+        mock.enqueue({
+          kind: 'chat',
+          content: 'Hello, whole',
+          usage: scriptedUsage(format),
+          answerWhole: true,
+        });
+        const { completion, chunks } = await complete(
+          { model, messages: [{ role: 'user', content: 'Hi' }] },
+          true,
+        );
+        expect(completion.choices[0]?.message.content).toBe('Hello, whole');
+        expect(completion.choices[0]?.finish_reason).toBe('stop');
+        expectNoUsageChunk(chunks);
+        expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200, stream: true });
+
+        mock.enqueue({ kind: 'chat', content: 'Again', usage: scriptedUsage(format), answerWhole: true });
+        const withUsage = await client.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'Hi' }],
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        const all: ChatCompletionChunk[] = [];
+        for await (const chunk of withUsage) all.push(chunk);
+        expectOpenAiUsage(all.at(-1)?.usage ?? undefined, format);
+      });
+    }
+
     // The id names a chat completion as OpenAI's do, streamed or not, whatever the upstream called it.
     it('the completion id is a chatcmpl- id', async () => {
       matrix.mock.enqueue({ kind: 'chat', content: 'Hello', chunks: 2 });
