@@ -26,6 +26,11 @@ export interface StreamHandlers {
    * added). The stream is then logged as failed and counts against the channel's health.
    */
   failure?(): GatewayError | undefined;
+  /**
+   * Whether the answer's finish has come (its finish reason): a connection lost after it — a reset
+   * before `[DONE]` or `message_stop`, a stall — took nothing from the answer.
+   */
+  finished?(): boolean;
   /** Fed by `chunk` with the upstream's events until the first content. */
   gate: Pick<StreamGate, 'open' | 'error'>;
 }
@@ -149,6 +154,12 @@ class StreamPump implements BodySink, PrimedStream {
 
   fail(error: Error): void {
     if (this.#phase === 'over') return;
+    // After the answer's finish, the client's stream ends as it would have, and the request is a
+    // success: an error event after a whole answer would make the client discard it.
+    if (this.#phase !== 'priming' && !this.link.gone && this.handlers.finished?.()) {
+      this.end();
+      return;
+    }
     if (this.#phase === 'flowing') {
       this.#failFlowing(error);
       return;

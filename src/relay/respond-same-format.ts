@@ -15,6 +15,8 @@ import { StreamGate } from './stream-gate.ts';
 import { writeWholeAnswer } from './write-whole-answer.ts';
 
 const DATA_PREFIX = Buffer.from('data: ');
+const DONE_FRAME = 'data: [DONE]\n\n';
+const MESSAGE_STOP_EVENT = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
 
 const firstError = (events: readonly StreamEvent[]): GatewayError | undefined => {
   for (const event of events) if (event.type === 'error') return event.error;
@@ -86,6 +88,8 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
   // or the stream's end before the answer's, for which the client gets its error event from us.
   // (A stream committed without content, past the held-bytes bound, keeps its failure in the gate.)
   let failure: GatewayError | undefined;
+  /** The answer's finish has come (the meter's view; OpenAI's fast path asks its tap). */
+  let finished = false;
   const errorEvent = (error: GatewayError): string =>
     call.protocol
       .createStreamEncoder({
@@ -158,7 +162,13 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
       },
       fail,
       failure: () => failure ?? gate.error,
+      finished: () => tap.errorData() === undefined && (tap.done || finishIn(tap.lastData())),
     };
+  }
+  /** Whether these OpenAI frames carry a finish reason (decoded afresh: the stream's decoder keeps its state). */
+  function finishIn(frames: readonly string[]): boolean {
+    const fresh = call.protocol.createStreamDecoder();
+    return frames.some((data) => fresh.push({ data }).some((event) => event.type === 'finish'));
   }
   /**
    * How an OpenAI stream whose content began ended, from the frames the fast path kept: an error
@@ -171,16 +181,23 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     if (failure || tap.done) return undefined;
     for (const data of tap.lastData()) failure ??= firstError(decoder.push({ data }));
     if (failure) return undefined;
-    return endedEarly(decoder.end());
+    // Finished without `[DONE]` (lost with the connection, or never sent): the client gets it.
+    return endedEarly(decoder.end()) ?? DONE_FRAME;
   }
+  /** Anthropic's closing event came (the stream's other formats have none after the finish). */
+  let closed = call.protocol.name !== 'anthropic-messages';
   const meter = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
+      if (message.event === 'message_stop') closed = true;
       for (const event of decoder.push(message)) {
         // An error before any content fails the attempt (the gate keeps it); after, the client has it.
         if (!gate.see(event)) continue;
         if (event.type === 'usage') record.usage = event.usage;
         else if (event.type === 'error') failure ??= event.error;
-        else record.output.addEvent(event);
+        else {
+          if (event.type === 'finish') finished = true;
+          record.output.addEvent(event);
+        }
       }
     }
   };
@@ -192,9 +209,13 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     },
     end: () => {
       meter(reader.end());
-      return endWithGate(decoder.end());
+      const ended = endWithGate(decoder.end());
+      // Finished without `message_stop` (lost with the connection): the SDKs want it to end the message.
+      if (ended === undefined && finished && failure === undefined && !closed) return MESSAGE_STOP_EVENT;
+      return ended;
     },
     fail,
     failure: () => failure ?? gate.error,
+    finished: () => finished && failure === undefined,
   };
 }

@@ -113,6 +113,7 @@ export function translatedStreamHandlers(
   // The upstream's error after the first content (its error event, or an end before the answer's):
   // the client's stream ends with it, and nothing after it but usage counts.
   let failure: GatewayError | undefined;
+  let finished = false;
   const encode = (events: StreamEvent[]): string => {
     let out = '';
     for (const event of events) {
@@ -121,7 +122,10 @@ export function translatedStreamHandlers(
       if (event.type === 'usage') record.usage = event.usage;
       else if (failure) continue;
       else if (event.type === 'error') failure = event.error;
-      else record.output.addEvent(event);
+      else {
+        if (event.type === 'finish') finished = true;
+        record.output.addEvent(event);
+      }
       out += encoder.push(event);
     }
     return out;
@@ -141,5 +145,6 @@ export function translatedStreamHandlers(
       return failure ? out : out + encoder.push({ type: 'error', error });
     },
     failure: () => failure,
+    finished: () => finished && failure === undefined,
   };
 }

@@ -16,6 +16,8 @@ import type {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  answerWholeBeforeLastFrame,
+  lostBeforeLastFrame,
   brokenStreams,
   newestLogId,
   nextLogRow,
@@ -199,6 +201,29 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
         expectWellFormedStream(events);
         expectAnthropicUsage(message.usage, format);
         expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200, stream: true });
+      });
+    }
+
+    // A connection lost after the answer's finish took nothing from it (see the OpenAI client's case).
+    if (stream) {
+      it('a connection lost after the stop reason still ends the stream whole', async () => {
+        const before = await newestLogId(matrix);
+        matrix.mock.enqueue(lostBeforeLastFrame);
+        const outcome = await send(
+          { model, max_tokens: 256, messages: [{ role: 'user', content: 'x' }] },
+          true,
+        ).then(
+          (answer) => answer,
+          (caught: unknown) => caught,
+        );
+        const row = await nextLogRow(matrix, before);
+        if (answerWholeBeforeLastFrame(format)) {
+          expect(outcome).toMatchObject({ message: { content: [{ type: 'text', text: 'a b c' }] } });
+          expect(row).toMatchObject({ status: 200 });
+        } else {
+          expect(outcome).toBeInstanceOf(APIError);
+          expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
+        }
       });
     }
 

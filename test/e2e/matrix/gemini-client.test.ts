@@ -18,6 +18,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  answerWholeBeforeLastFrame,
+  lostBeforeLastFrame,
   brokenStreams,
   newestLogId,
   nextLogRow,
@@ -164,6 +166,26 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
         expect(answer.finishReason).toBe(FinishReason.STOP);
         expectGeminiUsage(answer.usage, format);
         expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200, stream: true });
+      });
+    }
+
+    // A connection lost after the answer's finish took nothing from it (see the OpenAI client's case).
+    if (stream) {
+      it('a connection lost after the finish reason still ends the stream whole', async () => {
+        const before = await newestLogId(matrix);
+        matrix.mock.enqueue(lostBeforeLastFrame);
+        const outcome = await generate('x', {}, model, true).then(
+          (answer) => answer,
+          (caught: unknown) => caught,
+        );
+        const row = await nextLogRow(matrix, before);
+        if (answerWholeBeforeLastFrame(format)) {
+          expect(outcome).toMatchObject({ text: 'a b c' });
+          expect(row).toMatchObject({ status: 200 });
+        } else {
+          expect(outcome).toBeInstanceOf(ApiError);
+          expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
+        }
       });
     }
 

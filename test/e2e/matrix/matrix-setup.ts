@@ -108,6 +108,18 @@ export const brokenStreams: readonly { name: string; reply: MockReply }[] = [
   },
 ];
 
+/**
+ * A connection lost just before the stream's last frame: after the finish reason for OpenAI (its
+ * `[DONE]` is lost) and Anthropic (its `message_stop`), before it for Gemini (whose last chunk
+ * carries it). Only a Gemini upstream's answer is cut.
+ */
+export const lostBeforeLastFrame: MockReply = {
+  kind: 'cut',
+  afterChunks: 1_000,
+  reply: { kind: 'chat', content: 'a b c', chunks: 3 },
+};
+export const answerWholeBeforeLastFrame = (format: UpstreamFormat): boolean => format !== 'gemini';
+
 // ---- Scenario data, the same for every client ----
 
 export const weatherSchema = {

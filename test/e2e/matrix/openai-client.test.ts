@@ -15,6 +15,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  answerWholeBeforeLastFrame,
+  lostBeforeLastFrame,
   brokenStreams,
   newestLogId,
   nextLogRow,
@@ -391,6 +393,36 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
         const all: ChatCompletionChunk[] = [];
         for await (const chunk of withUsage) all.push(chunk);
         expectOpenAiUsage(all.at(-1)?.usage ?? undefined, format);
+      });
+    }
+
+    // A connection lost after the answer's finish took nothing from it: no error event after a
+    // whole answer (the SDK would raise it and the app discard the answer), and no failure logged.
+    if (stream) {
+      it('a connection lost after the finish reason still ends the stream whole', async () => {
+        const before = await newestLogId(matrix);
+        matrix.mock.enqueue(lostBeforeLastFrame);
+        let received = '';
+        const outcome = await (async () => {
+          const cut = await client.chat.completions.create({
+            model,
+            messages: [{ role: 'user', content: 'x' }],
+            stream: true,
+          });
+          for await (const chunk of cut) received += chunk.choices[0]?.delta.content ?? '';
+        })().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        const row = await nextLogRow(matrix, before);
+        if (answerWholeBeforeLastFrame(format)) {
+          expect(outcome).toBeUndefined();
+          expect(received).toBe('a b c');
+          expect(row).toMatchObject({ status: 200 });
+        } else {
+          expect(outcome).toBeInstanceOf(APIError);
+          expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
+        }
       });
     }
 
