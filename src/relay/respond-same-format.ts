@@ -1,15 +1,15 @@
 import type { RelayReply } from '../http/relay-exchange.ts';
-import { OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
+import { frameData, OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
 import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { surelyPreamble, surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
-import type { StreamDecoder, WireProtocol } from '../protocols/wire-protocol.ts';
+import type { WireProtocol } from '../protocols/wire-protocol.ts';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
 import type { RelayRecord } from './relay-record.ts';
-import type { StreamHandlers } from './relay-stream.ts';
+import type { StreamHandlers, StreamOutput } from './relay-stream.ts';
 import type { UpstreamAnswer } from './send-with-failover.ts';
 import { StreamGate } from './stream-gate.ts';
 import { writeWholeAnswer } from './write-whole-answer.ts';
@@ -77,115 +77,195 @@ export function sendSameFormatWhole(
 }
 
 /**
+ * Where the last complete SSE frame in `bytes` ends (after its blank line: `\n\n`, `\r\n\r\n` or
+ * `\r\r`), 0 if none does.
+ */
+function lastFrameEnd(bytes: Buffer): number {
+  return Math.max(
+    bytes.lastIndexOf('\n\n') + 2,
+    bytes.lastIndexOf('\n\r\n') + 3,
+    bytes.lastIndexOf('\r\r') + 2,
+    0,
+  );
+}
+
+/**
+ * A last frame the upstream left without its blank line, closed so that an event of ours can follow
+ * it; a frame cut short (its data not JSON) is dropped, since its half would break the client's
+ * parser before our event.
+ */
+function closedFrame(frame: Buffer): Buffer | undefined {
+  const data = frameData(frame.toString('utf8'));
+  if (data !== '[DONE]') {
+    try {
+      JSON.parse(data);
+    } catch {
+      return undefined;
+    }
+  }
+  return Buffer.concat([frame, Buffer.from('\n\n')]);
+}
+
+/** The frame left without its blank line (if any) and an event of ours after it, as output. */
+function withEvent(rest: Buffer | undefined, event: string | undefined): StreamOutput {
+  if (event === undefined) return rest;
+  const closed = rest === undefined ? undefined : closedFrame(rest);
+  return closed === undefined ? event : [closed, Buffer.from(event)];
+}
+
+/**
+ * What a same-format stream's handlers share: the failure that broke it after its first content
+ * (an error event the client got from the upstream, or an end before the answer's, for which the
+ * client gets its error event from us), kept in the gate when the stream was committed without
+ * content (past the held-bytes bound).
+ */
+class StreamBreaks {
+  failure: GatewayError | undefined;
+
+  constructor(
+    private readonly call: ClientChatCall,
+    private readonly requestId: string,
+    readonly gate: StreamGate,
+  ) {}
+
+  /** The failure the client knows of, if any. */
+  known(): GatewayError | undefined {
+    return this.failure ?? this.gate.error;
+  }
+
+  /** The client's error event for `error`, in its format. */
+  errorEvent(error: GatewayError): string {
+    const { call } = this;
+    return call.protocol
+      .createStreamEncoder({
+        includeUsage: call.includeUsage,
+        requestModel: call.model,
+        requestId: this.requestId,
+      })
+      .push({ type: 'error', error });
+  }
+
+  /** A failure after the first byte: the client's error event, unless it already had one. */
+  readonly fail = (error: GatewayError): string => (this.known() ? '' : this.errorEvent(error));
+
+  /**
+   * The decoder's last events. Before any content, an early end fails the attempt (the gate keeps
+   * it, and another channel may answer); after it, or for a stream committed without content, it is
+   * the failure, and the client's error event is returned.
+   */
+  end(events: readonly StreamEvent[]): string | undefined {
+    if (!this.gate.open) for (const event of events) this.gate.see(event);
+    const early = firstError(events);
+    if (this.failure || early === undefined) return undefined;
+    this.failure = early;
+    return this.errorEvent(early);
+  }
+}
+
+/**
  * Same format, streamed: the upstream's bytes go through unchanged. OpenAI streams pass a tap that
  * parses only usage frames (and withholds the usage chunk a client did not ask for), plus a decoder
  * that reads the first frames only, until the first content; the other formats are read alongside
  * by their decoder for usage.
  */
 export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayRecord): StreamHandlers {
-  const gate = new StreamGate();
-  // What broke the stream after its first content: an error event the client got from the upstream,
-  // or the stream's end before the answer's, for which the client gets its error event from us.
-  // (A stream committed without content, past the held-bytes bound, keeps its failure in the gate.)
-  let failure: GatewayError | undefined;
-  /** The answer's finish has come (the meter's view; OpenAI's fast path asks its tap). */
-  let finished = false;
-  const errorEvent = (error: GatewayError): string =>
-    call.protocol
-      .createStreamEncoder({
-        includeUsage: call.includeUsage,
-        requestModel: call.model,
-        requestId: record.requestId,
-      })
-      .push({ type: 'error', error });
-  const fail: StreamHandlers['fail'] = (error) => (failure ? '' : errorEvent(error));
-  /** The decoder's last events: an end before the answer's is a failure, told to the client. */
-  const endedEarly = (events: readonly StreamEvent[]): string | undefined => {
-    const early = firstError(events);
-    if (failure || early === undefined) return undefined;
-    failure = early;
-    return errorEvent(early);
-  };
-  /**
-   * The decoder's last events. Before any content, an early end fails the attempt (the gate keeps
-   * it, and another channel may answer); a stream committed to the client without content (past
-   * the held-bytes bound) gets the error event all the same.
-   */
-  const endWithGate = (events: readonly StreamEvent[]): string | undefined => {
-    if (!gate.open) for (const event of events) gate.see(event);
-    return endedEarly(events);
-  };
+  const breaks = new StreamBreaks(call, record.requestId, new StreamGate());
+  return call.protocol.name === 'openai-chat'
+    ? openAiStreamHandlers(call, record, breaks)
+    : meteredStreamHandlers(call, record, breaks);
+}
+
+/** An OpenAI stream through the fast path's tap. */
+function openAiStreamHandlers(
+  call: ClientChatCall,
+  record: RelayRecord,
+  breaks: StreamBreaks,
+): StreamHandlers {
+  const { gate } = breaks;
   const reader = new SseReader();
   const decoder = call.protocol.createStreamDecoder();
-  if (call.protocol.name === 'openai-chat') {
-    const see = (messages: ReturnType<SseReader['push']>) => {
-      for (const message of messages) {
-        for (const event of decoder.push(message)) gate.see(event);
-      }
-    };
-    // Decoding stops at the first content, fed a frame at a time by the tap so that a stream
-    // arriving in one read is not parsed whole: past the first content the fast path parses only
-    // usage frames. A frame that surely starts the content opens the
-    // gate without being parsed, and OpenAI's opening role chunk is passed over unparsed.
-    const watch = (frame: Buffer): boolean => {
-      const data = simpleFrameData(frame);
-      if (data === undefined) see(reader.push(frame));
-      else if (surelyStartsContent(data)) gate.seeContent();
-      else if (!surelyPreamble(data)) for (const event of decoder.push({ data })) gate.see(event);
-      return !gate.open && !gate.error;
-    };
-    const tap = new OpenAiStreamTap(!call.includeUsage, watch);
-    let framesCounted = 0;
-    return {
-      gate,
-      chunk: (bytes) => {
-        const out = tap.push(bytes);
-        record.usage = tap.usage;
-        // Until usage comes (it comes last), content frames are the estimate of what was generated.
-        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
-        framesCounted = tap.frames;
-        return out;
-      },
-      end: () => {
-        const rest = tap.end();
-        record.usage = tap.usage;
-        if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
-        let added: string | undefined;
-        if (gate.open) {
-          added = openAiStreamEnd(tap, decoder);
-        } else if (!gate.error) {
-          see(reader.end());
-          added = endWithGate(decoder.end());
-        }
-        if (added === undefined) return rest;
-        return rest === undefined ? added : [rest, Buffer.from(added)];
-      },
-      fail,
-      failure: () => failure ?? gate.error,
-      finished: () => tap.errorData() === undefined && (tap.done || finishIn(tap.lastData())),
-    };
-  }
-  /** Whether these OpenAI frames carry a finish reason (decoded afresh: the stream's decoder keeps its state). */
-  function finishIn(frames: readonly string[]): boolean {
+  const see = (messages: ReturnType<SseReader['push']>) => {
+    for (const message of messages) {
+      for (const event of decoder.push(message)) gate.see(event);
+    }
+  };
+  // Decoding stops at the first content, fed a frame at a time by the tap so that a stream
+  // arriving in one read is not parsed whole: past the first content the fast path parses only
+  // usage frames. A frame that surely starts the content opens the
+  // gate without being parsed, and OpenAI's opening role chunk is passed over unparsed.
+  const watch = (frame: Buffer): boolean => {
+    const data = simpleFrameData(frame);
+    if (data === undefined) see(reader.push(frame));
+    else if (surelyStartsContent(data)) gate.seeContent();
+    else if (!surelyPreamble(data)) for (const event of decoder.push({ data })) gate.see(event);
+    return !gate.open && !gate.error;
+  };
+  const tap = new OpenAiStreamTap(!call.includeUsage, watch);
+  /** An error frame the client got from the upstream after the first content is the failure. */
+  const known = (): GatewayError | undefined => {
+    const errorData = breaks.failure === undefined ? tap.errorData() : undefined;
+    if (errorData !== undefined)
+      breaks.failure = firstError(call.protocol.createStreamDecoder().push({ data: errorData }));
+    return breaks.known();
+  };
+  /** Whether these frames carry a finish reason (decoded afresh: the stream's decoder keeps its state). */
+  const finishIn = (frames: readonly string[]): boolean => {
     const fresh = call.protocol.createStreamDecoder();
     return frames.some((data) => fresh.push({ data }).some((event) => event.type === 'finish'));
-  }
+  };
   /**
-   * How an OpenAI stream whose content began ended, from the frames the fast path kept: an error
-   * frame the client already has is the failure; without `[DONE]`, the last frames are decoded for
-   * a finish reason, and a stream without one gets the client's error event (returned).
+   * How a stream whose content began ended: without `[DONE]`, the last frames are decoded for a
+   * finish reason; a stream without one gets the client's error event, one with it the `[DONE]` it
+   * lost (or never had).
    */
-  function openAiStreamEnd(tap: OpenAiStreamTap, decoder: StreamDecoder): string | undefined {
-    const errorData = tap.errorData();
-    if (errorData !== undefined) failure = firstError(decoder.push({ data: errorData }));
-    if (failure || tap.done) return undefined;
-    for (const data of tap.lastData()) failure ??= firstError(decoder.push({ data }));
-    if (failure) return undefined;
-    // Finished without `[DONE]` (lost with the connection, or never sent): the client gets it.
-    return endedEarly(decoder.end()) ?? DONE_FRAME;
-  }
-  /** Anthropic's closing event came (the stream's other formats have none after the finish). */
+  const endAfterContent = (): string | undefined => {
+    if (known() || tap.done) return undefined;
+    for (const data of tap.lastData()) breaks.failure ??= firstError(decoder.push({ data }));
+    if (breaks.failure) return undefined;
+    return breaks.end(decoder.end()) ?? DONE_FRAME;
+  };
+  let framesCounted = 0;
+  return {
+    gate,
+    chunk: (bytes) => {
+      const out = tap.push(bytes);
+      record.usage = tap.usage;
+      // Until usage comes (it comes last), content frames are the estimate of what was generated.
+      if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
+      framesCounted = tap.frames;
+      return out;
+    },
+    end: () => {
+      const rest = tap.end();
+      record.usage = tap.usage;
+      if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
+      if (gate.open) return withEvent(rest, endAfterContent());
+      if (gate.error) return rest;
+      see(reader.end());
+      return withEvent(rest, breaks.end(decoder.end()));
+    },
+    fail: (error) => (known() ? '' : breaks.errorEvent(error)),
+    failure: known,
+    finished: () => known() === undefined && (tap.done || finishIn(tap.lastData())),
+  };
+}
+
+/**
+ * Anthropic and Gemini streams: the bytes pass frame by frame (a frame cut short is held back, so an
+ * error event of ours never lands inside one), read alongside by their decoder for usage.
+ */
+function meteredStreamHandlers(
+  call: ClientChatCall,
+  record: RelayRecord,
+  breaks: StreamBreaks,
+): StreamHandlers {
+  const { gate } = breaks;
+  const reader = new SseReader();
+  const decoder = call.protocol.createStreamDecoder();
+  let finished = false;
+  /** Anthropic's closing event came (the other formats have none after the finish). */
   let closed = call.protocol.name !== 'anthropic-messages';
+  let pending: Buffer | undefined;
   const meter = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
       if (message.event === 'message_stop') closed = true;
@@ -193,7 +273,7 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
         // An error before any content fails the attempt (the gate keeps it); after, the client has it.
         if (!gate.see(event)) continue;
         if (event.type === 'usage') record.usage = event.usage;
-        else if (event.type === 'error') failure ??= event.error;
+        else if (event.type === 'error') breaks.failure ??= event.error;
         else {
           if (event.type === 'finish') finished = true;
           record.output.addEvent(event);
@@ -205,17 +285,30 @@ export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayReco
     gate,
     chunk: (bytes) => {
       meter(reader.push(bytes));
-      return bytes;
+      const all = pending === undefined ? bytes : Buffer.concat([pending, bytes]);
+      const end = lastFrameEnd(all);
+      pending = end < all.length ? all.subarray(end) : undefined;
+      if (end === 0) return undefined;
+      return end === all.length ? all : all.subarray(0, end);
     },
     end: () => {
+      const before = breaks.failure;
       meter(reader.end());
-      const ended = endWithGate(decoder.end());
+      const rest = pending;
+      pending = undefined;
+      // Found in the last frame, held back unterminated (cut short): the client has yet to hear of it.
+      if (breaks.failure !== before && breaks.failure !== undefined) {
+        return withEvent(rest, breaks.errorEvent(breaks.failure));
+      }
+      const added = breaks.end(decoder.end());
       // Finished without `message_stop` (lost with the connection): the SDKs want it to end the message.
-      if (ended === undefined && finished && failure === undefined && !closed) return MESSAGE_STOP_EVENT;
-      return ended;
+      if (added === undefined && finished && breaks.failure === undefined && !closed) {
+        return withEvent(rest, MESSAGE_STOP_EVENT);
+      }
+      return added === undefined ? rest : withEvent(rest, added);
     },
-    fail,
-    failure: () => failure ?? gate.error,
-    finished: () => finished && failure === undefined,
+    fail: breaks.fail,
+    failure: () => breaks.known(),
+    finished: () => finished && breaks.known() === undefined,
   };
 }

@@ -145,6 +145,80 @@ describe('a stream that stalls after the first byte', () => {
   });
 });
 
+describe('how a stream that began ends', () => {
+  const chunk = (delta: object, finish: string | null = null) =>
+    JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'solo',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+  /** Streams `solo`, returning the text received and what the SDK raised, if anything. */
+  const streamSolo = async () => {
+    const stream = await client.chat.completions.create({
+      model: 'solo',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    let text = '';
+    const failure = await (async () => {
+      for await (const part of stream) text += part.choices[0]?.delta.content ?? '';
+    })().catch((caught: unknown) => caught);
+    return { text, failure };
+  };
+
+  // Valid SSE, though not written as OpenAI writes it: no space after `data:`, an `id:` line first.
+  it('takes a stream written otherwise for finished when it says so', async () => {
+    for (const frame of [
+      (data: string) => `data:${data}\n\n`,
+      (data: string) => `id: 1\ndata: ${data}\n\n`,
+    ]) {
+      primary.enqueue({
+        kind: 'raw',
+        body: [chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'stop'), '[DONE]'].map(frame).join(''),
+      });
+      const { text, failure } = await streamSolo();
+      expect(failure).toBeUndefined();
+      expect(text).toBe('Hi');
+      const [row] = await logRows(test, '?limit=1');
+      expect(row).toMatchObject({ status: 200 });
+    }
+  });
+
+  it("tells the client of the upstream's mid-stream error once, however the upstream then ends", async () => {
+    primary.enqueue({
+      kind: 'raw',
+      body: [
+        `data: ${chunk({ role: 'assistant', content: 'Hi' })}\n\ndata: {"error":{"message":"boom","type":"server_error"}}\n\n`,
+        `data: ${chunk({ content: ' late' })}\n\n`,
+      ],
+      delayBetweenPartsMs: 1000,
+    });
+    const response = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'solo', messages: [{ role: 'user', content: 'x' }], stream: true }),
+    });
+    const raw = await response.text();
+    expect(raw.match(/"error"/g)).toHaveLength(1);
+    expect(raw).toContain('boom');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
+  });
+
+  it('drops a frame cut short before the error event it is followed by', async () => {
+    primary.enqueue({
+      kind: 'raw',
+      body: `data: ${chunk({ role: 'assistant', content: 'Hi' })}\n\ndata: {"id":"chatcmpl-1","cho`,
+    });
+    const { text, failure } = await streamSolo();
+    expect(text).toBe('Hi');
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('ended before its answer did');
+  });
+});
+
 describe('a stream that sends no content for long', () => {
   // Past 64 KB held back without content (keep-alive comments here), the stream is the client's;
   // if it then ends without an answer, the client is told so and the request is logged as failed.

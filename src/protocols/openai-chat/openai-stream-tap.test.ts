@@ -175,3 +175,33 @@ describe('OpenAiStreamTap at the end of a recorded stream', () => {
     ).toBeUndefined();
   });
 });
+
+describe('OpenAiStreamTap on frames written otherwise', () => {
+  const finishedByLastFrames = (tap: OpenAiStreamTap): boolean => {
+    const decoder = new OpenAiChatStreamDecoder();
+    return tap.lastData().some((data) => decoder.push({ data }).some((event) => event.type === 'finish'));
+  };
+  const text = '{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}';
+  const stop = '{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}';
+
+  it.each([
+    ['without the space after data:', (data: string) => `data:${data}\n\n`],
+    ['with an event line first', (data: string) => `event: message\ndata: ${data}\n\n`],
+    ['with an id line first, CRLF', (data: string) => `id: 7\r\ndata: ${data}\r\n\r\n`],
+  ])('reads them %s: [DONE], the last frames and an error frame', (_, frame) => {
+    const ended = run([text, stop, '[DONE]'].map(frame).join(''), 16, false).tap;
+    expect(ended.done).toBe(true);
+    expect(ended.frames).toBe(2);
+    const unended = run([text, stop].map(frame).join(''), 16, false).tap;
+    expect(unended.done).toBe(false);
+    expect(finishedByLastFrames(unended)).toBe(true);
+    const failed = run([text, '{ "error": {"message":"boom"}}'].map(frame).join(''), 16, false).tap;
+    expect(failed.errorData()).toBe('{ "error": {"message":"boom"}}');
+  });
+
+  it('passes comments and keep-alives over', () => {
+    const { tap } = run(`: ping\n\ndata: ${stop}\n\n: ping\n\n`, 8, false);
+    expect(tap.frames).toBe(1);
+    expect(finishedByLastFrames(tap)).toBe(true);
+  });
+});

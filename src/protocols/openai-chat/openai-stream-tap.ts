@@ -55,7 +55,7 @@ function hasEmptyChoices(frame: Buffer): boolean {
 }
 
 /** The JSON payload of an SSE frame: its `data:` lines joined by newlines. */
-function frameData(frame: string): string {
+export function frameData(frame: string): string {
   let data = '';
   for (const line of frame.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;
@@ -158,16 +158,41 @@ export class OpenAiStreamTap {
       if (this.#errorFrame === undefined && hasAt(buffer, errorObject, start)) {
         this.#errorFrame = buffer.subarray(start, end);
       }
-      this.#previousBuffer = this.#lastBuffer;
-      this.#previousStart = this.#lastStart;
-      this.#previousEnd = this.#lastEnd;
-      this.#lastBuffer = buffer;
-      this.#lastStart = start;
-      this.#lastEnd = end;
+      this.#remember(buffer, start, end);
     } else if (hasAt(buffer, doneFrame, start)) {
       this.done = true;
+    } else {
+      this.#otherFrame(buffer, start, end);
     }
     return false;
+  }
+
+  /**
+   * A frame not written `data: {…}` or `data: [DONE]` — `data:{…}` without the space, or with an
+   * `event:` or `id:` line first, all valid SSE — read through its data lines (rare: OpenAI's own
+   * frames are all of the first kind). Comments and keep-alives carry no data.
+   */
+  #otherFrame(buffer: Buffer, start: number, end: number): void {
+    const data = frameData(buffer.toString('utf8', start, end));
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    if (!data.startsWith('{')) return;
+    this.frames += 1;
+    if (this.#errorFrame === undefined && /^\{\s*"error"/.test(data)) {
+      this.#errorFrame = buffer.subarray(start, end);
+    }
+    this.#remember(buffer, start, end);
+  }
+
+  #remember(buffer: Buffer, start: number, end: number): void {
+    this.#previousBuffer = this.#lastBuffer;
+    this.#previousStart = this.#lastStart;
+    this.#previousEnd = this.#lastEnd;
+    this.#lastBuffer = buffer;
+    this.#lastStart = start;
+    this.#lastEnd = end;
   }
 
   /** The JSON of the first mid-stream error frame passed to the client, when one was. */

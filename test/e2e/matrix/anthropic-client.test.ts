@@ -204,6 +204,41 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       });
     }
 
+    // Same format, an event cut short by a clean close: it is held back, so the client's parser
+    // reads our error event after the whole ones, not a half event glued to it.
+    if (stream && format === 'anthropic') {
+      it('an event cut short is dropped before the error event', async () => {
+        const event = (type: string, data: object) =>
+          `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+        matrix.mock.enqueue({
+          kind: 'raw',
+          body:
+            event('message_start', {
+              message: {
+                id: 'msg_1',
+                type: 'message',
+                role: 'assistant',
+                model: 'm',
+                content: [],
+                usage: { input_tokens: 5, output_tokens: 1 },
+              },
+            }) +
+            event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
+            event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
+            'event: content_block_delta\ndata: {"type":"content_blo',
+        });
+        const failure = await send(
+          { model, max_tokens: 256, messages: [{ role: 'user', content: 'x' }] },
+          true,
+        ).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(failure).toBeInstanceOf(APIError);
+        expect((failure as APIError).message).toContain('not JSON');
+      });
+    }
+
     // A connection lost after the answer's finish took nothing from it (see the OpenAI client's case).
     if (stream) {
       it('a connection lost after the stop reason still ends the stream whole', async () => {
