@@ -13,8 +13,12 @@ export type StreamOutput = Buffer | string | readonly Buffer[] | undefined;
 export interface StreamHandlers {
   /** Upstream bytes → what to send the client now (nothing yet: undefined). */
   chunk(bytes: Buffer): StreamOutput;
-  /** The upstream ended: what closes the client's stream. */
-  end(): StreamOutput;
+  /**
+   * The upstream ended: what closes the client's stream. `lost`: the connection was lost after the
+   * answer's finish (see `finished`), so bytes left without their frame's end are a frame cut short,
+   * to be dropped rather than read.
+   */
+  end(lost?: boolean): StreamOutput;
   /**
    * A failure after the first byte: the client's error event. Undefined for a body that has no place
    * for one (audio): the connection is then dropped, so the client sees the answer is incomplete.
@@ -131,8 +135,12 @@ class StreamPump implements BodySink, PrimedStream {
   }
 
   end(): void {
+    this.#end(false);
+  }
+
+  #end(lost: boolean): void {
     if (this.#phase === 'over') return;
-    const rest = this.handlers.end();
+    const rest = this.handlers.end(lost);
     if (this.#phase === 'flowing') {
       this.#finish(rest);
       return;
@@ -157,7 +165,7 @@ class StreamPump implements BodySink, PrimedStream {
     // After the answer's finish, the client's stream ends as it would have, and the request is a
     // success: an error event after a whole answer would make the client discard it.
     if (this.#phase !== 'priming' && !this.link.gone && this.handlers.finished?.()) {
-      this.end();
+      this.#end(true);
       return;
     }
     if (this.#phase === 'flowing') {

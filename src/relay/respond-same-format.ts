@@ -4,7 +4,7 @@ import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { surelyPreamble, surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
-import type { WireProtocol } from '../protocols/wire-protocol.ts';
+import type { SseMessage, WireProtocol } from '../protocols/wire-protocol.ts';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
@@ -16,6 +16,21 @@ import { writeWholeAnswer } from './write-whole-answer.ts';
 
 const DATA_PREFIX = Buffer.from('data: ');
 const DONE_FRAME = 'data: [DONE]\n\n';
+
+/** Whether the client asked for one choice (OpenAI's `n`, Gemini's `candidateCount`), as most do. */
+function asksForOneChoice(call: ClientChatCall): boolean {
+  const config = call.json.generationConfig;
+  const count =
+    call.protocol.name === 'gemini' && typeof config === 'object' && config !== null
+      ? (config as { candidateCount?: unknown }).candidateCount
+      : call.json.n;
+  return !(typeof count === 'number' && count > 1);
+}
+
+/** Anthropic's closing event, named by its `event:` line or, without one, by its data's type. */
+const isMessageStop = (message: SseMessage): boolean =>
+  message.event === 'message_stop' ||
+  (message.event === undefined && /^\s*\{\s*"type"\s*:\s*"message_stop"/.test(message.data));
 const MESSAGE_STOP_EVENT = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
 
 const firstError = (events: readonly StreamEvent[]): GatewayError | undefined => {
@@ -81,18 +96,17 @@ export function sendSameFormatWhole(
  * `\r\r`), 0 if none does.
  */
 function lastFrameEnd(bytes: Buffer): number {
-  return Math.max(
-    bytes.lastIndexOf('\n\n') + 2,
-    bytes.lastIndexOf('\n\r\n') + 3,
-    bytes.lastIndexOf('\r\r') + 2,
-    0,
-  );
+  const after = (separator: string) => {
+    const at = bytes.lastIndexOf(separator);
+    return at < 0 ? 0 : at + separator.length;
+  };
+  return Math.max(after('\n\n'), after('\n\r\n'), after('\r\r'));
 }
 
 /**
- * A last frame the upstream left without its blank line, closed so that an event of ours can follow
- * it; a frame cut short (its data not JSON) is dropped, since its half would break the client's
- * parser before our event.
+ * A last frame the upstream left without its blank line, closed; a frame cut short (its data not
+ * JSON) is dropped, since its half would break the client's parser (before our event, if one
+ * follows).
  */
 function closedFrame(frame: Buffer): Buffer | undefined {
   const data = frameData(frame.toString('utf8'));
@@ -106,10 +120,14 @@ function closedFrame(frame: Buffer): Buffer | undefined {
   return Buffer.concat([frame, Buffer.from('\n\n')]);
 }
 
-/** The frame left without its blank line (if any) and an event of ours after it, as output. */
+/**
+ * The stream's last output: the frame the upstream left without its blank line (if any), closed —
+ * SDKs refuse a last frame without it (Google's: "Incomplete JSON segment") — or dropped if cut
+ * short, then an event of ours if there is one.
+ */
 function withEvent(rest: Buffer | undefined, event: string | undefined): StreamOutput {
-  if (event === undefined) return rest;
   const closed = rest === undefined ? undefined : closedFrame(rest);
+  if (event === undefined) return closed;
   return closed === undefined ? event : [closed, Buffer.from(event)];
 }
 
@@ -201,6 +219,7 @@ function openAiStreamHandlers(
     return !gate.open && !gate.error;
   };
   const tap = new OpenAiStreamTap(!call.includeUsage, watch);
+  const oneChoice = asksForOneChoice(call);
   /** An error frame the client got from the upstream after the first content is the failure. */
   const known = (): GatewayError | undefined => {
     const errorData = breaks.failure === undefined ? tap.errorData() : undefined;
@@ -235,8 +254,9 @@ function openAiStreamHandlers(
       framesCounted = tap.frames;
       return out;
     },
-    end: () => {
-      const rest = tap.end();
+    end: (lost) => {
+      const tail = tap.end();
+      const rest = lost ? undefined : tail;
       record.usage = tap.usage;
       if (!record.usage) record.output.addFrames(tap.frames - framesCounted);
       if (gate.open) return withEvent(rest, endAfterContent());
@@ -246,7 +266,8 @@ function openAiStreamHandlers(
     },
     fail: (error) => (known() ? '' : breaks.errorEvent(error)),
     failure: known,
-    finished: () => known() === undefined && (tap.done || finishIn(tap.lastData())),
+    // With several choices, one's finish reason is not the answer's: only `[DONE]` says it.
+    finished: () => known() === undefined && (tap.done || (oneChoice && finishIn(tap.lastData()))),
   };
 }
 
@@ -268,7 +289,7 @@ function meteredStreamHandlers(
   let pending: Buffer | undefined;
   const meter = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
-      if (message.event === 'message_stop') closed = true;
+      if (!closed && isMessageStop(message)) closed = true;
       for (const event of decoder.push(message)) {
         // An error before any content fails the attempt (the gate keeps it); after, the client has it.
         if (!gate.see(event)) continue;
@@ -291,10 +312,10 @@ function meteredStreamHandlers(
       if (end === 0) return undefined;
       return end === all.length ? all : all.subarray(0, end);
     },
-    end: () => {
+    end: (lost) => {
       const before = breaks.failure;
-      meter(reader.end());
-      const rest = pending;
+      if (!lost) meter(reader.end());
+      const rest = lost ? undefined : pending;
       pending = undefined;
       // Found in the last frame, held back unterminated (cut short): the client has yet to hear of it.
       if (breaks.failure !== before && breaks.failure !== undefined) {
@@ -305,10 +326,11 @@ function meteredStreamHandlers(
       if (added === undefined && finished && breaks.failure === undefined && !closed) {
         return withEvent(rest, MESSAGE_STOP_EVENT);
       }
-      return added === undefined ? rest : withEvent(rest, added);
+      return withEvent(rest, added);
     },
     fail: breaks.fail,
     failure: () => breaks.known(),
-    finished: () => finished && breaks.known() === undefined,
+    // With several candidates, the first's finish reason is not the answer's.
+    finished: () => finished && breaks.known() === undefined && asksForOneChoice(call),
   };
 }

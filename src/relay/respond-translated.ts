@@ -139,7 +139,7 @@ export function translatedStreamHandlers(
   return {
     gate,
     chunk: (bytes) => translate(reader.push(bytes), false),
-    end: () => translate(reader.end(), true),
+    end: (lost) => translate(lost ? [] : reader.end(), true),
     fail: (error) => {
       const out = translate([], false);
       return failure ? out : out + encoder.push({ type: 'error', error });

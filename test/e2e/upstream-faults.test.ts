@@ -207,6 +207,56 @@ describe('how a stream that began ends', () => {
     expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
   });
 
+  it('ends a stream whose connection is lost after its finish as a success, its cut frame dropped', async () => {
+    primary.enqueue({
+      kind: 'raw',
+      body: `data: ${chunk({ role: 'assistant', content: 'Hi' })}\n\ndata: ${chunk({}, 'stop')}\n\ndata: {"id":"chatcmpl-1","choices":[],"us`,
+      reset: true,
+    });
+    const { text, failure } = await streamSolo();
+    expect(failure).toBeUndefined();
+    expect(text).toBe('Hi');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 200 });
+  });
+
+  // With two choices, one's finish is not the answer's: the other was cut.
+  it('does not take one finished choice of several for the answer', async () => {
+    const second = (delta: object, finish: string | null = null) =>
+      JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'solo',
+        choices: [{ index: 1, delta, finish_reason: finish }],
+      });
+    primary.enqueue({
+      kind: 'raw',
+      body: [
+        chunk({ role: 'assistant', content: 'Hi' }),
+        second({ role: 'assistant', content: 'Yo' }),
+        second({}, 'stop'),
+      ]
+        .map((data) => `data: ${data}\n\n`)
+        .join(''),
+      reset: true,
+    });
+    const stream = await client.chat.completions.create({
+      model: 'solo',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+      n: 2,
+    });
+    const failure = await (async () => {
+      for await (const _part of stream) {
+        // drained
+      }
+    })().catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(APIError);
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 502, error_code: 'upstream_stream_error' });
+  });
+
   it('drops a frame cut short before the error event it is followed by', async () => {
     primary.enqueue({
       kind: 'raw',

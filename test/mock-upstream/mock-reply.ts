@@ -140,6 +140,8 @@ export interface RawReply {
   headers?: Record<string, string>;
   body: string | string[];
   delayBetweenPartsMs?: number;
+  /** Destroy the connection after the last part instead of ending the response (a reset). */
+  reset?: boolean;
 }
 
 export type MockReply =

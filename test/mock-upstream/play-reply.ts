@@ -41,6 +41,12 @@ async function writeRaw(exchange: Exchange, reply: RawReply): Promise<void> {
     if (!exchange.writable) return;
     response.write(parts[index] ?? '');
   }
+  if (reply.reset) {
+    // After what was written has gone out, so the client reads it before the reset.
+    await exchange.sleep(delay > 0 ? delay : defaultDelayBetweenPartsMs);
+    response.socket?.destroy();
+    return;
+  }
   response.end();
 }
 

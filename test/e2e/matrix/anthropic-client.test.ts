@@ -239,6 +239,69 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       });
     }
 
+    if (stream && format === 'anthropic') {
+      const event = (type: string, data: object, named = true) =>
+        `${named ? `event: ${type}\n` : ''}data: ${JSON.stringify({ type, ...data })}\n\n`;
+      const opening = (named = true) =>
+        event(
+          'message_start',
+          {
+            message: {
+              id: 'msg_1',
+              type: 'message',
+              role: 'assistant',
+              model: 'm',
+              content: [],
+              usage: { input_tokens: 5, output_tokens: 1 },
+            },
+          },
+          named,
+        ) +
+        event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }, named) +
+        event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }, named) +
+        event('content_block_stop', { index: 0 }, named) +
+        event(
+          'message_delta',
+          { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } },
+          named,
+        );
+
+      it('a connection lost inside message_stop still ends the message whole', async () => {
+        const before = await newestLogId(matrix);
+        matrix.mock.enqueue({
+          kind: 'raw',
+          body: `${opening()}event: message_stop\ndata: {"type":"mess`,
+          reset: true,
+        });
+        const { message } = await send(
+          { model, max_tokens: 256, messages: [{ role: 'user', content: 'x' }] },
+          true,
+        );
+        expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hi' })]);
+        expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200 });
+      });
+
+      // Events named by their data's type alone (no event: lines), as some compatible APIs send them.
+      it('adds no second message_stop to a stream that had one', async () => {
+        matrix.mock.enqueue({ kind: 'raw', body: opening(false) + event('message_stop', {}, false) });
+        const response = await fetch(`${matrix.gateway.url}/v1/messages`, {
+          method: 'POST',
+          headers: {
+            'x-api-key': matrix.key,
+            'anthropic-version': '2023-06-01',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            model,
+            max_tokens: 256,
+            stream: true,
+            messages: [{ role: 'user', content: 'x' }],
+          }),
+        });
+        expect((await response.text()).match(/"type":"message_stop"/g)).toHaveLength(1);
+      });
+    }
+
     // A connection lost after the answer's finish took nothing from it (see the OpenAI client's case).
     if (stream) {
       it('a connection lost after the stop reason still ends the stream whole', async () => {

@@ -169,6 +169,29 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       });
     }
 
+    // Same format, Gemini's CRLF frames, the last one without its blank line and in a read of its own:
+    // every frame reaches the client whole.
+    if (stream && format === 'gemini') {
+      it('a last frame without its blank line, read on its own, still reaches the client', async () => {
+        const frame = (text: string, finish?: string) =>
+          `data: ${JSON.stringify({
+            candidates: [
+              {
+                content: { role: 'model', parts: [{ text }] },
+                index: 0,
+                ...(finish ? { finishReason: finish } : {}),
+              },
+            ],
+            usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+            modelVersion: 'gemini-2.5-flash',
+            responseId: 'r1',
+          })}`;
+        matrix.mock.enqueue({ kind: 'raw', body: [`${frame('Hello')}\r\n\r\n`, frame(' there', 'STOP')] });
+        const answer = await generate('x', {}, model, true);
+        expect(answer.text).toBe('Hello there');
+      });
+    }
+
     // A connection lost after the answer's finish took nothing from it (see the OpenAI client's case).
     if (stream) {
       it('a connection lost after the finish reason still ends the stream whole', async () => {

@@ -426,6 +426,41 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       });
     }
 
+    // Translated: the frame cut by the lost connection is dropped, not read as an event that is not JSON.
+    if (stream && format === 'anthropic') {
+      it('a connection lost inside message_stop still ends the translated stream whole', async () => {
+        const event = (type: string, data: object) =>
+          `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+        const before = await newestLogId(matrix);
+        matrix.mock.enqueue({
+          kind: 'raw',
+          body:
+            event('message_start', {
+              message: {
+                id: 'msg_1',
+                type: 'message',
+                role: 'assistant',
+                model: 'm',
+                content: [],
+                usage: { input_tokens: 5, output_tokens: 1 },
+              },
+            }) +
+            event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
+            event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
+            event('content_block_stop', { index: 0 }) +
+            event('message_delta', {
+              delta: { stop_reason: 'end_turn', stop_sequence: null },
+              usage: { output_tokens: 2 },
+            }) +
+            'event: message_stop\ndata: {"type":"mess',
+          reset: true,
+        });
+        const { completion } = await complete({ model, messages: [{ role: 'user', content: 'x' }] }, true);
+        expect(completion.choices[0]?.message.content).toBe('Hi');
+        expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200 });
+      });
+    }
+
     // The id names a chat completion as OpenAI's do, streamed or not, whatever the upstream called it.
     it('the completion id is a chatcmpl- id', async () => {
       matrix.mock.enqueue({ kind: 'chat', content: 'Hello', chunks: 2 });
