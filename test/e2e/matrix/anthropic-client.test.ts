@@ -16,6 +16,10 @@ import type {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  anthropicLostInMessageStop,
+  wholeAnswerToStream,
+  anthropicEvent,
+  anthropicStreamStart,
   answerWholeBeforeLastFrame,
   lostBeforeLastFrame,
   brokenStreams,
@@ -186,12 +190,7 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
       it('an upstream that answers a stream request whole still streams to the client', async () => {
         const { mock } = matrix;
         const before = await newestLogId(matrix);
-        mock.enqueue({
-          kind: 'chat',
-          content: 'Hello, whole',
-          usage: scriptedUsage(format),
-          answerWhole: true,
-        });
+        mock.enqueue(wholeAnswerToStream(format));
         const { message, events } = await send(
           { model, max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] },
           true,
@@ -208,24 +207,9 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
     // reads our error event after the whole ones, not a half event glued to it.
     if (stream && format === 'anthropic') {
       it('an event cut short is dropped before the error event', async () => {
-        const event = (type: string, data: object) =>
-          `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
         matrix.mock.enqueue({
           kind: 'raw',
-          body:
-            event('message_start', {
-              message: {
-                id: 'msg_1',
-                type: 'message',
-                role: 'assistant',
-                model: 'm',
-                content: [],
-                usage: { input_tokens: 5, output_tokens: 1 },
-              },
-            }) +
-            event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
-            event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
-            'event: content_block_delta\ndata: {"type":"content_blo',
+          body: `${anthropicStreamStart()}event: content_block_delta\ndata: {"type":"content_blo`,
         });
         const failure = await send(
           { model, max_tokens: 256, messages: [{ role: 'user', content: 'x' }] },
@@ -240,39 +224,9 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
     }
 
     if (stream && format === 'anthropic') {
-      const event = (type: string, data: object, named = true) =>
-        `${named ? `event: ${type}\n` : ''}data: ${JSON.stringify({ type, ...data })}\n\n`;
-      const opening = (named = true) =>
-        event(
-          'message_start',
-          {
-            message: {
-              id: 'msg_1',
-              type: 'message',
-              role: 'assistant',
-              model: 'm',
-              content: [],
-              usage: { input_tokens: 5, output_tokens: 1 },
-            },
-          },
-          named,
-        ) +
-        event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }, named) +
-        event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }, named) +
-        event('content_block_stop', { index: 0 }, named) +
-        event(
-          'message_delta',
-          { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } },
-          named,
-        );
-
       it('a connection lost inside message_stop still ends the message whole', async () => {
         const before = await newestLogId(matrix);
-        matrix.mock.enqueue({
-          kind: 'raw',
-          body: `${opening()}event: message_stop\ndata: {"type":"mess`,
-          reset: true,
-        });
+        matrix.mock.enqueue(anthropicLostInMessageStop);
         const { message } = await send(
           { model, max_tokens: 256, messages: [{ role: 'user', content: 'x' }] },
           true,
@@ -283,7 +237,12 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
 
       // Events named by their data's type alone (no event: lines), as some compatible APIs send them.
       it('adds no second message_stop to a stream that had one', async () => {
-        matrix.mock.enqueue({ kind: 'raw', body: opening(false) + event('message_stop', {}, false) });
+        matrix.mock.enqueue({
+          kind: 'raw',
+          body:
+            anthropicStreamStart({ finished: true, named: false }) +
+            anthropicEvent('message_stop', {}, false),
+        });
         const response = await fetch(`${matrix.gateway.url}/v1/messages`, {
           method: 'POST',
           headers: {

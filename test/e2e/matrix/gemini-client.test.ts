@@ -18,6 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  wholeAnswerToStream,
   answerWholeBeforeLastFrame,
   lostBeforeLastFrame,
   brokenStreams,
@@ -155,12 +156,7 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       it('an upstream that answers a stream request whole still streams to the client', async () => {
         const { mock } = matrix;
         const before = await newestLogId(matrix);
-        mock.enqueue({
-          kind: 'chat',
-          content: 'Hello, whole',
-          usage: scriptedUsage(format),
-          answerWhole: true,
-        });
+        mock.enqueue(wholeAnswerToStream(format));
         const answer = await generate('Hi', {}, model, true);
         expect(answer.text).toBe('Hello, whole');
         expect(answer.finishReason).toBe(FinishReason.STOP);

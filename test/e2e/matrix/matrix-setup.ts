@@ -120,6 +120,46 @@ export const lostBeforeLastFrame: MockReply = {
 };
 export const answerWholeBeforeLastFrame = (format: UpstreamFormat): boolean => format !== 'gemini';
 
+/** One Anthropic SSE event as an upstream writes it; `named`: with its `event:` line. */
+export const anthropicEvent = (type: string, data: object, named = true): string =>
+  `${named ? `event: ${type}\n` : ''}data: ${JSON.stringify({ type, ...data })}\n\n`;
+
+/**
+ * An Anthropic stream up to its text ("Hi"), written event by event for raw replies; `finished`: on
+ * to its stop reason (everything but `message_stop`).
+ */
+export function anthropicStreamStart(options: { finished?: boolean; named?: boolean } = {}): string {
+  const named = options.named ?? true;
+  const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [] };
+  const events = [
+    anthropicEvent(
+      'message_start',
+      { message: { ...message, usage: { input_tokens: 5, output_tokens: 1 } } },
+      named,
+    ),
+    anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }, named),
+    anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }, named),
+  ];
+  if (options.finished) {
+    events.push(
+      anthropicEvent('content_block_stop', { index: 0 }, named),
+      anthropicEvent(
+        'message_delta',
+        { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } },
+        named,
+      ),
+    );
+  }
+  return events.join('');
+}
+
+/** An Anthropic stream whose connection is lost inside its last event, after the stop reason. */
+export const anthropicLostInMessageStop: MockReply = {
+  kind: 'raw',
+  body: `${anthropicStreamStart({ finished: true })}event: message_stop\ndata: {"type":"mess`,
+  reset: true,
+};
+
 // ---- Scenario data, the same for every client ----
 
 export const weatherSchema = {
@@ -202,6 +242,14 @@ export function scriptedUsage(format: UpstreamFormat): MockUsage {
     ? { prompt_tokens: 20, completion_tokens: 5, cached_tokens: 8, cache_creation_tokens: 2 }
     : { prompt_tokens: 20, completion_tokens: 5, cached_tokens: 8, reasoning_tokens: 2 };
 }
+
+/** An answer sent whole to a streamed request (an upstream that does not stream), with usage. */
+export const wholeAnswerToStream = (format: UpstreamFormat): MockReply => ({
+  kind: 'chat',
+  content: 'Hello, whole',
+  usage: scriptedUsage(format),
+  answerWhole: true,
+});
 
 /** The same usage, normalised: what every client must be told, each in its own terms. */
 export function expectedUsage(format: UpstreamFormat) {

@@ -15,6 +15,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  anthropicLostInMessageStop,
+  wholeAnswerToStream,
   answerWholeBeforeLastFrame,
   lostBeforeLastFrame,
   brokenStreams,
@@ -368,12 +370,7 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       it('an upstream that answers a stream request whole still streams to the client', async () => {
         const { mock } = matrix;
         const before = await newestLogId(matrix);
-        mock.enqueue({
-          kind: 'chat',
-          content: 'Hello, whole',
-          usage: scriptedUsage(format),
-          answerWhole: true,
-        });
+        mock.enqueue(wholeAnswerToStream(format));
         const { completion, chunks } = await complete(
           { model, messages: [{ role: 'user', content: 'Hi' }] },
           true,
@@ -429,32 +426,8 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
     // Translated: the frame cut by the lost connection is dropped, not read as an event that is not JSON.
     if (stream && format === 'anthropic') {
       it('a connection lost inside message_stop still ends the translated stream whole', async () => {
-        const event = (type: string, data: object) =>
-          `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
         const before = await newestLogId(matrix);
-        matrix.mock.enqueue({
-          kind: 'raw',
-          body:
-            event('message_start', {
-              message: {
-                id: 'msg_1',
-                type: 'message',
-                role: 'assistant',
-                model: 'm',
-                content: [],
-                usage: { input_tokens: 5, output_tokens: 1 },
-              },
-            }) +
-            event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
-            event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }) +
-            event('content_block_stop', { index: 0 }) +
-            event('message_delta', {
-              delta: { stop_reason: 'end_turn', stop_sequence: null },
-              usage: { output_tokens: 2 },
-            }) +
-            'event: message_stop\ndata: {"type":"mess',
-          reset: true,
-        });
+        matrix.mock.enqueue(anthropicLostInMessageStop);
         const { completion } = await complete({ model, messages: [{ role: 'user', content: 'x' }] }, true);
         expect(completion.choices[0]?.message.content).toBe('Hi');
         expect(await nextLogRow(matrix, before)).toMatchObject({ status: 200 });
