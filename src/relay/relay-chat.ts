@@ -128,13 +128,11 @@ export async function relayChat(
     const finalHeaders = () =>
       relayResponseHeaders(reply, record, answer, creditHeaders(billing, record, true));
     let sent: Buffer | string;
-    const sameFormat = plan.kind === 'same-format';
-    if (call.stream) {
+    if (value.kind === 'whole-as-stream') {
       // Asked for a stream, answered whole: the client still gets the stream it asked for.
-      const response = decodeWholeAnswer(sameFormat ? call.protocol : plan.protocol, record, value.bytes);
-      const request = sameFormat ? undefined : plan.request;
-      sent = sendWholeAsStream(reply, finalHeaders(), call, request, response, record);
-    } else if (sameFormat) {
+      const request = plan.kind === 'same-format' ? undefined : plan.request;
+      sent = sendWholeAsStream(reply, finalHeaders(), call, request, value.response, record);
+    } else if (plan.kind === 'same-format') {
       meterWhole(call.protocol, value.bytes, record);
       sent = sendSameFormatWhole(reply, finalHeaders(), answer, value.bytes);
     } else {

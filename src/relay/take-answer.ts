@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../core/chat-request.ts';
-import { GatewayError } from '../core/gateway-error.ts';
+import type { ChatResponse } from '../core/chat-response.ts';
+import { GatewayError, isGatewayError } from '../core/gateway-error.ts';
 import type { WireProtocol } from '../protocols/wire-protocol.ts';
 import { upstreamErrorMessage } from '../routing/auth-failure.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
@@ -8,7 +9,7 @@ import type { ClientLink } from './client-link.ts';
 import type { RelayRecord } from './relay-record.ts';
 import { primeStream, type PrimedStream } from './relay-stream.ts';
 import { sameFormatStreamHandlers } from './respond-same-format.ts';
-import { translatedStreamHandlers } from './respond-translated.ts';
+import { decodeWholeAnswer, translatedStreamHandlers } from './respond-translated.ts';
 import type { AttemptFailure, Taken, UpstreamAnswer } from './send-with-failover.ts';
 import { classifyUpstreamError } from './upstream-failure.ts';
 
@@ -16,8 +17,14 @@ import { classifyUpstreamError } from './upstream-failure.ts';
 export type AnswerPlan =
   { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol; request: ChatRequest };
 
-/** An answer accepted before anything was sent: a stream up to its first content, or a whole body. */
-export type TakenAnswer = { kind: 'stream'; stream: PrimedStream } | { kind: 'whole'; bytes: Buffer };
+/**
+ * An answer accepted before anything was sent: a stream up to its first content, a whole body, or a
+ * whole body decoded for a client that asked for a stream (sent to it as one).
+ */
+export type TakenAnswer =
+  | { kind: 'stream'; stream: PrimedStream }
+  | { kind: 'whole'; bytes: Buffer }
+  | { kind: 'whole-as-stream'; response: ChatResponse; bytes: Buffer };
 
 // Searched for without its opening quote: a needle that starts with `"` is slow to find in JSON.
 const ERROR_TAIL = Buffer.from('error"');
@@ -119,6 +126,33 @@ async function takeWholeObject(
 }
 
 /**
+ * A streamed request answered whole (a model that does not stream): decoded now, so that a body that
+ * is no answer fails the attempt while another channel can still answer.
+ */
+async function takeWholeAsStream(
+  call: ClientChatCall,
+  plan: AnswerPlan,
+  record: RelayRecord,
+  answer: UpstreamAnswer,
+  link: ClientLink,
+): Promise<Taken<TakenAnswer>> {
+  const taken = await takeWholeObject(answer, link);
+  if (!taken.ok) return taken;
+  const { bytes } = taken.value;
+  try {
+    const response = decodeWholeAnswer(
+      plan.kind === 'same-format' ? call.protocol : plan.protocol,
+      record,
+      bytes,
+    );
+    return { ok: true, value: { kind: 'whole-as-stream', response, bytes } };
+  } catch (error) {
+    if (!isGatewayError(error)) throw error;
+    return badBody(error.message, `${answer.call.status}: ${error.message}`);
+  }
+}
+
+/**
  * What the relay makes of a channel's 2xx answer before anything goes to the client: a streamed
  * request's event stream is read up to its first content, anything else is read whole. Either way a
  * failure on the way (an error event or error body, a reset, a stall) is the attempt's failure.
@@ -131,7 +165,9 @@ export async function takeAnswer(
   answer: UpstreamAnswer,
 ): Promise<Taken<TakenAnswer>> {
   const contentType = String(answer.call.headers['content-type'] ?? '');
-  if (!call.stream || !contentType.startsWith('text/event-stream')) return takeWholeObject(answer, link);
+  if (!call.stream) return takeWholeObject(answer, link);
+  if (!contentType.startsWith('text/event-stream'))
+    return takeWholeAsStream(call, plan, record, answer, link);
   const handlers =
     plan.kind === 'same-format'
       ? sameFormatStreamHandlers(call, record)

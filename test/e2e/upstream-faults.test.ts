@@ -115,6 +115,31 @@ describe('a failing channel before the first byte', () => {
   });
 });
 
+describe('a streamed request answered whole', () => {
+  // An upstream that does not stream answers JSON: one that is no answer fails over while another
+  // channel can still answer, rather than after, as a 502.
+  it('fails over when the whole body is no answer', async () => {
+    primary.enqueue({ kind: 'raw', headers: { 'content-type': 'application/json' }, body: '{}' });
+    backup.enqueue({ kind: 'chat', content: 'from backup' });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const part of stream) text += part.choices[0]?.delta.content ?? '';
+    expect(text).toBe('from backup');
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({
+      status: 200,
+      attempts: [
+        expect.objectContaining({ outcome: 'error_body' }),
+        expect.objectContaining({ outcome: 'ok' }),
+      ],
+    });
+  });
+});
+
 describe('a stream that stalls after the first byte', () => {
   it('ends with an error event once the idle timeout passes, and logs the partial stream', async () => {
     // The first content arrives at once; the rest 1 s later, against a 300 ms idle timeout.
