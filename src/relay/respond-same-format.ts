@@ -4,7 +4,7 @@ import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
 import { surelyPreamble, surelyStartsContent } from '../protocols/openai-chat/surely-starts-content.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
-import type { SseMessage, WireProtocol } from '../protocols/wire-protocol.ts';
+import type { SseMessage, StreamDecoder, WireProtocol } from '../protocols/wire-protocol.ts';
 import type { GatewayError } from '../core/gateway-error.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
@@ -187,21 +187,31 @@ class StreamBreaks {
  * by their decoder for usage.
  */
 export function sameFormatStreamHandlers(call: ClientChatCall, record: RelayRecord): StreamHandlers {
-  const breaks = new StreamBreaks(call, record.requestId, new StreamGate());
-  return call.protocol.name === 'openai-chat'
-    ? openAiStreamHandlers(call, record, breaks)
-    : meteredStreamHandlers(call, record, breaks);
+  const gate = new StreamGate();
+  const stream: SameFormatStream = {
+    call,
+    record,
+    gate,
+    breaks: new StreamBreaks(call, record.requestId, gate),
+    reader: new SseReader(),
+    decoder: call.protocol.createStreamDecoder(),
+  };
+  return call.protocol.name === 'openai-chat' ? openAiStreamHandlers(stream) : meteredStreamHandlers(stream);
+}
+
+/** What either kind of same-format stream is read with. */
+interface SameFormatStream {
+  call: ClientChatCall;
+  record: RelayRecord;
+  gate: StreamGate;
+  breaks: StreamBreaks;
+  reader: SseReader;
+  decoder: StreamDecoder;
 }
 
 /** An OpenAI stream through the fast path's tap. */
-function openAiStreamHandlers(
-  call: ClientChatCall,
-  record: RelayRecord,
-  breaks: StreamBreaks,
-): StreamHandlers {
-  const { gate } = breaks;
-  const reader = new SseReader();
-  const decoder = call.protocol.createStreamDecoder();
+function openAiStreamHandlers(stream: SameFormatStream): StreamHandlers {
+  const { call, record, gate, breaks, reader, decoder } = stream;
   const see = (messages: ReturnType<SseReader['push']>) => {
     for (const message of messages) {
       for (const event of decoder.push(message)) gate.see(event);
@@ -275,14 +285,8 @@ function openAiStreamHandlers(
  * Anthropic and Gemini streams: the bytes pass frame by frame (a frame cut short is held back, so an
  * error event of ours never lands inside one), read alongside by their decoder for usage.
  */
-function meteredStreamHandlers(
-  call: ClientChatCall,
-  record: RelayRecord,
-  breaks: StreamBreaks,
-): StreamHandlers {
-  const { gate } = breaks;
-  const reader = new SseReader();
-  const decoder = call.protocol.createStreamDecoder();
+function meteredStreamHandlers(stream: SameFormatStream): StreamHandlers {
+  const { call, record, gate, breaks, reader, decoder } = stream;
   let finished = false;
   /** Anthropic's closing event came (the other formats have none after the finish). */
   let closed = call.protocol.name !== 'anthropic-messages';

@@ -1,39 +1,21 @@
 import type { NewRequestLog } from './schema.ts';
+import { columnsOfType, requestLogColumns, type ColumnsOf, type LogColumn } from './request-log-columns.ts';
 
 /**
- * The request log's bounded text columns and their widths in characters (migrations 001 and 008;
- * the rollups' `model` is as wide as the log's). PostgreSQL and MySQL refuse a longer value, and a
- * refused row fails its whole batch at every retry, holding every row queued behind it: a client
- * only had to ask for a model with a 300-character name.
+ * The request log's bounded text columns and their widths in characters (the rollups' `model` is as
+ * wide as the log's). PostgreSQL and MySQL refuse a longer value, and a refused row fails its whole
+ * batch at every retry, holding every row queued behind it: a client only had to ask for a model
+ * with a 300-character name.
  */
-const widths = {
-  request_id: 128,
-  endpoint: 128,
-  model: 255,
-  upstream_model: 255,
-  error_code: 64,
-} as const satisfies Partial<Record<keyof NewRequestLog, number>>;
-
-const columns = Object.keys(widths) as (keyof typeof widths)[];
+const widths = new Map<ColumnsOf<'text'>, number>();
+for (const column of columnsOfType('text')) {
+  const stored: LogColumn = requestLogColumns[column];
+  if (stored.type === 'text' && stored.width !== undefined) widths.set(column, stored.width);
+}
 
 /** The log's `integer` columns (32 bits in PostgreSQL and MySQL) and its `bigint` ones. */
-const int32Columns = [
-  'status',
-  'stream',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'usage_estimated',
-  'latency_ms',
-  'first_byte_ms',
-] as const satisfies readonly (keyof NewRequestLog)[];
-const bigintColumns = [
-  'created_at',
-  'user_id',
-  'api_key_id',
-  'channel_id',
-  'credits',
-] as const satisfies readonly (keyof NewRequestLog)[];
+const int32Columns = columnsOfType('int32');
+const bigintColumns = columnsOfType('bigint');
 const INT32_MAX = 2 ** 31 - 1;
 
 /**
@@ -69,11 +51,11 @@ export function fitText(value: string, width: number): string {
  */
 export function fitLogRow<T extends NewRequestLog>(row: T): T {
   let fitted: T | undefined;
-  for (const column of columns) {
+  for (const [column, width] of widths) {
     const value = row[column];
-    if (typeof value !== 'string' || value.length <= widths[column]) continue;
+    if (typeof value !== 'string' || value.length <= width) continue;
     fitted ??= { ...row };
-    fitted[column] = fitText(value, widths[column]);
+    fitted[column] = fitText(value, width);
   }
   for (const column of int32Columns) {
     const value = row[column];

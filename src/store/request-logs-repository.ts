@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { fitByteCount, fitLogRow } from './fit-log-row.ts';
+import { columnsOfType, insertColumns, requestLogColumns } from './request-log-columns.ts';
 import { refusedByDatabase } from './refused-by-database.ts';
 import { insertReturningId } from './insert-returning-id.ts';
 import { mayHoldUnstorable, postgresText } from './postgres-text.ts';
@@ -31,40 +32,7 @@ export interface RequestLogQuery {
   limit: number;
 }
 
-const insertColumns = [
-  'created_at',
-  'request_id',
-  'user_id',
-  'api_key_id',
-  'endpoint',
-  'model',
-  'upstream_model',
-  'channel_id',
-  'status',
-  'stream',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'usage_estimated',
-  'latency_ms',
-  'first_byte_ms',
-  'error_code',
-  'user_metadata',
-  'warnings',
-  'attempts',
-  'credits',
-] as const satisfies readonly (keyof NewRequestLog)[];
-
-const textColumns = new Set<(typeof insertColumns)[number]>([
-  'request_id',
-  'endpoint',
-  'model',
-  'upstream_model',
-  'error_code',
-  'user_metadata',
-  'warnings',
-  'attempts',
-]);
+const textColumns = new Set(columnsOfType('text'));
 
 /**
  * PostgreSQL: any number of log rows in one statement with one parameter, the rows as a JSON array
@@ -76,7 +44,7 @@ const textColumns = new Set<(typeof insertColumns)[number]>([
 const POSTGRES_INSERT_ROWS = `INSERT INTO request_logs (${insertColumns.join(', ')})
   SELECT ${insertColumns.map((column) => (column === 'credits' ? 'COALESCE(credits, 0)' : column)).join(', ')}
   FROM ROWS FROM (json_to_recordset($1::json) AS (${insertColumns
-    .map((column) => `${column} ${textColumns.has(column) ? 'text' : 'bigint'}`)
+    .map((column) => `${column} ${requestLogColumns[column].type === 'text' ? 'text' : 'bigint'}`)
     .join(', ')})) WITH ORDINALITY AS r(${insertColumns.join(', ')}, ord)
   ORDER BY ord`;
 
