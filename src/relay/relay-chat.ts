@@ -14,7 +14,7 @@ import type { RelayDeps } from './relay-deps.ts';
 import { newRelayRecord } from './relay-record.ts';
 import { closeRecord } from './close-record.ts';
 import { admitRequest, limiterRefusal } from './admit-request.ts';
-import { creditHeaders } from './request-charge.ts';
+import { chargeNothing, creditHeaders } from './request-charge.ts';
 import { chatWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
@@ -151,6 +151,7 @@ export async function relayChat(
       return;
     }
     const { error: gatewayError } = toGatewayError(error);
+    if (!reply.sent) chargeNothing(record);
     closeRecord(deps, record, gatewayError.status, gatewayError.code);
     if (record.warnings.length > 0) reply.header('x-switchboard-warnings', warningsHeader(record.warnings));
     throw error;

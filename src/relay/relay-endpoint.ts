@@ -9,7 +9,7 @@ import type { RelayDeps } from './relay-deps.ts';
 import { newRelayRecord } from './relay-record.ts';
 import { admitRequest } from './admit-request.ts';
 import { closeRecord } from './close-record.ts';
-import { creditHeaders } from './request-charge.ts';
+import { chargeNothing, creditHeaders } from './request-charge.ts';
 import { endpointWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
@@ -84,6 +84,7 @@ export async function relayEndpoint<T>(
       return;
     }
     const { error: gatewayError } = toGatewayError(error);
+    if (!reply.sent) chargeNothing(record);
     closeRecord(deps, record, gatewayError.status, gatewayError.code);
     throw error;
   } finally {

@@ -25,6 +25,14 @@ export function requestCharge(billing: Billing, record: RelayRecord): number {
 }
 
 /**
+ * The client got an error and none of the answer (an upstream reply that could not be decoded, say):
+ * the request failed, so it costs nothing, whatever the upstream sent before it failed.
+ */
+export function chargeNothing(record: RelayRecord): void {
+  if (record.admission) record.admission.charged = 0;
+}
+
+/**
  * `X-Credits-Consumed` and `X-Credits-Remaining` (API.md 1.3). A whole answer shows its real charge;
  * a stream, whose charge is known only at its end, shows the hold (the final figure is in the log).
  */

@@ -29,6 +29,15 @@ describe('credits and rate limits on one node', () => {
       api_key: 'sk-upstream',
       models: ['gpt-4o-mini', 'gpt-4o'],
     });
+    // Answers in Anthropic's format, translated for OpenAI clients.
+    await test.addChannel({
+      name: 'mock-anthropic',
+      provider: 'anthropic',
+      base_url: mock.url,
+      api_key: 'sk-upstream',
+      models: ['claude-sonnet-4-5'],
+    });
+    await test.api('PUT', '/api/model/claude-sonnet-4-5', { price: { per_request: 1_000 } }, test.adminToken);
     // gpt-4o-mini: a flat 1,000 per request, so a hold is exactly the charge.
     // gpt-4o: per token only, so what a stream generated decides its charge.
     await test.api('PUT', '/api/model/gpt-4o-mini', { price: { per_request: 1_000 } }, test.adminToken);
@@ -138,6 +147,26 @@ describe('credits and rate limits on one node', () => {
     self = await test.api('GET', '/api/user/self', undefined, user.token);
     expect(self.body.data.balance).toBe(1_000_000 - charged);
     expect(await ledgerSum(test, user)).toBe(1_000_000 - charged);
+  });
+
+  // The upstream did answer, but with nothing the client could be given: the client gets a 502, and
+  // what it did not get it does not pay for.
+  it('charges nothing for an answer that could not be decoded', async () => {
+    const user = await payer(1_000_000);
+    mock.enqueue({
+      kind: 'raw',
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":"msg_cut","type":"message","role":"assistant","content":[{"type":"te',
+    });
+    const answer = await chatCall(test.url, user.key, { model: 'claude-sonnet-4-5' });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ error: { code: 'upstream_error' } });
+    await settleAll();
+    const [row] = await logRows(test, `?request_id=${answer.headers.get('x-request-id')}`);
+    expect(row).toMatchObject({ status: 502, credits: 0 });
+    const self = await test.api('GET', '/api/user/self', undefined, user.token);
+    expect(self.body.data.balance).toBe(1_000_000);
+    expect(await ledgerSum(test, user)).toBe(1_000_000);
   });
 
   // The upstream's mid-stream error, and a stream closed cleanly before its finish reason and [DONE]
