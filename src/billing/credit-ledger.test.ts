@@ -178,6 +178,26 @@ for (const { backend, writes } of variants) {
       );
     });
 
+    // An upstream that ignored max_tokens costs more than was held: the key's limit still holds,
+    // counting what its other requests in flight hold and what the batch gives back first.
+    it("takes a cost above the hold only as far as the key's credit limit goes", async () => {
+      const { userId, keyId } = await account(100_000, 1_000);
+      const hold = (amount: number, requestId: string) =>
+        ledger.hold({ userId, keyId, amount, keyLimit: 1_000, requestId });
+      expect((await hold(300, 'a')).ok).toBe(true);
+      expect((await hold(200, 'b')).ok).toBe(true);
+      expect((await hold(100, 'c')).ok).toBe(true);
+      await ledger.settle([
+        { userId, keyId, held: 300, charged: 100, requestId: 'a' },
+        { userId, keyId, held: 200, charged: 5_000, requestId: 'b' },
+      ]);
+      // b: what the limit leaves beside a's 100 and the 100 c holds.
+      expect(await ledger.balanceOf(userId)).toBe(100_000 - 100 - 800 - 100);
+      await ledger.settle([{ userId, keyId, held: 100, charged: 400, requestId: 'c' }]);
+      await expectAccount(userId, keyId, { balance: 100_000 - 100 - 800 - 100, keyUsed: 1_000 });
+      expect((await hold(1, 'd')).ok).toBe(false);
+    });
+
     it('never lets a negative adjustment take credits that requests in flight hold', async () => {
       const { userId, keyId } = await account(1_000);
       expect((await ledger.hold({ userId, keyId, amount: 600, keyLimit: null, requestId: 'kept' })).ok).toBe(

@@ -174,6 +174,7 @@ export class CreditLedger {
     // Balance rows in one id order, as hold batches lock them, so the two cannot deadlock.
     const userIds = [...new Set([...refunds.keys(), ...over.keys()])].sort((a, b) => a - b);
     const changeBalances = async () => {
+      const balances = new Map<number, number>();
       for (const userId of userIds) {
         const refund = refunds.get(userId);
         if (refund !== undefined) {
@@ -183,10 +184,20 @@ export class CreditLedger {
             .where('id', '=', userId)
             .execute();
         }
-        // A cost above the hold (rare) takes from the balance as far as it goes, one at a time, after
-        // the batch's refunds to the same user have come back.
+        if (over.has(userId)) balances.set(userId, await this.#lockBalance(trx, userId));
+      }
+      // A cost above the hold (rare) takes from the balance as far as it goes, after the batch's
+      // refunds to the same user have come back, and from a key with a credit limit only as far as
+      // the limit goes. Keys are locked after every user, in id order, as holds lock them.
+      const room = await this.#keyRoom(trx, [...over.values()].flat(), keyChanges);
+      for (const userId of userIds) {
         for (const settlement of over.get(userId) ?? []) {
-          const taken = await this.#take(trx, userId, settlement.charged - settlement.held);
+          const balance = balances.get(userId)!;
+          const keyRoom = room.get(settlement.keyId) ?? Number.POSITIVE_INFINITY;
+          const taken = Math.max(0, Math.min(settlement.charged - settlement.held, balance, keyRoom));
+          balances.set(userId, balance - taken);
+          if (room.has(settlement.keyId)) room.set(settlement.keyId, keyRoom - taken);
+          await this.#lower(trx, userId, taken);
           amounts.set(settlement, -taken);
           add(keyChanges, settlement.keyId, taken);
         }
@@ -248,6 +259,37 @@ export class CreditLedger {
         .values(rows.slice(at, at + 500))
         .execute();
     }
+  }
+
+  /** The user's balance, its row locked until the transaction ends (SQLite has one writer: no lock). */
+  async #lockBalance(trx: Transaction<Database>, userId: number): Promise<number> {
+    let select = trx.selectFrom('users').select('balance').where('id', '=', userId);
+    if (this.dialect !== 'sqlite') select = select.forUpdate();
+    const row = await select.executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  }
+
+  /**
+   * What each key with a credit limit may still be charged beyond its holds, its row locked (in id
+   * order): the limit less what it has used, holds in flight included, less the batch's changes to it
+   * so far (refunds give room back). Keys without a limit are not in the map.
+   */
+  async #keyRoom(
+    trx: Transaction<Database>,
+    settlements: readonly Settlement[],
+    keyChanges: ReadonlyMap<number, number>,
+  ): Promise<Map<number, number>> {
+    const room = new Map<number, number>();
+    const keyIds = [...new Set(settlements.map((settlement) => settlement.keyId))].sort((a, b) => a - b);
+    for (const keyId of keyIds) {
+      let select = trx.selectFrom('api_keys').select(['credit_used', 'credit_limit']).where('id', '=', keyId);
+      if (this.dialect !== 'sqlite') select = select.forUpdate();
+      const key = await select.executeTakeFirst();
+      if (key === undefined || key.credit_limit === null) continue;
+      const used = Number(key.credit_used) + (keyChanges.get(keyId) ?? 0);
+      room.set(keyId, Math.max(0, Number(key.credit_limit) - used));
+    }
+    return room;
   }
 
   /** Takes up to `wanted` from the balance, never below zero; returns what was taken. */

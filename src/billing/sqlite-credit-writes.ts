@@ -143,12 +143,24 @@ export class SqliteCreditWrites {
       ...settlements.filter((settlement) => settlement.charged <= settlement.held),
       ...settlements.filter((settlement) => settlement.charged > settlement.held),
     ];
+    const keyStillReserved = new Map<number, number>();
     for (const { userId, keyId, held, charged, requestId, heldAt } of ordered) {
       let balance = balances.get(userId);
       if (balance === undefined) balance = Number(this.#balance.get(userId)?.balance ?? 0);
       const others = (stillReserved.get(userId) ?? this.#reserved.ofUser(userId)) - held;
       stillReserved.set(userId, others);
-      const taken = Math.min(charged, Math.max(0, balance - Math.max(0, others)));
+      const keyOthers = (keyStillReserved.get(keyId) ?? this.#reserved.ofKey(keyId)) - held;
+      keyStillReserved.set(keyId, keyOthers);
+      let taken = Math.min(charged, Math.max(0, balance - Math.max(0, others)));
+      if (taken > held) {
+        // Beyond its hold, a key with a credit limit is charged only as far as the limit goes, less
+        // what the key's other requests in flight have reserved and what this batch took already.
+        const key = this.#keyCredit.get(keyId);
+        if (key !== undefined && key.credit_limit !== null) {
+          const used = Number(key.credit_used) + (keyCharges.get(keyId) ?? 0) + Math.max(0, keyOthers);
+          taken = Math.max(held, Math.min(taken, Number(key.credit_limit) - used));
+        }
+      }
       balances.set(userId, balance - taken);
       takenByUser.set(userId, (takenByUser.get(userId) ?? 0) + taken);
       if (taken !== 0) keyCharges.set(keyId, (keyCharges.get(keyId) ?? 0) + taken);
