@@ -27,6 +27,14 @@ export interface CreditHold {
   lease?: CreditLease;
 }
 
+/**
+ * A priced request holds at least one micro-credit, even when its worst case comes to nothing (an
+ * image model priced by the token, whose tokens are known only after): it is still checked against
+ * the balance and the key's credit limit. Only a free model or a free group (0×) places no hold.
+ */
+const leastHold = (worst: number, multiplierPpm: number): number =>
+  worst === 0 && multiplierPpm > 0 ? 1 : worst;
+
 /** How long a free request's `X-Credits-Remaining` may show a balance read earlier. */
 const BALANCE_CACHE_MS = 1_000;
 
@@ -53,7 +61,7 @@ export class Billing {
   async hold(key: KeyContext, model: string, worst: ChargeTokens, requestId: string): Promise<CreditHold> {
     const price = this.prices.priceOf(model);
     const multiplierPpm = this.prices.multiplierOf(key.group);
-    const amount = isFree(price) ? 0 : computeCharge(price, worst, multiplierPpm);
+    const amount = isFree(price) ? 0 : leastHold(computeCharge(price, worst, multiplierPpm), multiplierPpm);
     const heldAt = Date.now();
     const made = (held: number, balance: number): CreditHold => ({
       userId: key.userId,

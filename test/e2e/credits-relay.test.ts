@@ -27,7 +27,7 @@ describe('credits and rate limits on one node', () => {
       provider: 'openai',
       base_url: `${mock.url}/v1`,
       api_key: 'sk-upstream',
-      models: ['gpt-4o-mini', 'gpt-4o'],
+      models: ['gpt-4o-mini', 'gpt-4o', 'gpt-image-1'],
     });
     // Answers in Anthropic's format, translated for OpenAI clients.
     await test.addChannel({
@@ -167,6 +167,34 @@ describe('credits and rate limits on one node', () => {
     const self = await test.api('GET', '/api/user/self', undefined, user.token);
     expect(self.body.data.balance).toBe(1_000_000);
     expect(await ledgerSum(test, user)).toBe(1_000_000);
+  });
+
+  // An image model priced only by the token: what a request may cost is known only once the image
+  // is made, yet a user without credits or a key at its limit is still refused.
+  it('refuses a request whose worst case costs nothing when there are no credits for it', async () => {
+    await test.api(
+      'PUT',
+      '/api/model/gpt-image-1',
+      { price: { input: 5_000_000, output: 40_000_000 } },
+      test.adminToken,
+    );
+    const generate = (key: string) =>
+      fetch(`${test.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'a fox' }),
+      });
+    const broke = await payer(0);
+    const refused = await generate(broke.key);
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_credits' } });
+    const spent = await payer(1_000_000, { credit_limit: 1 });
+    expect((await generate(spent.key)).status).toBe(200);
+    await settleAll();
+    const atLimit = await generate(spent.key);
+    expect(atLimit.status).toBe(402);
+    expect(JSON.stringify(await atLimit.json())).toContain("this API key's credit limit");
+    expect(mock.requests.filter((request) => request.path === '/v1/images/generations')).toHaveLength(1);
   });
 
   // The upstream's mid-stream error, and a stream closed cleanly before its finish reason and [DONE]
