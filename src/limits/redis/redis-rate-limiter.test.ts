@@ -400,6 +400,47 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       expect(await redis.zcard(`${prefix}rl:log:key:12:tpm`)).toBe(1);
     });
 
+    // The script admitted the request and wrote its entry, then the connection dropped before the
+    // reply came: ioredis sends the call again, and the request must not be refused for its own entry.
+    it('answers an admission Redis runs twice as it did the first time, counting it once', async () => {
+      const script = defineSlidingWindow(redis);
+      const bucket = (name: string, kind: 'requests' | 'tokens', limit: number, want: number) => ({
+        log: `${prefix}rl:log:${name}`,
+        sum: `${prefix}rl:sum:${name}`,
+        kind,
+        limit,
+        need: kind === 'requests' ? 1 : 100,
+        want,
+      });
+      const call = {
+        windowMs: 60_000,
+        leaseMs: 1000,
+        settlements: [],
+        records: [],
+        buckets: [bucket('key:15:rpm', 'requests', 2, 0), bucket('key:15:tpm', 'tokens', 64_000, 1000)],
+        requestId: 'twice',
+      };
+      const first = (await script.run(call)).admission;
+      expect(first).toMatchObject({ allowed: true, buckets: [{ total: 1 }, { granted: 1000 }] });
+      // The same answer, but for the time to the reset, which has moved on.
+      const figures = (admission: typeof first) =>
+        admission && 'buckets' in admission
+          ? { ...admission, buckets: admission.buckets.map(({ resetMs: _reset, ...rest }) => rest) }
+          : admission;
+      expect(figures((await script.run(call)).admission)).toEqual(figures(first));
+      expect(await redis.zcard(`${prefix}rl:log:key:15:rpm`)).toBe(1);
+      expect(await redis.get(`${prefix}rl:sum:key:15:tpm`)).toBe('1000');
+      // The limit of 2 still lets one more request through.
+      const next = (await script.run({ ...call, requestId: 'next' })).admission;
+      expect(next).toMatchObject({ allowed: true, buckets: [{ total: 2 }, {}] });
+
+      // A requests lease, run twice: granted both times, its room counted once.
+      const leased = { ...call, buckets: [bucket('key:16:rpm', 'requests', 6400, 32)], requestId: 'lease' };
+      expect((await script.run(leased)).admission).toMatchObject({ buckets: [{ granted: 32, total: 33 }] });
+      expect((await script.run(leased)).admission).toMatchObject({ buckets: [{ granted: 32, total: 33 }] });
+      expect(await redis.zcard(`${prefix}rl:log:key:16:rpm`)).toBe(33);
+    });
+
     it('keeps leasing from a roomy bucket when a request is refused by another of its buckets', async () => {
       const limiter = leasing();
       const full = { id: 'key:13:rpm', kind: 'requests' as const, limit: 200 };

@@ -16,7 +16,8 @@ import { MAX_LEASE_MS } from './room-leases.ts';
  * read once per call (`load`): its oldest entry tells at once whether anything left the window and
  * when `remaining` next grows (the reset), and its total comes from the counter (tokens) or ZCARD
  * (requests). A record is added with ZADD NX under its member: sent again after a reply was lost,
- * it is recognised and not counted twice; settling a lease twice gives nothing back twice. Errors of
+ * it is recognised and not counted twice; settling a lease twice gives nothing back twice; an
+ * admission run twice finds its own entry and answers as before. Errors of
  * one record or settlement or of the admission are caught and returned, so what was written is
  * always reported; the script itself fails only before it writes.
  *
@@ -114,20 +115,44 @@ end
 local keyBase, argBase = recordKeys + 2 * records, recordArgs + 2 * records
 local count = (#KEYS - keyBase) / 2
 
+-- The member bucket i's log holds once this call's admission is in it: the request's own entry, or
+-- for a tokens bucket the room it leased (nil when the call leased none there).
+local function admitted(i)
+  local want = tonumber(ARGV[argBase + 4 * i])
+  if ARGV[argBase + 4 * i - 3] == 'r' then return ARGV[2], ARGV[2] .. '/1' end
+  if want > 0 then return ARGV[2] .. ':' .. want, ARGV[2] .. ':' .. want end
+  return nil, nil
+end
+
 local function admit()
   local buckets, fits = {}, {}
   local allowed = 1
+  -- A call Redis runs a second time (ioredis sends it again when the connection dropped before the
+  -- reply came) finds its own admission in a log: it answers as the first run did, writing nothing.
+  local again = false
   for i = 1, count do
     local tokens = ARGV[argBase + 4 * i - 3] == 't'
+    buckets[i] = load(KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i], tokens)
+    local own = admitted(i)
+    if own and redis.call('ZSCORE', KEYS[keyBase + 2 * i - 1], own) then again = true end
+  end
+  for i = 1, count do
     local limit = tonumber(ARGV[argBase + 4 * i - 2])
     local need = tonumber(ARGV[argBase + 4 * i - 1])
-    buckets[i] = load(KEYS[keyBase + 2 * i - 1], KEYS[keyBase + 2 * i], tokens)
-    fits[i] = total(buckets[i]) + need <= limit
+    fits[i] = total(buckets[i]) + need <= limit or again
     if not fits[i] then allowed = 0 end
   end
   local granted = {}
   for i = 1, count do granted[i] = 0 end
-  if allowed == 1 then
+  if again then
+    for i = 1, count do
+      local _, lease = admitted(i)
+      local want = tonumber(ARGV[argBase + 4 * i])
+      if want > 0 and lease and redis.call('ZSCORE', KEYS[keyBase + 2 * i - 1], lease) then
+        granted[i] = want
+      end
+    end
+  elseif allowed == 1 then
     for i = 1, count do
       if ARGV[argBase + 4 * i - 3] == 'r' then
         local log = KEYS[keyBase + 2 * i - 1]
