@@ -104,16 +104,27 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await expect(limiter.record('broken', 5)).rejects.toThrow(RateLimiterUnavailableError);
   });
 
-  it('fails at once, without queueing, while the server cannot be reached or the connection is closed', async () => {
+  it('fails admissions at once, without queueing, while the server cannot be reached or the connection is closed', async () => {
     const unreachable = createRedisConnection('redis://127.0.0.1:1');
     unreachable.on('error', () => {});
-    const limiter = new RedisRateLimiter(unreachable, { keyPrefix: prefix, ownsConnection: true });
+    const limiter = new RedisRateLimiter(unreachable, { keyPrefix: prefix });
     const bucket = [{ id: 'k', kind: 'requests' as const, limit: 3 }];
     try {
       const started = performance.now();
       await expect(limiter.admit({ buckets: bucket })).rejects.toThrow(RateLimiterUnavailableError);
-      await expect(limiter.record('k', 3)).rejects.toThrow(/Redis connection is (connecting|reconnecting)/);
       expect(performance.now() - started).toBeLessThan(50);
+      // Tokens wait for the connection; closing without one gives them up.
+      const recorded = limiter.record('k', 3);
+      const early = await Promise.race([
+        recorded.then(
+          () => 'written',
+          () => 'refused',
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 50)),
+      ]);
+      expect(early).toBe('waiting');
+      await limiter.close();
+      await expect(recorded).rejects.toThrow(/Redis connection is (connecting|reconnecting)/);
     } finally {
       unreachable.disconnect();
     }
@@ -471,6 +482,27 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       // Only the request itself is left: it was admitted, as far as Redis knows.
       expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(1);
       await limiter.close();
+    });
+
+    it('writes tokens recorded while the connection was down once it is back', async () => {
+      const other = await connectTestRedis('switchboard-test-record-back');
+      try {
+        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, recordDelayMs: 5 });
+        const ended = new Promise((resolve) => other.once('end', resolve));
+        other.disconnect();
+        await ended;
+        const recorded = limiter.record('key:17:tpm', 900);
+        await other.connect();
+        await recorded;
+        expect(await redis.get(`${prefix}rl:sum:key:17:tpm`)).toBe('900');
+        const admission = await limiter.admit({
+          buckets: [{ id: 'key:17:tpm', kind: 'tokens', limit: 1000, estimate: 50 }],
+        });
+        expect(admission.buckets[0]).toMatchObject({ remaining: 100 });
+        await limiter.close();
+      } finally {
+        await other.quit();
+      }
     });
 
     it('leases again once Redis is back after an outage', async () => {

@@ -38,7 +38,8 @@ const recordsPerCall = 256;
  * The many-node limiter: one Lua script per admission over every bucket's sorted set, timed by the
  * Redis clock, so any number of gateway processes share exact limits. The connection must be a
  * standalone (or Sentinel) Redis: an admission touches several keys, which Redis Cluster would
- * spread over slots. A connection that is not ready fails at once rather than queueing requests.
+ * spread over slots. A connection that is not ready fails admissions at once rather than queueing
+ * requests; records wait for it (see below).
  *
  * Records cost no round trip of their own: they are summed per bucket and written by this node's
  * next admission, in the same script call and before it decides (so it sees them), or by a timer
@@ -204,7 +205,8 @@ export class RedisRateLimiter implements RateLimiter {
   record(bucketId: string, amount: number): Promise<void> {
     const tokens = recordedAmount(amount);
     if (tokens === 0) return Promise.resolve();
-    if (this.#redis.status !== 'ready') return Promise.reject(this.#notReady());
+    // Kept while the connection is down too: written once it is back (within a window), so a short
+    // reconnect loses no tokens.
     this.#leases.record(bucketId, tokens);
     const written = this.#pending.add(bucketId, tokens);
     if (this.#closed) void this.#flush();
