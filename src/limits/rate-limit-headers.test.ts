@@ -34,6 +34,19 @@ describe('rateLimitHeaders', () => {
     });
   });
 
+  it('says only the limits when the limiter failed open, since what is left is not known', () => {
+    const headers = rateLimitHeaders({
+      allowed: true,
+      retryAfterMs: 0,
+      failedOpen: true,
+      buckets: [
+        bucket({ id: 'key', limit: 30, remaining: 30, resetMs: 0 }),
+        bucket({ id: 'tpm', kind: 'tokens', limit: 10_000, remaining: 10_000, resetMs: 0 }),
+      ],
+    });
+    expect(headers).toEqual({ 'x-ratelimit-limit-requests': '30', 'x-ratelimit-limit-tokens': '10000' });
+  });
+
   it('breaks ties on remaining by the smaller limit', () => {
     const headers = rateLimitHeaders({
       allowed: true,

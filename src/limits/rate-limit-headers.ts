@@ -12,7 +12,8 @@ const kinds = (['requests', 'tokens'] as const).map((kind) => ({
 /**
  * The `x-ratelimit-*` headers (OpenAI's names) for an admission, from the tightest bucket of each
  * kind (least remaining, then smallest limit), and `retry-after` in whole seconds when refused
- * (API.md 1.3). A kind with no bucket gets no headers.
+ * (API.md 1.3). A kind with no bucket gets no headers; an admission let through because the
+ * limiter's store failed (fail open) gets only the limits.
  */
 export function rateLimitHeaders(admission: Admission): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -20,6 +21,8 @@ export function rateLimitHeaders(admission: Admission): Record<string, string> {
     const bucket = tightest(admission.buckets, names.kind);
     if (!bucket) continue;
     headers[names.limit] = String(bucket.limit);
+    // Let through while the limiter's store failed: what is left, and when, is not known.
+    if (admission.failedOpen) continue;
     headers[names.remaining] = String(bucket.remaining);
     const resetMs = bucket.allowed ? bucket.resetMs : Math.max(bucket.resetMs, bucket.retryAfterMs);
     headers[names.reset] = formatResetDuration(resetMs);
