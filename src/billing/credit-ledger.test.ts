@@ -158,6 +158,26 @@ for (const { backend, writes } of variants) {
       await expectAccount(userId, keyId, { balance: 500, keyUsed: 1_000 });
     });
 
+    // The batch writer writes a batch again after an attempt that failed, and an attempt can fail
+    // after its commit (a connection lost during COMMIT): what that attempt wrote is not written twice.
+    it('writes a settlement batch retried after a commit that seemed to fail only once', async () => {
+      const { userId, keyId } = await account(10_000);
+      await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: 'same-id' });
+      const first = { userId, keyId, held: 1_000, charged: 100, requestId: 'same-id' };
+      await ledger.settle([first]);
+      // Retried with what was queued since: another request the client sent under the same id.
+      await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: 'same-id' });
+      await ledger.settle([first, { userId, keyId, held: 1_000, charged: 300, requestId: 'same-id' }]);
+      await expectAccount(userId, keyId, { balance: 10_000 - 100 - 300, keyUsed: 400 });
+      const settleRows = await store.db
+        .selectFrom('credit_ledger')
+        .select('amount')
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'settle')
+        .execute();
+      expect(settleRows.map((row) => Number(row.amount)).sort((a, b) => a - b)).toEqual([700, 900]);
+    });
+
     it("refuses a hold over the key's credit limit and changes nothing", async () => {
       const { userId, keyId } = await account(100_000, 2_500);
       expect((await ledger.hold({ userId, keyId, amount: 2_000, keyLimit: 2_500, requestId: 'k1' })).ok).toBe(

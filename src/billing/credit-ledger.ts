@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
 import { MAX_BALANCE } from './max-balance.ts';
 import { readBalance } from './read-balance.ts';
+import { stampAttempt, unwritten, type WrittenSettlementRow } from './settlement-attempts.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
@@ -33,6 +34,12 @@ export interface Settlement {
   requestId: string;
   /** When the hold was placed (ms since the epoch), where its ledger row is written late; else now. */
   heldAt?: number;
+  /**
+   * When the first attempt to write the settlement was made (ms since the epoch; set by that
+   * attempt): its rows' `created_at`, by which a retry recognises rows an attempt that seemed to fail
+   * did commit (see settlement-attempts.ts).
+   */
+  settledAt?: number;
 }
 
 /** A settlement's ledger row. */
@@ -110,7 +117,20 @@ export class CreditLedger {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     if (this.#sqlite) return this.#sqlite.settle(settlements);
-    await this.db.transaction().execute((trx) => this.#settleBatch(trx, settlements));
+    const retried = stampAttempt(settlements, Date.now());
+    await this.db.transaction().execute(async (trx) => {
+      let rows: WrittenSettlementRow[] = [];
+      if (retried.length > 0) {
+        rows = await trx
+          .selectFrom('credit_ledger')
+          .select(['request_id', 'api_key_id', 'created_at'])
+          .where('kind', 'in', ['settle', 'refund'])
+          .where('request_id', 'in', [...new Set(retried.map((settlement) => settlement.requestId))])
+          .execute();
+      }
+      const pending = unwritten(settlements, retried, rows);
+      if (pending.length > 0) await this.#settleBatch(trx, pending);
+    });
   }
 
   /** Adds (or, for a negative adjustment, takes as far as the balance goes) credits, with a ledger row. */
@@ -211,7 +231,6 @@ export class CreditLedger {
           .execute();
       }
     };
-    const now = Date.now();
     const appendRows = () =>
       this.#appendSettlements(
         trx,
@@ -226,7 +245,7 @@ export class CreditLedger {
             request_id: settlement.requestId,
             note: refunded ? null : `charged ${settlement.held - amount}`,
             created_by: null,
-            created_at: now,
+            created_at: settlement.settledAt ?? Date.now(),
           };
         }),
       );
@@ -246,10 +265,11 @@ export class CreditLedger {
     if (this.dialect === 'postgres') {
       const column = <K extends keyof SettlementRow>(key: K) => rows.map((row) => row[key]);
       await sql`INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at)
-        SELECT user_id, api_key_id, kind, amount, request_id, note, ${rows[0]?.created_at ?? 0}::bigint
+        SELECT user_id, api_key_id, kind, amount, request_id, note, created_at
         FROM unnest(${column('user_id')}::bigint[], ${column('api_key_id')}::bigint[],
           ${column('kind')}::varchar[], ${column('amount')}::bigint[], ${column('request_id')}::varchar[],
-          ${column('note')}::varchar[]) WITH ORDINALITY AS s(user_id, api_key_id, kind, amount, request_id, note, ord)
+          ${column('note')}::varchar[], ${column('created_at')}::bigint[])
+          WITH ORDINALITY AS s(user_id, api_key_id, kind, amount, request_id, note, created_at, ord)
         ORDER BY ord`.execute(trx);
       return;
     }

@@ -8,6 +8,7 @@ import {
 import type { SqliteWriter } from '../store/sqlite-writer.ts';
 import type { HoldInput, HoldOutcome, Settlement } from './credit-ledger.ts';
 import { Reservations } from './reservations.ts';
+import { stampAttempt, unwritten, type WrittenSettlementRow } from './settlement-attempts.ts';
 
 const LEDGER_COLUMNS = ['user_id', 'api_key_id', 'kind', 'amount', 'request_id', 'note', 'created_at'];
 const SQLITE_TAKE = 'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING id, balance';
@@ -81,10 +82,19 @@ export class SqliteCreditWrites {
    * anything taken beyond them) stay reserved, so nothing can promise those credits twice meanwhile.
    */
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    const plan = await this.#outsideOtherTransactions(() => this.#plan(settlements));
+    const retried = stampAttempt(settlements, Date.now());
+    const plan = await this.#outsideOtherTransactions(() =>
+      this.#plan(
+        retried.length === 0 ? settlements : unwritten(settlements, retried, this.#writtenRows(retried)),
+      ),
+    );
     let written: SqliteWriteResult;
     try {
       written = await this.writer.write(plan.batch);
+    } catch (error) {
+      // The batch may have committed all the same: the balances it touched are read afresh.
+      for (const { userId } of settlements) this.#balances.delete(userId);
+      throw error;
     } finally {
       for (const { userId, keyId, amount } of plan.extras) this.#reserved.release(userId, keyId, amount);
     }
@@ -99,6 +109,21 @@ export class SqliteCreditWrites {
     }
     // Only once written: a batch that failed keeps its credits reserved until it is retried.
     for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
+  }
+
+  /** Settle and refund rows of these settlements' requests, as a retry looks for them. */
+  #writtenRows(settlements: readonly Settlement[]): WrittenSettlementRow[] {
+    const ids = [...new Set(settlements.map((settlement) => settlement.requestId))];
+    const rows: WrittenSettlementRow[] = [];
+    for (let at = 0; at < ids.length; at += 500) {
+      const slice = ids.slice(at, at + 500);
+      const statement = this.sqlite.prepare<string[], WrittenSettlementRow>(
+        `SELECT request_id, api_key_id, created_at FROM credit_ledger
+         WHERE kind IN ('settle', 'refund') AND request_id IN (${slice.map(() => '?').join(', ')})`,
+      );
+      rows.push(...statement.all(...slice));
+    }
+    return rows;
   }
 
   /** The user's balance was changed by another write: read it afresh next time. */
@@ -144,7 +169,7 @@ export class SqliteCreditWrites {
       ...settlements.filter((settlement) => settlement.charged > settlement.held),
     ];
     const keyStillReserved = new Map<number, number>();
-    for (const { userId, keyId, held, charged, requestId, heldAt } of ordered) {
+    for (const { userId, keyId, held, charged, requestId, heldAt, settledAt } of ordered) {
       let balance = balances.get(userId);
       if (balance === undefined) balance = Number(this.#balance.get(userId)?.balance ?? 0);
       const others = (stillReserved.get(userId) ?? this.#reserved.ofUser(userId)) - held;
@@ -174,7 +199,7 @@ export class SqliteCreditWrites {
         held - taken,
         requestId,
         charged === 0 ? null : `charged ${taken}`,
-        now,
+        settledAt ?? now,
       ]);
     }
     batch.addRows('credit_ledger', LEDGER_COLUMNS, rows);
