@@ -1,6 +1,7 @@
 import { GatewayError } from '../core/gateway-error.ts';
 import { rateLimitHeaders } from '../limits/rate-limit-headers.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { clientNetwork } from '../security/client-network.ts';
 import { admitOrUnavailable } from './admit-or-unavailable.ts';
 import type { KeyContext } from './key-context.ts';
 
@@ -13,7 +14,8 @@ export interface KeyLookup {
 
 /**
  * Key lookups with a per-address limit on requests that bring no valid key (RATE_LIMIT_IP_RPM), so
- * guessing keys or flooding with bad ones is slowed on every node alike. Valid keys never count.
+ * guessing keys or flooding with bad ones is slowed on every node alike. Valid keys never count. An
+ * IPv6 client is counted by its /64 (see clientNetwork).
  */
 export class UnauthenticatedLimit implements KeyLookup {
   constructor(
@@ -30,7 +32,7 @@ export class UnauthenticatedLimit implements KeyLookup {
   async unauthenticated(ip: string): Promise<void> {
     if (this.perMinute <= 0) return;
     const admission = await admitOrUnavailable(this.limiter, {
-      buckets: [{ id: `ip:${ip}:unauthenticated`, kind: 'requests', limit: this.perMinute }],
+      buckets: [{ id: `ip:${clientNetwork(ip)}:unauthenticated`, kind: 'requests', limit: this.perMinute }],
     });
     if (admission.allowed) return;
     this.onRefused();
@@ -38,7 +40,7 @@ export class UnauthenticatedLimit implements KeyLookup {
     throw new GatewayError(
       429,
       'rate_limited',
-      `Too many requests without a valid API key from ${ip}; retry after ${headers['retry-after']} s`,
+      `Too many requests without a valid API key from ${clientNetwork(ip)}; retry after ${headers['retry-after']} s`,
       { headers },
     );
   }
