@@ -5,13 +5,24 @@ import { MemorySlidingWindow } from './memory-sliding-window.ts';
 export interface MemoryRateLimiterOptions {
   /** The sliding window (default 60 s). */
   windowMs?: number;
-  /** Epoch ms; injectable for tests. */
+  /** Milliseconds that never go back (default: the process's monotonic clock); injectable for tests. */
   clock?: () => number;
 }
 
 /**
+ * Monotonic, so a wall clock stepped back (an NTP correction, a VM resumed) cannot leave entries in
+ * the future, refusing a key for as long as the step.
+ */
+const monotonicNow = (): number => performance.now();
+
+/** Buckets a sweep looks at per admission: it never holds up a request for long, however many there are. */
+const SWEEP_STEP = 32;
+
+/**
  * The one-node limiter: every bucket's log in a Map. Admission is synchronous under the hood, so
- * all-or-nothing holds without locks. Buckets whose window has emptied are swept once per window.
+ * all-or-nothing holds without locks. Buckets whose window has emptied are swept once per window,
+ * a few with each admission (so a sweep over many buckets — a flood from many addresses — never
+ * stalls the process), faster than admissions can add buckets.
  */
 export class MemoryRateLimiter implements RateLimiter {
   readonly remote = false;
@@ -19,10 +30,12 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly #windowMs: number;
   readonly #clock: () => number;
   #lastSweep: number;
+  /** The sweep under way: where it has got to in the map. */
+  #sweeping: Iterator<[string, MemorySlidingWindow]> | undefined;
 
   constructor(options: MemoryRateLimiterOptions = {}) {
     this.#windowMs = options.windowMs ?? 60_000;
-    this.#clock = options.clock ?? Date.now;
+    this.#clock = options.clock ?? monotonicNow;
     this.#lastSweep = this.#clock();
   }
 
@@ -48,6 +61,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   close(): Promise<void> {
+    this.#sweeping = undefined;
     this.#windows.clear();
     return Promise.resolve();
   }
@@ -103,11 +117,24 @@ export class MemoryRateLimiter implements RateLimiter {
     return window;
   }
 
-  /** Forgets idle buckets: at most once per window, so the cost per admission stays O(1) amortized. */
+  /**
+   * Forgets idle buckets: a sweep starts at most once per window and looks at `SWEEP_STEP` buckets
+   * per admission until it has seen them all (a Map's iterator survives deletions and sees what is
+   * added meanwhile), so an admission's cost stays O(1).
+   */
   #sweep(now: number): void {
-    if (now - this.#lastSweep < this.#windowMs) return;
-    this.#lastSweep = now;
-    for (const [id, window] of this.#windows) {
+    if (this.#sweeping === undefined) {
+      if (now - this.#lastSweep < this.#windowMs) return;
+      this.#lastSweep = now;
+      this.#sweeping = this.#windows.entries();
+    }
+    for (let step = 0; step < SWEEP_STEP; step++) {
+      const next = this.#sweeping.next();
+      if (next.done === true) {
+        this.#sweeping = undefined;
+        return;
+      }
+      const [id, window] = next.value;
       window.prune(now, this.#windowMs);
       if (window.isEmpty) this.#windows.delete(id);
     }
