@@ -433,10 +433,13 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       };
       const first = (await script.run(call)).admission;
       expect(first).toMatchObject({ allowed: true, buckets: [{ total: 1 }, { granted: 1000 }] });
-      // The same answer, but for the time to the reset, which has moved on.
+      // The same answer, but for the time, and the time to the reset, which have moved on.
       const figures = (admission: typeof first) =>
         admission && 'buckets' in admission
-          ? { ...admission, buckets: admission.buckets.map(({ resetMs: _reset, ...rest }) => rest) }
+          ? {
+              allowed: admission.allowed,
+              buckets: admission.buckets.map(({ resetMs: _reset, ...rest }) => rest),
+            }
           : admission;
       expect(figures((await script.run(call)).admission)).toEqual(figures(first));
       expect(await redis.zcard(`${prefix}rl:log:key:15:rpm`)).toBe(1);
@@ -503,6 +506,24 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       } finally {
         await other.quit();
       }
+    });
+
+    // Leased room is counted at the lease's end until settled; what the node used of it must then
+    // leave the window when its requests would have, not up to a lease time later.
+    it('scores the leased room it used back to when its requests came', async () => {
+      const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, leaseMs: 5_000 });
+      const bucket = { id: 'key:18:rpm', kind: 'requests' as const, limit: 6400 };
+      for (let index = 0; index < 6; index++)
+        expect((await limiter.admit({ buckets: [bucket] })).allowed).toBe(true);
+      await limiter.close();
+      const [seconds, micros] = await redis.time();
+      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const scores = (await redis.zrange(`${prefix}rl:log:key:18:rpm`, '0', '-1', 'WITHSCORES')).filter(
+        (_, index) => index % 2 === 1,
+      );
+      // The request that took the lease and the five admitted from it; the unused room given back.
+      expect(scores).toHaveLength(6);
+      for (const score of scores) expect(Number(score)).toBeLessThanOrEqual(redisNow);
     });
 
     it('leases again once Redis is back after an outage', async () => {

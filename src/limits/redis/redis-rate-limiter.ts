@@ -178,6 +178,7 @@ export class RedisRateLimiter implements RateLimiter {
           size: figures.granted,
           held: figures.total,
           resetMs: figures.resetMs,
+          startsAt: admission.now,
         });
       }
       return {
@@ -252,6 +253,7 @@ export class RedisRateLimiter implements RateLimiter {
           id: settlement.id,
           size: settlement.size,
           used: settlement.used,
+          ...(settlement.usedAt === undefined ? {} : { usedAt: settlement.usedAt }),
         })),
         records: records.map((entry) => ({
           log: this.#logKey(entry.bucketId),

@@ -25,7 +25,9 @@ import { MAX_LEASE_MS } from './room-leases.ts';
  * the lease included, stays at most half full: near its limit every request is decided here. Its
  * room is written as entries scored at the lease's end (requests: `<admission id>/<n>` for n = 1…size;
  * tokens: `<admission id>:<size>`), so it counts as used at once and leaves the window no earlier
- * than the requests it admits would have.
+ * than the requests it admits would have. When the lease is settled, the requests entries it used
+ * are scored back to when their requests came (as the node works it out from its own clock, never
+ * earlier than they came), so they leave the window about when those requests' own entries would have.
  */
 const script = `
 if redis.replicate_commands then redis.replicate_commands() end
@@ -85,14 +87,26 @@ end
 local settleKeys, settleArgs = 0, 5
 local function settle(j)
   local log, sum = KEYS[settleKeys + 2 * j - 1], KEYS[settleKeys + 2 * j]
-  local id = ARGV[settleArgs + 4 * j - 2]
-  local size = tonumber(ARGV[settleArgs + 4 * j - 1])
-  local used = tonumber(ARGV[settleArgs + 4 * j])
-  if ARGV[settleArgs + 4 * j - 3] == 'r' then
+  local id = ARGV[settleArgs + 5 * j - 3]
+  local size = tonumber(ARGV[settleArgs + 5 * j - 2])
+  local used = tonumber(ARGV[settleArgs + 5 * j - 1])
+  if ARGV[settleArgs + 5 * j - 4] == 'r' then
     if used < size then
       local unused = {}
       for n = used + 1, size do unused[#unused + 1] = id .. '/' .. n end
       redis.call('ZREM', log, unpack(unused))
+    end
+    -- The room used, scored at the lease's end, goes back to when its requests came (only ever
+    -- earlier, so settling twice changes nothing more).
+    local n = 0
+    for score in string.gmatch(ARGV[settleArgs + 5 * j], '%d+') do
+      n = n + 1
+      if n > used then break end
+      local member = id .. '/' .. n
+      local current = redis.call('ZSCORE', log, member)
+      if current and tonumber(score) < tonumber(current) then
+        redis.call('ZADD', log, 'XX', score, member)
+      end
     end
   elseif redis.call('ZREM', log, id .. ':' .. size) == 1 then
     -- The tokens the lease's requests used are recorded like every other record: its room goes back whole.
@@ -100,7 +114,7 @@ local function settle(j)
   end
 end
 
-local recordKeys, recordArgs = 2 * settlements, 5 + 4 * settlements
+local recordKeys, recordArgs = 2 * settlements, 5 + 5 * settlements
 local function record(i)
   local log, sum = KEYS[recordKeys + 2 * i - 1], KEYS[recordKeys + 2 * i]
   local bucket = load(log, sum, true)
@@ -192,7 +206,7 @@ local function admit()
       end
     end
   end
-  local result = { allowed }
+  local result = { allowed, now }
   for i = 1, count do
     local log = KEYS[keyBase + 2 * i - 1]
     local limit = tonumber(ARGV[argBase + 4 * i - 2])
@@ -271,6 +285,11 @@ export interface ScriptSettlement {
   id: string;
   size: number;
   used: number;
+  /**
+   * Requests: Redis-clock scores (ms) for the used entries, in order, when their requests came (the
+   * entries stand at the lease's end until then); missing ones stay where they are.
+   */
+  usedAt?: readonly number[];
 }
 
 /** One bucket of an admission. */
@@ -296,7 +315,8 @@ export interface ScriptBucketFigures {
 }
 
 export type ScriptAdmission =
-  | { allowed: boolean; buckets: ScriptBucketFigures[] }
+  /** `now`: the script's Redis time (ms), at which leases granted start. */
+  | { allowed: boolean; now: number; buckets: ScriptBucketFigures[] }
   /** Redis refused the admission (e.g. WRONGTYPE): nothing was admitted. */
   | { error: string };
 
@@ -355,6 +375,7 @@ export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
           settlement.id,
           settlement.size,
           settlement.used,
+          settlement.usedAt?.join(',') ?? '',
         );
       }
       for (const record of call.records) {
@@ -392,7 +413,7 @@ function readReply(reply: unknown, settlements: number, records: number, buckets
   if (rest.length === 1 && typeof rest[0] === 'string')
     return { settlementErrors, recordErrors, admission: { error: rest[0] } };
   if (
-    rest.length !== 1 + FIGURES_PER_BUCKET * buckets ||
+    rest.length !== 2 + FIGURES_PER_BUCKET * buckets ||
     !rest.every((value): value is number => Number.isInteger(value))
   ) {
     throw unexpected();
@@ -403,8 +424,9 @@ function readReply(reply: unknown, settlements: number, records: number, buckets
     recordErrors,
     admission: {
       allowed: figures[0] === 1,
+      now: figures[1]!,
       buckets: Array.from({ length: buckets }, (_, index) => {
-        const at = 1 + FIGURES_PER_BUCKET * index;
+        const at = 2 + FIGURES_PER_BUCKET * index;
         return {
           fits: figures[at] === 1,
           total: figures[at + 1]!,

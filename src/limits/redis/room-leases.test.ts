@@ -5,6 +5,9 @@ import { MAX_LEASE_MS, RoomLeases } from './room-leases.ts';
 const rpm: BucketCheck = { id: 'key:1:rpm', kind: 'requests', limit: 6400 };
 const tpm: BucketCheck = { id: 'key:1:tpm', kind: 'tokens', limit: 1_000_000, estimate: 50 };
 
+/** Redis's clock when the script granted a lease, in these tests. */
+const REDIS_CLOCK_AT_GRANT = 1_800_000_000_000;
+
 function clocked(leaseMs = 1000) {
   let now = 0;
   const leases = new RoomLeases({ leaseMs, now: () => now });
@@ -24,6 +27,7 @@ function clocked(leaseMs = 1000) {
           size: wants[index]!,
           held: held[index]! + wants[index]!,
           resetMs: 60_000,
+          startsAt: REDIS_CLOCK_AT_GRANT,
         })),
         declined: [],
       });
@@ -103,13 +107,39 @@ describe('RoomLeases', () => {
     expect(leases.takeSettlements(10)).toEqual(settled);
   });
 
+  it('settles a requests lease with when, on the Redis clock, each of its requests came', () => {
+    const { leases, advance, grantAll } = clocked(1000);
+    grantAll([rpm, tpm], [1, 50], [10, 3000]);
+    advance(100);
+    expect(leases.admit([rpm, tpm], [1, 50])).toBeDefined();
+    advance(250.4);
+    expect(leases.admit([rpm, tpm], [1, 50])).toBeDefined();
+    leases.settleAll();
+    const [requests, tokens] = leases.takeSettlements(10);
+    // No earlier than they came: the script ran at most that long before they did.
+    expect(requests).toMatchObject({ kind: 'requests', used: 2 });
+    expect(requests!.usedAt).toEqual([REDIS_CLOCK_AT_GRANT + 100, REDIS_CLOCK_AT_GRANT + 351]);
+    expect(tokens).toMatchObject({ kind: 'tokens', used: 100 });
+    expect(tokens!.usedAt).toBeUndefined();
+  });
+
   it('does not ask again for a while a bucket Redis declined to lease from', () => {
     const { leases, advance } = clocked(1000);
     const wants = leases.wants([rpm, tpm], [1, 50]);
     leases.asking(wants, [rpm, tpm], Promise.resolve());
     // Admitted, and the tokens lease granted, but the requests bucket is over half full.
     leases.answered(wants, [rpm, tpm], 0, 'near', {
-      grants: [{ bucketId: tpm.id, kind: 'tokens', limit: tpm.limit, size: 1600, held: 5000, resetMs: 1 }],
+      grants: [
+        {
+          bucketId: tpm.id,
+          kind: 'tokens',
+          limit: tpm.limit,
+          size: 1600,
+          held: 5000,
+          resetMs: 1,
+          startsAt: REDIS_CLOCK_AT_GRANT,
+        },
+      ],
       declined: [rpm.id],
     });
     expect(leases.askedFor([rpm, tpm], [1, 50])).toBeUndefined();

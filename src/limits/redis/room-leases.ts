@@ -24,6 +24,10 @@ export interface RoomLease {
   readonly heldAtGrant: number;
   /** `now()` at the grant, and the bucket's reset then. */
   readonly grantedAt: number;
+  /** Redis's clock (ms) when the script granted it: its entries stand at this plus the lease time. */
+  readonly startsAt: number;
+  /** Requests buckets: `now()` when each request admitted within it came, in order. */
+  readonly usedAt: number[];
   readonly resetMsAtGrant: number;
   /** `now()` past which it admits nothing more. */
   readonly expiresAt: number;
@@ -36,6 +40,8 @@ export interface LeaseSettlement {
   readonly id: string;
   readonly size: number;
   readonly used: number;
+  /** Requests: Redis-clock scores for the used entries, when their requests came (see `#settle`). */
+  readonly usedAt?: readonly number[];
   /** `now()` when it was queued. */
   readonly queuedAt: number;
 }
@@ -50,6 +56,8 @@ export interface LeaseGrant {
   /** The bucket's total after the admission and the grant, and its reset. */
   held: number;
   resetMs: number;
+  /** Redis's clock (ms) when the script ran. */
+  startsAt: number;
 }
 
 /** What a script call that asked for leases answered. */
@@ -139,6 +147,7 @@ export class RoomLeases {
       const lease = this.#leases.get(bucket.id)!;
       const before = lease.used;
       lease.used += needs[index]!;
+      if (lease.kind === 'requests') lease.usedAt.push(now);
       // What the window holds as this node sees it: the grant's total without the room not yet used
       // (a requests bucket counts this request; a tokens bucket counts what was used before it).
       const held =
@@ -247,6 +256,8 @@ export class RoomLeases {
         recorded: 0,
         heldAtGrant: grant.held,
         grantedAt: askedAt,
+        startsAt: grant.startsAt,
+        usedAt: [],
         resetMsAtGrant: grant.resetMs,
         expiresAt: askedAt + this.#leaseMs,
       });
@@ -338,14 +349,31 @@ export class RoomLeases {
     memory.set(bucketId, value);
   }
 
+  /**
+   * Queues the lease's settlement. A requests lease tells when its requests came, on Redis's clock:
+   * the script ran between `grantedAt` (when the call was made) and the answer, so a request that
+   * came `t - grantedAt` after the call came at most that long after the script's `startsAt` — scored
+   * there, its entry leaves the window no earlier than its request's own would have.
+   */
   #settle(lease: RoomLease): void {
     this.#leases.delete(lease.bucketId);
+    const used = Math.min(lease.used, lease.size);
     this.#queue({
       bucketId: lease.bucketId,
       kind: lease.kind,
       id: lease.id,
       size: lease.size,
-      used: Math.min(lease.used, lease.size),
+      used,
+      ...(lease.kind === 'requests' && used > 0
+        ? {
+            usedAt: lease.usedAt
+              .slice(0, used)
+              .map(
+                (at) =>
+                  lease.startsAt + Math.min(this.#leaseMs, Math.max(0, Math.ceil(at - lease.grantedAt))),
+              ),
+          }
+        : {}),
       queuedAt: this.#now(),
     });
   }
