@@ -40,6 +40,24 @@ describe('MemoryRateLimiter', () => {
     expect(limiter.bucketCount).toBeLessThanOrEqual(1_000);
   });
 
+  // Entries of one millisecond share a slot: a tokens bucket recorded thousands of times a second
+  // holds at most one slot per millisecond, however many records.
+  it('keeps one slot per millisecond on its own clock', async () => {
+    const limiter = new MemoryRateLimiter({ windowMs: 60_000 });
+    const started = performance.now();
+    let records = 0;
+    while (performance.now() - started < 20) {
+      await limiter.record('key:tpm', 1);
+      records += 1;
+    }
+    const admission = await limiter.admit({
+      buckets: [{ id: 'key:tpm', kind: 'tokens', limit: records * 10, estimate: 1 }],
+    });
+    expect(admission.buckets[0]).toMatchObject({ remaining: records * 9 });
+    expect(limiter.slotCount('key:tpm')).toBeLessThanOrEqual(Math.ceil(performance.now() - started) + 1);
+    expect(records).toBeGreaterThan(100);
+  });
+
   afterEach(() => {
     vi.restoreAllMocks();
   });

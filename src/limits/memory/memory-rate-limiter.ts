@@ -11,9 +11,10 @@ export interface MemoryRateLimiterOptions {
 
 /**
  * Monotonic, so a wall clock stepped back (an NTP correction, a VM resumed) cannot leave entries in
- * the future, refusing a key for as long as the step.
+ * the future, refusing a key for as long as the step. Whole milliseconds: entries of one millisecond
+ * share a slot (see MemorySlidingWindow), which keeps a busy bucket's log small.
  */
-const monotonicNow = (): number => performance.now();
+const monotonicNow = (): number => Math.floor(performance.now());
 
 /** Buckets a sweep looks at per admission: it never holds up a request for long, however many there are. */
 const SWEEP_STEP = 32;
@@ -42,6 +43,11 @@ export class MemoryRateLimiter implements RateLimiter {
   /** Buckets held in memory (for tests and the status page). */
   get bucketCount(): number {
     return this.#windows.size;
+  }
+
+  /** Slots a bucket's log holds (what its memory grows with). */
+  slotCount(bucketId: string): number {
+    return this.#windows.get(bucketId)?.slots ?? 0;
   }
 
   admit(request: AdmitRequest): Promise<Admission> {

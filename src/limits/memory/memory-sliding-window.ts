@@ -18,6 +18,11 @@ export class MemorySlidingWindow {
     return this.#total;
   }
 
+  /** Live slots: entries of one millisecond share one. */
+  get slots(): number {
+    return this.#times.length - this.#head;
+  }
+
   get isEmpty(): boolean {
     return this.#head === this.#times.length;
   }
