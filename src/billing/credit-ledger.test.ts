@@ -3,6 +3,7 @@ import { announceSkipped, testBackends, type TestDatabase } from '../../test/sup
 import { InlineSqliteWriter } from '../store/sqlite-writer.ts';
 import { Store } from '../store/store.ts';
 import { CreditLedger } from './credit-ledger.ts';
+import { nameAttempt } from './settlement-attempts.ts';
 import {
   createPayer,
   keyUsed as usedByKey,
@@ -176,6 +177,22 @@ for (const { backend, writes } of variants) {
         .where('kind', '=', 'settle')
         .execute();
       expect(settleRows.map((row) => Number(row.amount)).sort((a, b) => a - b)).toEqual([700, 900]);
+    });
+
+    // A batch the database refused in part is written in halves: one half may commit and the other
+    // fail, then come back with the half that did. Two settlements of one request id and key in it
+    // are still told apart.
+    it('writes the half of a batch that did not commit, whatever request ids it shares', async () => {
+      const { userId, keyId } = await account(10_000);
+      await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: 'dup' });
+      await ledger.hold({ userId, keyId, amount: 1_000, keyLimit: null, requestId: 'dup' });
+      const charged = { userId, keyId, held: 1_000, charged: 100, requestId: 'dup' };
+      const refunded = { userId, keyId, held: 1_000, charged: 0, requestId: 'dup' };
+      // Both named by the first attempt, which committed only the first half.
+      nameAttempt([charged, refunded]);
+      await ledger.settle([charged]);
+      await ledger.settle([charged, refunded]);
+      await expectAccount(userId, keyId, { balance: 9_900, keyUsed: 100 });
     });
 
     it("refuses a hold over the key's credit limit and changes nothing", async () => {

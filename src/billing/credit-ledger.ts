@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { BatchedHolds } from './batched-holds.ts';
 import { MAX_BALANCE } from './max-balance.ts';
 import { readBalance } from './read-balance.ts';
-import { stampAttempt, unwritten, type WrittenSettlementRow } from './settlement-attempts.ts';
+import { nameAttempt, unwritten } from './settlement-attempts.ts';
 import { SqliteCreditWrites } from './sqlite-credit-writes.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import type { LedgerKind, LedgerRow } from '../store/credit-tables.ts';
@@ -35,11 +35,10 @@ export interface Settlement {
   /** When the hold was placed (ms since the epoch), where its ledger row is written late; else now. */
   heldAt?: number;
   /**
-   * When the first attempt to write the settlement was made (ms since the epoch; set by that
-   * attempt): its rows' `created_at`, by which a retry recognises rows an attempt that seemed to fail
-   * did commit (see settlement-attempts.ts).
+   * Named by the first attempt to write the settlement, and carried by its row: how a retry
+   * recognises a row an attempt that seemed to fail did commit (see settlement-attempts.ts).
    */
-  settledAt?: number;
+  attempt?: string;
 }
 
 /** A settlement's ledger row. */
@@ -52,6 +51,7 @@ interface SettlementRow {
   note: string | null;
   created_by: null;
   created_at: number;
+  attempt: string | null;
 }
 
 /** A credit or debit outside requests: top-ups, signup credits, redemptions, adjustments. */
@@ -117,18 +117,23 @@ export class CreditLedger {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     if (this.#sqlite) return this.#sqlite.settle(settlements);
-    const retried = stampAttempt(settlements, Date.now());
+    const retried = nameAttempt(settlements);
     await this.db.transaction().execute(async (trx) => {
-      let rows: WrittenSettlementRow[] = [];
+      const written = new Set<string>();
       if (retried.length > 0) {
-        rows = await trx
+        const rows = await trx
           .selectFrom('credit_ledger')
-          .select(['request_id', 'api_key_id', 'created_at'])
-          .where('kind', 'in', ['settle', 'refund'])
+          .select('attempt')
           .where('request_id', 'in', [...new Set(retried.map((settlement) => settlement.requestId))])
+          .where(
+            'attempt',
+            'in',
+            retried.map((settlement) => settlement.attempt!),
+          )
           .execute();
+        for (const row of rows) if (row.attempt !== null) written.add(row.attempt);
       }
-      const pending = unwritten(settlements, retried, rows);
+      const pending = unwritten(settlements, retried, written);
       if (pending.length > 0) await this.#settleBatch(trx, pending);
     });
   }
@@ -231,6 +236,7 @@ export class CreditLedger {
           .execute();
       }
     };
+    const now = Date.now();
     const appendRows = () =>
       this.#appendSettlements(
         trx,
@@ -245,7 +251,8 @@ export class CreditLedger {
             request_id: settlement.requestId,
             note: refunded ? null : `charged ${settlement.held - amount}`,
             created_by: null,
-            created_at: settlement.settledAt ?? Date.now(),
+            created_at: now,
+            attempt: settlement.attempt ?? null,
           };
         }),
       );
@@ -264,12 +271,12 @@ export class CreditLedger {
   async #appendSettlements(trx: Transaction<Database>, rows: readonly SettlementRow[]): Promise<void> {
     if (this.dialect === 'postgres') {
       const column = <K extends keyof SettlementRow>(key: K) => rows.map((row) => row[key]);
-      await sql`INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at)
-        SELECT user_id, api_key_id, kind, amount, request_id, note, created_at
+      await sql`INSERT INTO credit_ledger (user_id, api_key_id, kind, amount, request_id, note, created_at, attempt)
+        SELECT user_id, api_key_id, kind, amount, request_id, note, ${rows[0]?.created_at ?? 0}::bigint, attempt
         FROM unnest(${column('user_id')}::bigint[], ${column('api_key_id')}::bigint[],
           ${column('kind')}::varchar[], ${column('amount')}::bigint[], ${column('request_id')}::varchar[],
-          ${column('note')}::varchar[], ${column('created_at')}::bigint[])
-          WITH ORDINALITY AS s(user_id, api_key_id, kind, amount, request_id, note, created_at, ord)
+          ${column('note')}::varchar[], ${column('attempt')}::varchar[])
+          WITH ORDINALITY AS s(user_id, api_key_id, kind, amount, request_id, note, attempt, ord)
         ORDER BY ord`.execute(trx);
       return;
     }

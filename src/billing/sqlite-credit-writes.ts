@@ -8,9 +8,18 @@ import {
 import type { SqliteWriter } from '../store/sqlite-writer.ts';
 import type { HoldInput, HoldOutcome, Settlement } from './credit-ledger.ts';
 import { Reservations } from './reservations.ts';
-import { stampAttempt, unwritten, type WrittenSettlementRow } from './settlement-attempts.ts';
+import { nameAttempt, unwritten } from './settlement-attempts.ts';
 
-const LEDGER_COLUMNS = ['user_id', 'api_key_id', 'kind', 'amount', 'request_id', 'note', 'created_at'];
+const LEDGER_COLUMNS = [
+  'user_id',
+  'api_key_id',
+  'kind',
+  'amount',
+  'request_id',
+  'note',
+  'created_at',
+  'attempt',
+];
 const SQLITE_TAKE = 'UPDATE users SET balance = balance - ? WHERE id = ? RETURNING id, balance';
 const SQLITE_COUNT = 'UPDATE api_keys SET credit_used = credit_used + ? WHERE id = ?';
 
@@ -82,10 +91,10 @@ export class SqliteCreditWrites {
    * anything taken beyond them) stay reserved, so nothing can promise those credits twice meanwhile.
    */
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    const retried = stampAttempt(settlements, Date.now());
+    const retried = nameAttempt(settlements);
     const plan = await this.#outsideOtherTransactions(() =>
       this.#plan(
-        retried.length === 0 ? settlements : unwritten(settlements, retried, this.#writtenRows(retried)),
+        retried.length === 0 ? settlements : unwritten(settlements, retried, this.#written(retried)),
       ),
     );
     let written: SqliteWriteResult;
@@ -111,19 +120,20 @@ export class SqliteCreditWrites {
     for (const { userId, keyId, held } of settlements) this.#reserved.release(userId, keyId, held);
   }
 
-  /** Settle and refund rows of these settlements' requests, as a retry looks for them. */
-  #writtenRows(settlements: readonly Settlement[]): WrittenSettlementRow[] {
-    const ids = [...new Set(settlements.map((settlement) => settlement.requestId))];
-    const rows: WrittenSettlementRow[] = [];
-    for (let at = 0; at < ids.length; at += 500) {
-      const slice = ids.slice(at, at + 500);
-      const statement = this.sqlite.prepare<string[], WrittenSettlementRow>(
-        `SELECT request_id, api_key_id, created_at FROM credit_ledger
-         WHERE kind IN ('settle', 'refund') AND request_id IN (${slice.map(() => '?').join(', ')})`,
+  /** Which of these retried settlements' names their rows carry: what an earlier attempt committed. */
+  #written(settlements: readonly Settlement[]): Set<string> {
+    const written = new Set<string>();
+    for (let at = 0; at < settlements.length; at += 400) {
+      const slice = settlements.slice(at, at + 400);
+      const marks = slice.map(() => '?').join(', ');
+      const statement = this.sqlite.prepare<string[], { attempt: string }>(
+        `SELECT attempt FROM credit_ledger WHERE request_id IN (${marks}) AND attempt IN (${marks})`,
       );
-      rows.push(...statement.all(...slice));
+      const ids = slice.map((settlement) => settlement.requestId);
+      const names = slice.map((settlement) => settlement.attempt!);
+      for (const row of statement.all(...ids, ...names)) written.add(row.attempt);
     }
-    return rows;
+    return written;
   }
 
   /** The user's balance was changed by another write: read it afresh next time. */
@@ -169,7 +179,7 @@ export class SqliteCreditWrites {
       ...settlements.filter((settlement) => settlement.charged > settlement.held),
     ];
     const keyStillReserved = new Map<number, number>();
-    for (const { userId, keyId, held, charged, requestId, heldAt, settledAt } of ordered) {
+    for (const { userId, keyId, held, charged, requestId, heldAt, attempt } of ordered) {
       let balance = balances.get(userId);
       if (balance === undefined) balance = Number(this.#balance.get(userId)?.balance ?? 0);
       const others = (stillReserved.get(userId) ?? this.#reserved.ofUser(userId)) - held;
@@ -190,7 +200,7 @@ export class SqliteCreditWrites {
       takenByUser.set(userId, (takenByUser.get(userId) ?? 0) + taken);
       if (taken !== 0) keyCharges.set(keyId, (keyCharges.get(keyId) ?? 0) + taken);
       if (taken > held) extras.push({ userId, keyId, amount: taken - held });
-      if (held !== 0) rows.push([userId, keyId, 'hold', -held, requestId, null, heldAt ?? now]);
+      if (held !== 0) rows.push([userId, keyId, 'hold', -held, requestId, null, heldAt ?? now, null]);
       const kind = charged === 0 ? 'refund' : 'settle';
       rows.push([
         userId,
@@ -199,7 +209,8 @@ export class SqliteCreditWrites {
         held - taken,
         requestId,
         charged === 0 ? null : `charged ${taken}`,
-        settledAt ?? now,
+        now,
+        attempt ?? null,
       ]);
     }
     batch.addRows('credit_ledger', LEDGER_COLUMNS, rows);

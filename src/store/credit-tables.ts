@@ -29,6 +29,8 @@ export interface CreditLedgerTable {
   /** The admin who made a top-up or adjustment. */
   created_by: number | null;
   created_at: number;
+  /** Settle and refund rows: the write attempt that made them (see settlement-attempts.ts). */
+  attempt: string | null;
 }
 
 /** An operator's price for a model, in micro-credits: per request, and per million tokens. */

@@ -11,6 +11,7 @@ import * as credits from './migrations/009-credits.ts';
 import * as ledgerRequestId from './migrations/010-ledger-request-id.ts';
 import * as widerColumns from './migrations/011-wider-columns.ts';
 import * as utf8mb4 from './migrations/012-utf8mb4.ts';
+import * as ledgerAttempt from './migrations/013-ledger-attempt.ts';
 import type { DialectName } from './open-database.ts';
 import type { Database } from './schema.ts';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, VersionedMigration> = {
   '010-ledger-request-id': ledgerRequestId,
   '011-wider-columns': widerColumns,
   '012-utf8mb4': utf8mb4,
+  '013-ledger-attempt': ledgerAttempt,
 };
 
 class InCodeMigrations implements MigrationProvider {
