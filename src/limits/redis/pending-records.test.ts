@@ -73,6 +73,31 @@ describe('PendingRecords', () => {
     expect(pending.take(10).map((entry) => entry.bucketId)).toEqual(['c']);
   });
 
+  // While Redis cannot be reached a bucket's records pile up: sealed a span apart, each entry tells
+  // when its tokens were used, and is given up only once its last tokens have left the window.
+  it('seals an entry after its span, and ages each by its last record', async () => {
+    const { pending, advance } = pendingRecords(1000);
+    const early = pending.add('a', 1);
+    advance(300);
+    pending.add('a', 2);
+    advance(800);
+    const late = pending.add('a', 4);
+    expect(late).not.toBe(early);
+    advance(100);
+    pending.expire();
+    const taken = pending.take(10);
+    expect(view(taken)).toEqual([
+      { bucketId: 'a', id: 'id1', amount: 3 },
+      { bucketId: 'a', id: 'id2', amount: 4 },
+    ]);
+    expect(taken.map((entry) => pending.ageOf(entry))).toEqual([900, 100]);
+    pending.giveBack(taken);
+    advance(150);
+    pending.expire();
+    await expect(early).rejects.toThrow(RateLimiterUnavailableError);
+    expect(view(pending.take(10))).toEqual([{ bucketId: 'a', id: 'id2', amount: 4 }]);
+  });
+
   it('rejects everything at once when told to', async () => {
     const { pending } = pendingRecords();
     const one = pending.add('a', 1);

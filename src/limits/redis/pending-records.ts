@@ -2,7 +2,9 @@ import { RateLimiterUnavailableError } from '../rate-limiter-unavailable-error.t
 
 /**
  * Tokens recorded on this node and not yet written to Redis, as one entry per bucket: records for a
- * bucket that has an open entry are summed into it. An entry taken for a script call is sealed: its
+ * bucket that has an open entry are summed into it, for at most `spanMs` (then the entry is sealed
+ * and a new one opened, so that while Redis cannot be reached a bucket's entries tell about when
+ * their tokens were used; each is written as of its last record). An entry taken for a script call is sealed: its
  * id (and so its log member, `<id>:<amount>`) no longer changes, and if the call fails it comes back
  * as it was, to be sent again under the same member, which the script recognises rather than
  * counting twice. Later records for that bucket open a new entry.
@@ -13,6 +15,8 @@ export interface PendingRecord {
   amount: number;
   /** `now()` when its first tokens were recorded. */
   readonly recordedAt: number;
+  /** `now()` when its last tokens were recorded. */
+  lastRecordedAt: number;
   /** What every `record` call summed into this entry waits for. */
   readonly written: Promise<void>;
   resolve(): void;
@@ -27,22 +31,26 @@ export interface PendingRecordsOptions {
    * would have left the window anyway (the limiter passes its window).
    */
   maxAgeMs: number;
+  /** How long an entry takes records before it is sealed (default 1000 ms). */
+  spanMs?: number;
   /** Milliseconds, monotonic (default `performance.now`). */
   now?: () => number;
 }
 
 export class PendingRecords {
-  /** Entries that a failed call gave back, oldest first; sealed. */
+  /** Sealed entries not yet handed out: given back by a failed call, or full; oldest first. */
   #returned: PendingRecord[] = [];
   /** At most one entry per bucket still taking records. */
   readonly #open = new Map<string, PendingRecord>();
   readonly #nextId: () => string;
   readonly #maxAgeMs: number;
+  readonly #spanMs: number;
   readonly #now: () => number;
 
   constructor(options: PendingRecordsOptions) {
     this.#nextId = options.nextId;
     this.#maxAgeMs = options.maxAgeMs;
+    this.#spanMs = options.spanMs ?? 1000;
     this.#now = options.now ?? (() => performance.now());
   }
 
@@ -52,12 +60,18 @@ export class PendingRecords {
 
   /** Sums `amount` (a positive integer) into the bucket's open entry; settles when that entry is written. */
   add(bucketId: string, amount: number): Promise<void> {
+    const now = this.#now();
     const open = this.#open.get(bucketId);
     if (open) {
-      open.amount += amount;
-      return open.written;
+      if (now - open.recordedAt < this.#spanMs) {
+        open.amount += amount;
+        open.lastRecordedAt = now;
+        return open.written;
+      }
+      this.#open.delete(bucketId);
+      this.#returned.push(open);
     }
-    const entry = createEntry(bucketId, this.#nextId(), amount, this.#now());
+    const entry = createEntry(bucketId, this.#nextId(), amount, now);
     this.#open.set(bucketId, entry);
     return entry.written;
   }
@@ -79,20 +93,27 @@ export class PendingRecords {
     if (entries.length > 0) this.#returned = [...entries, ...this.#returned];
   }
 
-  /** Rejects what has waited longer than `maxAgeMs` and forgets it. */
+  /** How long ago the entry's last tokens were recorded: it is written as of then. */
+  ageOf(entry: PendingRecord): number {
+    return Math.max(0, Math.round(this.#now() - entry.lastRecordedAt));
+  }
+
+  /** Rejects what was last recorded longer than `maxAgeMs` ago (its tokens have left the window). */
   expire(): void {
     const oldest = this.#now() - this.#maxAgeMs;
-    if (this.#returned.length > 0 && this.#returned[0]!.recordedAt < oldest) {
+    if (this.#returned.some((entry) => entry.lastRecordedAt < oldest)) {
       const kept: PendingRecord[] = [];
       for (const entry of this.#returned) {
-        if (entry.recordedAt < oldest) entry.reject(tooOld(entry));
+        if (entry.lastRecordedAt < oldest) entry.reject(tooOld(entry));
         else kept.push(entry);
       }
       this.#returned = kept;
     }
     for (const [bucketId, entry] of this.#open) {
-      // Insertion order is age order: the first entry young enough ends the scan.
+      // Insertion order is the order of first records, and an open entry's last record is at most
+      // `spanMs` after its first: past an entry first recorded recently enough, none is too old.
       if (entry.recordedAt >= oldest) break;
+      if (entry.lastRecordedAt >= oldest) continue;
       entry.reject(tooOld(entry));
       this.#open.delete(bucketId);
     }
@@ -111,7 +132,7 @@ function createEntry(bucketId: string, id: string, amount: number, recordedAt: n
     resolve = onResolve;
     reject = onReject;
   });
-  return { bucketId, id, amount, recordedAt, written, resolve, reject };
+  return { bucketId, id, amount, recordedAt, lastRecordedAt: recordedAt, written, resolve, reject };
 }
 
 function tooOld(entry: PendingRecord): RateLimiterUnavailableError {

@@ -522,8 +522,32 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
         (_, index) => index % 2 === 1,
       );
       // The request that took the lease and the five admitted from it; the unused room given back.
+      // Scored when they came (give or take the grant's round trip), not at the lease's end 5 s on.
       expect(scores).toHaveLength(6);
-      for (const score of scores) expect(Number(score)).toBeLessThanOrEqual(redisNow);
+      for (const score of scores) expect(Number(score)).toBeLessThanOrEqual(redisNow + 100);
+    });
+
+    // Served while Redis was unreachable (failing open), a key's tokens still count from when they
+    // were used, not from the reconnect: they leave the window when they would have.
+    it('writes tokens recorded during an outage as of when they were recorded', async () => {
+      const other = await connectTestRedis('switchboard-test-record-when');
+      try {
+        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, recordDelayMs: 5 });
+        const ended = new Promise((resolve) => other.once('end', resolve));
+        other.disconnect();
+        await ended;
+        const recorded = limiter.record('key:19:tpm', 700);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await other.connect();
+        await recorded;
+        const [seconds, micros] = await redis.time();
+        const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+        const [, score] = await redis.zrange(`${prefix}rl:log:key:19:tpm`, '0', '0', 'WITHSCORES');
+        expect(Number(score)).toBeLessThanOrEqual(redisNow - 350);
+        await limiter.close();
+      } finally {
+        await other.quit();
+      }
     });
 
     it('leases again once Redis is back after an outage', async () => {

@@ -260,6 +260,7 @@ export class RedisRateLimiter implements RateLimiter {
           sum: this.#sumKey(entry.bucketId),
           id: entry.id,
           amount: entry.amount,
+          ageMs: this.#pending.ageOf(entry),
         })),
         buckets,
         requestId,

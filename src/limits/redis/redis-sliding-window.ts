@@ -7,6 +7,8 @@ import { MAX_LEASE_MS } from './room-leases.ts';
  * running total for tokens buckets (a requests bucket's total is the set's size). Members are
  * `<unique id>` for requests and `<unique id>:<amount>` for tokens, so pruning knows what leaves.
  * The clock is Redis TIME, read inside the script: every node sees one clock, whatever its own says.
+ * (A record that waited on its node, up to a window while Redis could not be reached, is scored as
+ * long before as it waited, as the node measured it.)
  * Keys get a PEXPIRE of one window plus the longest lease time on every write, so idle buckets vanish
  * by themselves, and never before a lease's entries, whatever lease time the writing node has.
  *
@@ -117,16 +119,19 @@ end
 local recordKeys, recordArgs = 2 * settlements, 5 + 5 * settlements
 local function record(i)
   local log, sum = KEYS[recordKeys + 2 * i - 1], KEYS[recordKeys + 2 * i]
+  -- As of when its tokens were used (they waited on the node): once out of the window, nothing.
+  local at = now - tonumber(ARGV[recordArgs + 3 * i])
+  if at <= start then return end
   local bucket = load(log, sum, true)
-  if redis.call('ZADD', log, 'NX', now, ARGV[recordArgs + 2 * i - 1]) == 1 then
-    bucket.total = redis.call('INCRBY', sum, ARGV[recordArgs + 2 * i])
-    bucket.oldest = bucket.oldest or now
+  if redis.call('ZADD', log, 'NX', at, ARGV[recordArgs + 3 * i - 2]) == 1 then
+    bucket.total = redis.call('INCRBY', sum, ARGV[recordArgs + 3 * i - 1])
+    if not bucket.oldest or at < bucket.oldest then bucket.oldest = at end
     redis.call('PEXPIRE', log, ttl)
     redis.call('PEXPIRE', sum, ttl)
   end
 end
 
-local keyBase, argBase = recordKeys + 2 * records, recordArgs + 2 * records
+local keyBase, argBase = recordKeys + 2 * records, recordArgs + 3 * records
 local count = (#KEYS - keyBase) / 2
 
 -- The member bucket i's log holds once this call's admission is in it: the request's own entry, or
@@ -274,6 +279,8 @@ export interface ScriptRecord {
   id: string;
   /** A positive integer. */
   amount: number;
+  /** How long ago (ms) its tokens were used: the entry is scored that much before the script's time. */
+  ageMs: number;
 }
 
 /** A room lease to settle: what it did not use goes back (see room-leases.ts). */
@@ -380,7 +387,7 @@ export function defineSlidingWindow(redis: Redis): RedisSlidingWindow {
       }
       for (const record of call.records) {
         keys.push(record.log, record.sum);
-        args.push(`${record.id}:${record.amount}`, record.amount);
+        args.push(`${record.id}:${record.amount}`, record.amount, record.ageMs);
       }
       for (const bucket of call.buckets) {
         keys.push(bucket.log, bucket.sum);
