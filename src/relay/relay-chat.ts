@@ -19,7 +19,12 @@ import { chatWorstCase } from './worst-case.ts';
 import { relayResponseHeaders } from './relay-response-headers.ts';
 import { clientClosedStatus } from './relay-stream.ts';
 import { routeChannels } from './route-channels.ts';
-import { meterWhole, sendSameFormatWhole } from './respond-same-format.ts';
+import {
+  asksForOneChoice,
+  meterWhole,
+  sendSameFormatWhole,
+  sendWholeChoicesAsStream,
+} from './respond-same-format.ts';
 import { decodeWholeAnswer, sendTranslatedWhole, sendWholeAsStream } from './respond-translated.ts';
 import { upstreamModel, type RuntimeChannel } from './runtime-channel.ts';
 import { sameFormatBody, sameFormatHeaders } from './same-format-body.ts';
@@ -129,9 +134,14 @@ export async function relayChat(
       relayResponseHeaders(reply, record, answer, creditHeaders(billing, record, true));
     let sent: Buffer | string;
     if (value.kind === 'whole-as-stream') {
-      // Asked for a stream, answered whole: the client still gets the stream it asked for.
+      // Asked for a stream, answered whole: the client still gets the stream it asked for, with
+      // every choice it asked for.
       const request = plan.kind === 'same-format' ? undefined : plan.request;
-      sent = sendWholeAsStream(reply, finalHeaders(), call, request, value.response, record);
+      const choices =
+        plan.kind === 'same-format' && !asksForOneChoice(call)
+          ? sendWholeChoicesAsStream(reply, finalHeaders(), call, value.bytes)
+          : undefined;
+      sent = choices ?? sendWholeAsStream(reply, finalHeaders(), call, request, value.response, record);
     } else if (plan.kind === 'same-format') {
       meterWhole(call.protocol, value.bytes, record);
       sent = sendSameFormatWhole(reply, finalHeaders(), answer, value.bytes);

@@ -1,4 +1,6 @@
 import type { RelayReply } from '../http/relay-exchange.ts';
+import { geminiSseFrame } from '../protocols/gemini/gemini-sse-frame.ts';
+import { openAiWholeAsChunks } from '../protocols/openai-chat/openai-whole-as-chunks.ts';
 import { frameData, OpenAiStreamTap } from '../protocols/openai-chat/openai-stream-tap.ts';
 import { findOpenAiUsage } from '../protocols/openai-chat/find-openai-usage.ts';
 import { readOpenAiUsage } from '../protocols/openai-chat/read-openai-usage.ts';
@@ -18,7 +20,7 @@ const DATA_PREFIX = Buffer.from('data: ');
 const DONE_FRAME = 'data: [DONE]\n\n';
 
 /** Whether the client asked for one choice (OpenAI's `n`, Gemini's `candidateCount`), as most do. */
-function asksForOneChoice(call: ClientChatCall): boolean {
+export function asksForOneChoice(call: ClientChatCall): boolean {
   const config = call.json.generationConfig;
   const count =
     call.protocol.name === 'gemini' && typeof config === 'object' && config !== null
@@ -89,6 +91,36 @@ export function sendSameFormatWhole(
   headers['content-type'] = typeof contentType === 'string' ? contentType : 'application/json';
   writeWholeAnswer(reply, answer.call.status, headers, bytes);
   return bytes;
+}
+
+/**
+ * Same format, asked for a stream of several choices and answered whole: the stream carries every
+ * choice, built from the upstream's own JSON (the core types hold one). OpenAI: each choice's message
+ * as a delta, then the finishes (see openAiWholeAsChunks); Gemini: the whole response as one chunk,
+ * which is what a stream chunk is. Returns the body sent; undefined when the answer is no JSON object
+ * (then the one-choice path sends what was decoded).
+ */
+export function sendWholeChoicesAsStream(
+  reply: RelayReply,
+  headers: Record<string, string>,
+  call: ClientChatCall,
+  bytes: Buffer,
+): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const body =
+    call.protocol.name === 'openai-chat'
+      ? openAiWholeAsChunks(json as Record<string, unknown>, call.includeUsage)
+      : geminiSseFrame(json);
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  writeWholeAnswer(reply, 200, headers, body);
+  return body;
 }
 
 /**

@@ -165,6 +165,39 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
       });
     }
 
+    // Same format, candidateCount 2, answered whole: the stream carries both candidates.
+    if (stream && format === 'gemini') {
+      it('an upstream that answers a stream of two candidates whole streams both', async () => {
+        const candidate = (index: number, text: string) => ({
+          index,
+          content: { role: 'model', parts: [{ text }] },
+          finishReason: 'STOP',
+        });
+        matrix.mock.enqueue({
+          kind: 'raw',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            candidates: [candidate(0, 'First'), candidate(1, 'Second')],
+            usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 6, totalTokenCount: 10 },
+            modelVersion: 'gemini-2.5-flash',
+          }),
+        });
+        const chunks: GenerateContentResponse[] = [];
+        for await (const chunk of await ai.models.generateContentStream({
+          model,
+          contents: 'Hi',
+          config: { candidateCount: 2 },
+        })) {
+          chunks.push(chunk);
+        }
+        const texts = chunks.flatMap((chunk) =>
+          (chunk.candidates ?? []).map((each) => each.content?.parts?.[0]?.text),
+        );
+        expect(texts).toEqual(['First', 'Second']);
+        expect(chunks.at(-1)?.usageMetadata?.totalTokenCount).toBe(10);
+      });
+    }
+
     // Same format, Gemini's CRLF frames, the last one without its blank line and in a read of its own:
     // every frame reaches the client whole.
     if (stream && format === 'gemini') {

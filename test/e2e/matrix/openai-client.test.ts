@@ -393,6 +393,62 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       });
     }
 
+    // Same format, n = 2, answered whole: the stream the client asked for carries both choices.
+    if (stream && format === 'openai') {
+      it('an upstream that answers a stream of two choices whole streams both', async () => {
+        matrix.mock.enqueue({
+          kind: 'raw',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: 'chatcmpl-two',
+            object: 'chat.completion',
+            created: 1_760_000_000,
+            model: 'gpt-4o-mini',
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'First', refusal: null },
+                finish_reason: 'stop',
+              },
+              {
+                index: 1,
+                message: {
+                  role: 'assistant',
+                  content: null,
+                  tool_calls: [
+                    {
+                      id: 'call_1',
+                      type: 'function',
+                      function: { name: 'get_time', arguments: '{"zone":"UTC"}' },
+                    },
+                  ],
+                },
+                finish_reason: 'tool_calls',
+              },
+            ],
+            usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
+          }),
+        });
+        const runner = client.chat.completions.stream({
+          model,
+          messages: [{ role: 'user', content: 'Hi' }],
+          n: 2,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        const chunks: ChatCompletionChunk[] = [];
+        for await (const chunk of runner) chunks.push(chunk);
+        const completion = await runner.finalChatCompletion();
+        expect(completion.choices).toHaveLength(2);
+        expect(completion.choices[0]).toMatchObject({ message: { content: 'First' }, finish_reason: 'stop' });
+        expect(completion.choices[1]?.finish_reason).toBe('tool_calls');
+        expect(completion.choices[1]?.message.tool_calls).toEqual([
+          { id: 'call_1', type: 'function', function: { name: 'get_time', arguments: '{"zone":"UTC"}' } },
+        ]);
+        expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 7 });
+      });
+    }
+
     // A connection lost after the answer's finish took nothing from it: no error event after a
     // whole answer (the SDK would raise it and the app discard the answer), and no failure logged.
     if (stream) {
