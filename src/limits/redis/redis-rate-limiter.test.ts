@@ -54,6 +54,31 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await redis.quit();
   });
 
+  /** Redis's clock, in milliseconds. */
+  const redisTimeMs = async (): Promise<number> => {
+    const [seconds, micros] = await redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+
+  /** A limiter on a connection of its own, dropped (Redis unreachable) before `body` runs; `reconnect` brings it back. */
+  async function withDroppedConnection(
+    name: string,
+    options: Partial<RedisRateLimiterOptions>,
+    body: (limiter: RedisRateLimiter, reconnect: () => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    const other = await connectTestRedis(name);
+    try {
+      const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, ...options });
+      const ended = new Promise((resolve) => other.once('end', resolve));
+      other.disconnect();
+      await ended;
+      expect(other.status).not.toBe('ready');
+      await body(limiter, () => other.connect());
+    } finally {
+      await other.quit();
+    }
+  }
+
   it('keeps its keys under the prefix, expiring one window and the longest lease time after the last write', async () => {
     const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, windowMs: 5000, leaseMs: 500 });
     // Roomy: the admission leases room, scored half a second ahead.
@@ -488,24 +513,21 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     });
 
     it('writes tokens recorded while the connection was down once it is back', async () => {
-      const other = await connectTestRedis('switchboard-test-record-back');
-      try {
-        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, recordDelayMs: 5 });
-        const ended = new Promise((resolve) => other.once('end', resolve));
-        other.disconnect();
-        await ended;
-        const recorded = limiter.record('key:17:tpm', 900);
-        await other.connect();
-        await recorded;
-        expect(await redis.get(`${prefix}rl:sum:key:17:tpm`)).toBe('900');
-        const admission = await limiter.admit({
-          buckets: [{ id: 'key:17:tpm', kind: 'tokens', limit: 1000, estimate: 50 }],
-        });
-        expect(admission.buckets[0]).toMatchObject({ remaining: 100 });
-        await limiter.close();
-      } finally {
-        await other.quit();
-      }
+      await withDroppedConnection(
+        'switchboard-test-record-back',
+        { recordDelayMs: 5 },
+        async (limiter, reconnect) => {
+          const recorded = limiter.record('key:17:tpm', 900);
+          await reconnect();
+          await recorded;
+          expect(await redis.get(`${prefix}rl:sum:key:17:tpm`)).toBe('900');
+          const admission = await limiter.admit({
+            buckets: [{ id: 'key:17:tpm', kind: 'tokens', limit: 1000, estimate: 50 }],
+          });
+          expect(admission.buckets[0]).toMatchObject({ remaining: 100 });
+          await limiter.close();
+        },
+      );
     });
 
     // Leased room is counted at the lease's end until settled; what the node used of it must then
@@ -516,8 +538,7 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
       for (let index = 0; index < 6; index++)
         expect((await limiter.admit({ buckets: [bucket] })).allowed).toBe(true);
       await limiter.close();
-      const [seconds, micros] = await redis.time();
-      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const redisNow = await redisTimeMs();
       const scores = (await redis.zrange(`${prefix}rl:log:key:18:rpm`, '0', '-1', 'WITHSCORES')).filter(
         (_, index) => index % 2 === 1,
       );
@@ -530,44 +551,35 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     // Served while Redis was unreachable (failing open), a key's tokens still count from when they
     // were used, not from the reconnect: they leave the window when they would have.
     it('writes tokens recorded during an outage as of when they were recorded', async () => {
-      const other = await connectTestRedis('switchboard-test-record-when');
-      try {
-        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, recordDelayMs: 5 });
-        const ended = new Promise((resolve) => other.once('end', resolve));
-        other.disconnect();
-        await ended;
-        const recorded = limiter.record('key:19:tpm', 700);
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        await other.connect();
-        await recorded;
-        const [seconds, micros] = await redis.time();
-        const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-        const [, score] = await redis.zrange(`${prefix}rl:log:key:19:tpm`, '0', '0', 'WITHSCORES');
-        expect(Number(score)).toBeLessThanOrEqual(redisNow - 350);
-        await limiter.close();
-      } finally {
-        await other.quit();
-      }
+      await withDroppedConnection(
+        'switchboard-test-record-when',
+        { recordDelayMs: 5 },
+        async (limiter, reconnect) => {
+          const recorded = limiter.record('key:19:tpm', 700);
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          await reconnect();
+          await recorded;
+          const [, score] = await redis.zrange(`${prefix}rl:log:key:19:tpm`, '0', '0', 'WITHSCORES');
+          expect(Number(score)).toBeLessThanOrEqual((await redisTimeMs()) - 350);
+          await limiter.close();
+        },
+      );
     });
 
     it('leases again once Redis is back after an outage', async () => {
-      const other = await connectTestRedis('switchboard-test-lease-back');
-      try {
-        const limiter = new RedisRateLimiter(other, { keyPrefix: prefix, leaseMs: 100 });
-        const ended = new Promise((resolve) => other.once('end', resolve));
-        other.disconnect();
-        await ended;
-        expect(other.status).not.toBe('ready');
-        await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
-        await other.connect();
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        expect((await limiter.admit({ buckets: [roomy] })).allowed).toBe(true);
-        // The request's own entry and a lease of 32.
-        expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(33);
-        await limiter.close();
-      } finally {
-        await other.quit();
-      }
+      await withDroppedConnection(
+        'switchboard-test-lease-back',
+        { leaseMs: 100 },
+        async (limiter, reconnect) => {
+          await expect(limiter.admit({ buckets: [roomy] })).rejects.toThrow(RateLimiterUnavailableError);
+          await reconnect();
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          expect((await limiter.admit({ buckets: [roomy] })).allowed).toBe(true);
+          // The request's own entry and a lease of 32.
+          expect(await redis.zcard(`${prefix}rl:log:key:5:rpm`)).toBe(33);
+          await limiter.close();
+        },
+      );
     });
 
     it('closes while Redis is unreachable, holding a lease (its room stays counted for one window)', async () => {
