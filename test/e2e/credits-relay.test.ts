@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
-import { logRows, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import {
+  logRows,
+  startTestGateway,
+  type TestGateway,
+  mockAnthropicChannel,
+} from '../support/test-gateway.ts';
 import { burstOfRequests, chatCall, createPayer, ledgerSum, type Payer } from './credits-scenarios.ts';
 
 /**
@@ -30,13 +35,7 @@ describe('credits and rate limits on one node', () => {
       models: ['gpt-4o-mini', 'gpt-4o', 'gpt-image-1'],
     });
     // Answers in Anthropic's format, translated for OpenAI clients.
-    await test.addChannel({
-      name: 'mock-anthropic',
-      provider: 'anthropic',
-      base_url: mock.url,
-      api_key: 'sk-upstream',
-      models: ['claude-sonnet-4-5'],
-    });
+    await test.addChannel(mockAnthropicChannel(mock.url));
     await test.api('PUT', '/api/model/claude-sonnet-4-5', { price: { per_request: 1_000 } }, test.adminToken);
     // gpt-4o-mini: a flat 1,000 per request, so a hold is exactly the charge.
     // gpt-4o: per token only, so what a stream generated decides its charge.

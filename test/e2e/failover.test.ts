@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
 import { logRows, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { chatStreamText, readChatStream } from '../support/chat-stream.ts';
 
 /**
  * Failover before the first byte reaches the client — including errors that arrive inside a 200 —
@@ -66,8 +67,7 @@ async function streamText(
   const { data: stream, response } = await client.chat.completions
     .create({ model, messages: [{ role: 'user', content: 'hi' }], stream: true })
     .withResponse();
-  let text = '';
-  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  const text = await chatStreamText(stream);
   return {
     text,
     channel: response.headers.get('x-switchboard-channel'),
@@ -170,10 +170,7 @@ describe('a stream cut after the first byte', () => {
     const { data: stream, response } = await client.chat.completions
       .create({ model: 'm-openai', messages: [{ role: 'user', content: 'hi' }], stream: true })
       .withResponse();
-    let text = '';
-    const failure = await (async () => {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    })().catch((caught: unknown) => caught);
+    const { text, failure } = await readChatStream(stream);
     expect(failure).toBeInstanceOf(APIError);
     expect(text).toBe('a b ');
     expect(backup.requests).toHaveLength(0);

@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
 import { logRows, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { chatStreamText } from '../support/chat-stream.ts';
 
 let mock: MockUpstream;
 let test: TestGateway;
@@ -375,9 +376,7 @@ describe('errors reach the OpenAI SDK in its own shape', () => {
       messages: [{ role: 'user', content: 'count to three please' }],
       stream: true,
     });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('one two three');
+    expect(await chatStreamText(stream)).toBe('one two three');
     const [row] = await logRows(test, '?limit=1');
     expect(row).toMatchObject({ status: 200, usage: { estimated: true, completion_tokens: 3 } });
     expect((row!.usage as { prompt_tokens: number }).prompt_tokens).toBeGreaterThan(4);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { startTestGateway, type TestGateway, mockAnthropicChannel } from '../support/test-gateway.ts';
 
 // The relay lane (src/http/relay-lane.ts) serves the busiest relay routes without Fastify's request
 // pipeline. Whatever a client sends, it must get the same answer as from Fastify: the same requests
@@ -41,13 +41,7 @@ beforeAll(async () => {
       api_key: 'sk-upstream',
       models: ['gpt-4o-mini'],
     });
-    await test.addChannel({
-      name: 'mock-anthropic',
-      provider: 'anthropic',
-      base_url: mock.url,
-      api_key: 'sk-upstream',
-      models: ['claude-sonnet-4-5'],
-    });
+    await test.addChannel(mockAnthropicChannel(mock.url));
     keys[name].open = await test.createKey();
     keys[name].limited = await test.createKey({ rpm: 1 });
   }

@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../mock-upstream/index.ts';
 import { logRows, startTestGateway, type TestGateway } from '../support/test-gateway.ts';
+import { chatStreamText, readChatStream } from '../support/chat-stream.ts';
 
 let primary: MockUpstream;
 let backup: MockUpstream;
@@ -126,9 +127,7 @@ describe('a streamed request answered whole', () => {
       messages: [{ role: 'user', content: 'x' }],
       stream: true,
     });
-    let text = '';
-    for await (const part of stream) text += part.choices[0]?.delta.content ?? '';
-    expect(text).toBe('from backup');
+    expect(await chatStreamText(stream)).toBe('from backup');
     const [row] = await logRows(test, '?limit=1');
     expect(row).toMatchObject({
       status: 200,
@@ -186,11 +185,15 @@ describe('how a stream that began ends', () => {
       messages: [{ role: 'user', content: 'x' }],
       stream: true,
     });
-    let text = '';
-    const failure = await (async () => {
-      for await (const part of stream) text += part.choices[0]?.delta.content ?? '';
-    })().catch((caught: unknown) => caught);
-    return { text, failure };
+    return readChatStream(stream);
+  };
+  /** Streams `solo`, which must end cleanly with `expected`, logged as a success. */
+  const expectCleanEnd = async (expected: string) => {
+    const { text, failure } = await streamSolo();
+    expect(failure).toBeUndefined();
+    expect(text).toBe(expected);
+    const [row] = await logRows(test, '?limit=1');
+    expect(row).toMatchObject({ status: 200 });
   };
 
   // Valid SSE, though not written as OpenAI writes it: no space after `data:`, an `id:` line first.
@@ -203,11 +206,7 @@ describe('how a stream that began ends', () => {
         kind: 'raw',
         body: [chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'stop'), '[DONE]'].map(frame).join(''),
       });
-      const { text, failure } = await streamSolo();
-      expect(failure).toBeUndefined();
-      expect(text).toBe('Hi');
-      const [row] = await logRows(test, '?limit=1');
-      expect(row).toMatchObject({ status: 200 });
+      await expectCleanEnd('Hi');
     }
   });
 
@@ -238,11 +237,7 @@ describe('how a stream that began ends', () => {
       body: `data: ${chunk({ role: 'assistant', content: 'Hi' })}\n\ndata: ${chunk({}, 'stop')}\n\ndata: {"id":"chatcmpl-1","choices":[],"us`,
       reset: true,
     });
-    const { text, failure } = await streamSolo();
-    expect(failure).toBeUndefined();
-    expect(text).toBe('Hi');
-    const [row] = await logRows(test, '?limit=1');
-    expect(row).toMatchObject({ status: 200 });
+    await expectCleanEnd('Hi');
   });
 
   // With two choices, one's finish is not the answer's: the other was cut.

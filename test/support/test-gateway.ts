@@ -57,6 +57,19 @@ export interface ApiEnvelope {
   data: Record<string, unknown> & { items?: Record<string, unknown>[] };
 }
 
+/**
+ * The channel most tests put in front of the mock's Anthropic endpoint (Anthropic's base URL has no
+ * /v1); `fields` change or add to it.
+ */
+export const mockAnthropicChannel = (mockUrl: string, fields: Record<string, unknown> = {}) => ({
+  name: 'mock-anthropic',
+  provider: 'anthropic',
+  base_url: mockUrl,
+  api_key: 'sk-upstream',
+  models: ['claude-sonnet-4-5'],
+  ...fields,
+});
+
 /** Starts a real gateway on a free port over a fresh database (SQLite unless `databaseUrl` is given). */
 export async function startTestGateway(
   options: { databaseUrl?: string; env?: Record<string, string> } = {},

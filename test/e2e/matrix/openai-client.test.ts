@@ -53,6 +53,7 @@ import {
   upstreamImages,
   upstreamUserText,
 } from './upstream-view.ts';
+import { chatStreamText } from '../../support/chat-stream.ts';
 
 let matrix: Matrix;
 let client: OpenAI;
@@ -543,9 +544,7 @@ describe('translation warnings reach an OpenAI client', () => {
         logprobs: true,
       })
       .withResponse();
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('ok');
+    expect(await chatStreamText(stream)).toBe('ok');
     const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
     expect(warnings).toEqual([expect.objectContaining({ field: 'logprobs' })]);
     const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
