@@ -32,6 +32,10 @@ function watchScript(redis: Redis) {
         await original(...keysAndArgs);
         throw new Error('Command timed out');
       }),
+    /** Every call is refused, as by a Redis out of memory, until `restore`. */
+    failEveryCall: () =>
+      spy.mockImplementation(() => Promise.reject(new Error('OOM command not allowed when used memory'))),
+    restore: () => spy.mockRestore(),
   };
 }
 
@@ -221,6 +225,21 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
     await limiter.record('key:9:tpm', 25);
     expect(script.calls()).toBe(3);
     expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('100');
+  });
+
+  it('tries pending records less and less often while Redis keeps refusing them, and writes them once it takes them', async () => {
+    const limiter = new RedisRateLimiter(redis, { keyPrefix: prefix, recordDelayMs: 10, leaseMs: 0 });
+    const script = watchScript(redis);
+    script.failEveryCall();
+    const written = limiter.record('key:9:tpm', 40);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Every 10 ms that would be about 70 calls; waiting twice as long after each failure, 6 or 7.
+    expect(script.calls()).toBeGreaterThanOrEqual(4);
+    expect(script.calls()).toBeLessThanOrEqual(8);
+    script.restore();
+    await written;
+    expect(await redis.get(`${prefix}rl:sum:key:9:tpm`)).toBe('40');
+    await limiter.close();
   });
 
   it('writes pending records on close, and rejects them when it cannot', async () => {
@@ -518,8 +537,12 @@ describe.skipIf(!testRedisUrl)('RedisRateLimiter, against Redis itself', () => {
         { recordDelayMs: 5 },
         async (limiter, reconnect) => {
           const recorded = limiter.record('key:17:tpm', 900);
+          // Down long enough for the tries to have backed off to their longest wait: the records are
+          // still written as soon as the connection is ready again, not at the next try.
+          await new Promise((resolve) => setTimeout(resolve, 1500));
           await reconnect();
-          await recorded;
+          const soon = new Promise((resolve) => setTimeout(() => resolve('not yet'), 300));
+          expect(await Promise.race([recorded.then(() => 'written'), soon])).toBe('written');
           expect(await redis.get(`${prefix}rl:sum:key:17:tpm`)).toBe('900');
           const admission = await limiter.admit({
             buckets: [{ id: 'key:17:tpm', kind: 'tokens', limit: 1000, estimate: 50 }],

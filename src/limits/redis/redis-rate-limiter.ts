@@ -33,6 +33,13 @@ export interface RedisRateLimiterOptions {
 
 /** At most this many records, and settlements, ride on one call (only a backlog after failures comes near it). */
 const recordsPerCall = 256;
+/**
+ * Longest wait between two tries of pending records while Redis keeps failing: the wait doubles
+ * from `recordDelayMs` with each failure in a row, so a Redis that is up but refusing (out of
+ * memory, a read-only replica) is not sent a call every few milliseconds by every node. A connection
+ * coming back ready is tried at once (see the constructor).
+ */
+const MAX_RETRY_DELAY_MS = 1000;
 
 /**
  * The many-node limiter: one Lua script per admission over every bucket's sorted set, timed by the
@@ -71,6 +78,14 @@ export class RedisRateLimiter implements RateLimiter {
   #timer: NodeJS.Timeout | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Calls that failed in a row: pending records wait longer before the next try (MAX_RETRY_DELAY_MS). */
+  #failedFlushes = 0;
+  readonly #onReady = (): void => {
+    if (this.#failedFlushes === 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    void this.#flush();
+  };
   /** Unique entry ids: this limiter's random tag and a counter. */
   readonly #tag = randomBytes(6).toString('base64url');
   #sequence = 0;
@@ -87,6 +102,7 @@ export class RedisRateLimiter implements RateLimiter {
       leaseMs: options.leaseMs ?? 1000,
       maxSettlementAgeMs: this.#windowMs + MAX_LEASE_MS,
     });
+    redis.on('ready', this.#onReady);
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -218,6 +234,7 @@ export class RedisRateLimiter implements RateLimiter {
   /** Writes what is still pending (records it cannot write are rejected), then closes an owned connection. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#redis.off('ready', this.#onReady);
     clearTimeout(this.#timer);
     this.#timer = undefined;
     clearTimeout(this.#leaseTimer);
@@ -234,7 +251,10 @@ export class RedisRateLimiter implements RateLimiter {
    * ones reject, and all come back for the next call if the call itself failed.
    */
   async #run(buckets: ScriptBucket[], requestId = ''): Promise<ScriptReply> {
-    if (this.#redis.status !== 'ready') throw this.#notReady();
+    if (this.#redis.status !== 'ready') {
+      this.#failedFlushes += 1;
+      throw this.#notReady();
+    }
     const records = this.#pending.take(recordsPerCall);
     const settlements = this.#leases.takeSettlements(recordsPerCall);
     // What was pending may all have been given up for age: nothing to send then.
@@ -277,12 +297,15 @@ export class RedisRateLimiter implements RateLimiter {
         // Room not given back stays counted until its entries leave the window.
         for (const entry of records) entry.reject(failure);
       } else {
+        this.#failedFlushes += 1;
         this.#pending.giveBack(records);
         this.#leases.giveBack(settlements);
         this.#schedule();
       }
       throw failure;
     }
+    // Redis answered: pending records are tried again at the usual pace.
+    this.#failedFlushes = 0;
     records.forEach((entry, index) => {
       const error = reply.recordErrors[index];
       if (error === undefined) entry.resolve();
@@ -315,10 +338,14 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.#timer || this.#closed || (this.#pending.size === 0 && this.#leases.pendingSettlements === 0)) {
       return;
     }
+    const delayMs =
+      this.#failedFlushes === 0
+        ? this.#recordDelayMs
+        : Math.min(MAX_RETRY_DELAY_MS, this.#recordDelayMs * 2 ** Math.min(this.#failedFlushes, 16));
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#flush();
-    }, this.#recordDelayMs);
+    }, delayMs);
     this.#timer.unref();
   }
 
