@@ -267,7 +267,13 @@ export const streamEvents: fc.Arbitrary<StreamEvent[]> = fc
         signature.map((data) => ({ kind: 'redacted' as const, data })),
         fc
           .tuple(identifier, identifier, fc.array(text, { maxLength: 3 }))
-          .map(([id, name, pieces]) => ({ kind: 'tool' as const, id, name, pieces })),
+          // A call whose input never streamed decodes with arguments `{}`, as Anthropic means it.
+          .map(([id, name, pieces]) => ({
+            kind: 'tool' as const,
+            id,
+            name,
+            pieces: pieces.length === 0 ? ['{}'] : pieces,
+          })),
       ),
       { maxLength: 6 },
     ),

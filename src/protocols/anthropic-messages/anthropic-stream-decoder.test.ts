@@ -107,11 +107,17 @@ describe('AnthropicStreamDecoder, fixture by fixture', () => {
     expect(collected.finish?.unified).toBe('tool-calls');
   });
 
-  it('anthropic-tool-no-args: a call whose input never streams has empty arguments', () => {
+  it('anthropic-tool-no-args: a call whose input never streams has arguments {}, as its whole answer', () => {
     const collected = collectStreamEvents(decodeFixture('anthropic-tool-no-args.chunks.txt'));
     expect(collected.text).toBe("I'll update the issue list for you.");
     expect(collected.toolCalls).toEqual([
-      { index: 0, id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', name: 'updateIssueList', arguments: '', ended: true },
+      {
+        index: 0,
+        id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP',
+        name: 'updateIssueList',
+        arguments: '{}',
+        ended: true,
+      },
     ]);
     expect(collected.usage).toEqual(usage(565, 48));
   });

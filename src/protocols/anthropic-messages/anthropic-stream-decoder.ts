@@ -17,7 +17,8 @@ import { streamEndedEarly } from '../stream-ended-early.ts';
 type BlockKind =
   | { kind: 'text' }
   | { kind: 'thinking' }
-  | { kind: 'tool'; toolIndex: number }
+  /** `streamedInput`: some of the call's input has come (as its start's input or a delta). */
+  | { kind: 'tool'; toolIndex: number; streamedInput: boolean }
   /** The reserved JSON-response tool: its input streams out as text. */
   | { kind: 'json-text' }
   /** Server tools, their results, `fallback` markers: nothing the core can hold. */
@@ -146,13 +147,15 @@ export class AnthropicStreamDecoder implements StreamDecoder {
           return [];
         }
         const toolIndex = this.#nextToolIndex++;
-        this.#blocks.set(index, { kind: 'tool', toolIndex });
+        const block: BlockKind = { kind: 'tool', toolIndex, streamedInput: false };
+        this.#blocks.set(index, block);
         const events: StreamEvent[] = [
           { type: 'tool-call-start', index: toolIndex, id: text(value.id), name: text(value.name) },
         ];
         // Streams open tool blocks with `input: {}` and send the input as deltas; a non-empty
         // initial input is sent as its own delta.
         if (isRecord(value.input) && Object.keys(value.input).length > 0) {
+          block.streamedInput = true;
           events.push({
             type: 'tool-call-delta',
             index: toolIndex,
@@ -199,6 +202,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         if (piece === '') return [];
         if (block.kind === 'json-text') return [{ type: 'text-delta', text: piece }];
         if (block.kind !== 'tool') return [];
+        block.streamedInput = true;
         return [{ type: 'tool-call-delta', index: block.toolIndex, argumentsDelta: piece }];
       }
       default:
@@ -211,7 +215,12 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (typeof index !== 'number') return [];
     const block = this.#blocks.get(index);
     this.#blocks.delete(index);
-    return block?.kind === 'tool' ? [{ type: 'tool-call-end', index: block.toolIndex }] : [];
+    if (block?.kind !== 'tool') return [];
+    const end: StreamEvent = { type: 'tool-call-end', index: block.toolIndex };
+    // A call without arguments streams its input as one empty partial_json (anthropic-tool-no-args):
+    // its input is `{}`, as the whole answer says, and OpenAI clients parse arguments "" as no JSON.
+    if (block.streamedInput) return [end];
+    return [{ type: 'tool-call-delta', index: block.toolIndex, argumentsDelta: '{}' }, end];
   }
 
   #messageDelta(data: Record<string, unknown>): StreamEvent[] {

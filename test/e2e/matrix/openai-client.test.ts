@@ -193,6 +193,21 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       }
     });
 
+    it('a tool call without arguments has arguments {}, as OpenAI sends them', async () => {
+      const { mock } = matrix;
+      // Anthropic streams such a call's input as one empty partial_json (anthropic-tool-no-args).
+      mock.enqueue({ kind: 'chat', toolCalls: [{ name: 'get_weather', arguments: '{}' }] });
+      const { completion } = await complete(
+        { model, messages: [{ role: 'user', content: 'Weather here?' }], tools },
+        stream,
+      );
+      const [call] = completion.choices[0]?.message.tool_calls ?? [];
+      expect(call?.type === 'function' ? call.function : undefined).toEqual({
+        name: 'get_weather',
+        arguments: '{}',
+      });
+    });
+
     it('two parallel tool calls, then their results in the next turn', async () => {
       const { mock } = matrix;
       const issued = parallelToolCalls(format);
