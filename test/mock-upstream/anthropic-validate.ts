@@ -14,7 +14,17 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
   if (body.max_tokens === undefined) return 'max_tokens: Field required';
   if (body.messages === undefined) return 'messages: Field required';
   if (!Array.isArray(body.messages)) return 'messages: Input should be a valid list';
-  return thinkingProblem(body) ?? messagesProblem(body.messages);
+  return stopSequencesProblem(body) ?? thinkingProblem(body) ?? messagesProblem(body.messages);
+}
+
+/** The API refuses a stop sequence that is only whitespace, such as OpenAI clients' usual `"\n"`. */
+function stopSequencesProblem(body: JsonObject): string | undefined {
+  const sequences = body.stop_sequences;
+  if (!Array.isArray(sequences)) return undefined;
+  if (sequences.some((sequence) => typeof sequence === 'string' && sequence.trim() === '')) {
+    return 'stop_sequences: each stop sequence must contain non-whitespace';
+  }
+  return undefined;
 }
 
 function thinkingProblem(body: JsonObject): string | undefined {

@@ -356,4 +356,13 @@ describe('encodeAnthropicRequest', () => {
     ]);
     expect(encode({ choiceCount: 1 }).warnings).toEqual([]);
   });
+
+  it('leaves out whitespace-only stop sequences, which Anthropic refuses, with a warning', () => {
+    const some = encode({ stopSequences: ['\n', 'END', ' \t', ''] });
+    expect(some.value.stop_sequences).toEqual(['END']);
+    expect(fields(some.warnings)).toEqual([['changed-value', 'stopSequences']]);
+    const none = encode({ stopSequences: ['\n\n'] });
+    expect(none.value).not.toHaveProperty('stop_sequences');
+    expect(fields(none.warnings)).toEqual([['changed-value', 'stopSequences']]);
+  });
 });

@@ -72,6 +72,24 @@ function encodeSampling(
 }
 
 /**
+ * Anthropic refuses the whole request over a stop sequence that is only whitespace ("each stop
+ * sequence must contain non-whitespace"), which OpenAI takes and its clients often send (`"\n"`).
+ * Such sequences are left out with a warning; the others still stop the answer.
+ */
+function encodeStopSequences(sequences: string[] | undefined, warnings: TranslationWarning[]): string[] {
+  if (sequences === undefined) return [];
+  const kept = sequences.filter((sequence) => sequence.trim() !== '');
+  if (kept.length < sequences.length) {
+    warnings.push({
+      type: 'changed-value',
+      field: 'stopSequences',
+      message: 'Anthropic takes no stop sequence that is only whitespace; those were left out',
+    });
+  }
+  return kept;
+}
+
+/**
  * Why Anthropic would refuse thinking for this request, if it would (docs.anthropic.com, "Extended
  * thinking"): forced tool use, or a tool-use loop whose last assistant turn does not open with its
  * thinking block (a conversation that was served by another provider until now).
@@ -127,9 +145,8 @@ export function encodeAnthropicRequest(
   if (format.toolChoice !== undefined) body.tool_choice = format.toolChoice;
   if (thinking !== undefined) body.thinking = thinking;
   encodeSampling(request, thinking !== undefined, body, warnings);
-  if (request.stopSequences !== undefined && request.stopSequences.length > 0) {
-    body.stop_sequences = request.stopSequences;
-  }
+  const stopSequences = encodeStopSequences(request.stopSequences, warnings);
+  if (stopSequences.length > 0) body.stop_sequences = stopSequences;
   if (request.stream) body.stream = true;
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   return { value: body, warnings };

@@ -549,6 +549,17 @@ describe('translation warnings reach an OpenAI client', () => {
     expect(row?.warnings).toEqual(warnings);
   });
 
+  it('a whitespace-only stop sequence to an Anthropic upstream, which refuses it, is left out with a warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.chat.completions
+      .create({ model: 'up-anthropic', messages: [{ role: 'user', content: 'Hi' }], stop: ['\n', 'END'] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('ok');
+    expect(matrix.mock.requests[0]?.body).toMatchObject({ stop_sequences: ['END'] });
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stopSequences' })]);
+  });
+
   it('an unknown field to a Gemini upstream, streamed: the header is there before the first byte', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { data: stream, response } = await client.chat.completions
