@@ -22,7 +22,11 @@ export type ResponseFormat =
       strict?: boolean;
     };
 
-export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+/**
+ * OpenAI's effort levels, all that its SDK documents: `none` asks for no reasoning (gpt-5.1 and
+ * later), `xhigh` and `max` for more than `high` (newer models).
+ */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 /** A request in our own terms: what every client format decodes to and every upstream format encodes from. */
 export interface ChatRequest {

@@ -24,6 +24,22 @@ describe('encodeAnthropicRequest: thinking', () => {
     }
   });
 
+  it("leaves thinking off for effort 'none', and keeps larger budgets for 'xhigh' and 'max' under 32,000 output tokens", () => {
+    const none = encode({ reasoning: { effort: 'none' } });
+    expect(none.value.thinking).toBeUndefined();
+    expect(none.value.max_tokens).toBe(4096);
+    expect(none.warnings).toEqual([]);
+    const budgetOf = (effort: 'xhigh' | 'max'): number => {
+      const { thinking } = encode({ reasoning: { effort } }).value;
+      return thinking?.type === 'enabled' ? thinking.budget_tokens : 0;
+    };
+    const max = encode({ reasoning: { effort: 'max' } }).value;
+    expect(budgetOf('xhigh')).toBeGreaterThan(16384);
+    expect(budgetOf('max')).toBeGreaterThan(budgetOf('xhigh'));
+    // Claude Opus 4.x, the smallest thinking model, produces at most 32,000 tokens.
+    expect(max.max_tokens).toBeLessThanOrEqual(32_000);
+  });
+
   it('fits the budget under max_tokens, raises it to the minimum, or leaves thinking off', () => {
     const lowered = encode({ reasoning: { budgetTokens: 8000 }, maxOutputTokens: 4000 });
     expect(lowered.value).toMatchObject({ thinking: { budget_tokens: 3999 }, max_tokens: 4000 });

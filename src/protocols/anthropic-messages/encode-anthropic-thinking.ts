@@ -11,12 +11,18 @@ export const defaultMaxTokens = 4096;
 /** Anthropic's smallest thinking budget (docs.anthropic.com, "Extended thinking"). */
 export const minimumThinkingBudget = 1024;
 
-/** An effort level (OpenAI's `reasoning_effort`) as a thinking budget. */
-export const effortBudgets: Readonly<Record<ReasoningEffort, number>> = {
+/**
+ * An effort level (OpenAI's `reasoning_effort`) as a thinking budget; `none` is thinking off. The
+ * largest stays within what Claude Opus 4.x, the thinking model with the smallest output, produces
+ * (32,000 tokens) once the default room for the answer is added.
+ */
+export const effortBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, number>> = {
   minimal: 1024,
   low: 1024,
   medium: 4096,
   high: 16384,
+  xhigh: 24576,
+  max: 32000 - defaultMaxTokens,
 };
 
 export interface EncodedThinking {
@@ -41,6 +47,8 @@ export function encodeAnthropicThinking(
   const { effort, budgetTokens } = request.reasoning ?? {};
   let budget = budgetTokens;
   if (budget === undefined && effort !== undefined) {
+    // Asking for no reasoning is Anthropic's default: thinking is simply not sent.
+    if (effort === 'none') return { max_tokens: explicitMax ?? defaultMaxTokens };
     budget = effortBudgets[effort];
     warnings.push({
       type: 'changed-value',

@@ -6,7 +6,7 @@ import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
  * Thinking budgets for an effort level. Every Gemini 2.5 and 3 model takes these (2.5 Flash caps at
  * 24,576; 2.5 Pro's floor is 128), while `thinkingLevel` is refused by 2.5 models.
  */
-function budgetFor(effort: ReasoningEffort): number {
+function budgetFor(effort: Exclude<ReasoningEffort, 'none'>): number {
   switch (effort) {
     case 'minimal':
       return 512;
@@ -15,6 +15,8 @@ function budgetFor(effort: ReasoningEffort): number {
     case 'medium':
       return 8192;
     case 'high':
+    case 'xhigh':
+    case 'max':
       return 24576;
     default: {
       const unreachable: never = effort;
@@ -37,6 +39,7 @@ export function encodeGeminiThinking(
   if (reasoning.budgetTokens !== undefined)
     return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
   if (reasoning.effort === undefined) return { includeThoughts: true };
+  if (reasoning.effort === 'none') return { thinkingBudget: 0 };
   const budget = budgetFor(reasoning.effort);
   warnings.push({
     type: 'changed-value',

@@ -47,7 +47,7 @@ const knownFields = new Set([
   'n',
 ]);
 
-const efforts = new Set<ReasoningEffort>(['minimal', 'low', 'medium', 'high']);
+const efforts = new Set<ReasoningEffort>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
 function textOf(content: unknown, param: string): TextPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
@@ -232,7 +232,7 @@ export function decodeOpenAiChatRequest(body: unknown): Decoded<ChatRequest> {
   const { system, messages } = decodeMessages(json.messages, warnings);
   const effort = json.reasoning_effort;
   if (effort !== undefined && effort !== null && !efforts.has(effort as ReasoningEffort)) {
-    throw invalid('reasoning_effort', "must be 'minimal', 'low', 'medium' or 'high'");
+    throw invalid('reasoning_effort', `must be one of ${[...efforts].map((name) => `'${name}'`).join(', ')}`);
   }
   const request: ChatRequest = {
     model: requiredString(json.model, 'model'),

@@ -62,7 +62,7 @@ export interface OpenAiChatRequestBody {
   presence_penalty?: number;
   frequency_penalty?: number;
   response_format?: OpenAiResponseFormat;
-  reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high';
+  reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
   user?: string;
   n?: number;
 }

@@ -560,6 +560,26 @@ describe('translation warnings reach an OpenAI client', () => {
     expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stopSequences' })]);
   });
 
+  it("every reasoning_effort the SDK documents reaches an Anthropic upstream: 'none' as no thinking, 'xhigh' and 'max' as budgets", async () => {
+    const ask = (effort: 'none' | 'xhigh' | 'max') =>
+      client.chat.completions.create({
+        model: 'up-anthropic',
+        messages: [{ role: 'user', content: 'Hi' }],
+        reasoning_effort: effort,
+      });
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    expect((await ask('none')).choices[0]?.message.content).toBe('ok');
+    expect(matrix.mock.requests[0]?.body).not.toHaveProperty('thinking');
+    for (const effort of ['xhigh', 'max'] as const) {
+      matrix.mock.reset();
+      matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+      expect((await ask(effort)).choices[0]?.message.content).toBe('ok');
+      expect(matrix.mock.requests[0]?.body).toMatchObject({
+        thinking: { type: 'enabled', budget_tokens: expect.toSatisfy((budget: number) => budget > 16384) },
+      });
+    }
+  });
+
   it('an unknown field to a Gemini upstream, streamed: the header is there before the first byte', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { data: stream, response } = await client.chat.completions
