@@ -99,6 +99,9 @@ function messagesProblem(messages: unknown[]): string | undefined {
   return undefined;
 }
 
+/** The only media types the API takes for base64 images. */
+const imageMediaTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
 /** The tool blocks and final text of a message's content, or the problem with it. */
 function readBlocks(content: unknown, index: number, optionalContent: boolean): MessageBlocks | string {
   const blocks: MessageBlocks = { toolUseIds: [], toolResults: [], lastText: '' };
@@ -119,6 +122,11 @@ function readBlocks(content: unknown, index: number, optionalContent: boolean): 
         return 'messages: text content blocks must be non-empty';
       }
       blocks.lastText = block.text;
+    } else if (block.type === 'image') {
+      const source = isObject(block.source) ? block.source : {};
+      if (source.type === 'base64' && !imageMediaTypes.includes(String(source.media_type))) {
+        return `messages.${index}.content.${position}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+      }
     } else if (block.type === 'tool_use') {
       if (typeof block.id === 'string') blocks.toolUseIds.push(block.id);
     } else if (block.type === 'tool_result') {

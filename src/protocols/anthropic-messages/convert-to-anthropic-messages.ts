@@ -25,6 +25,16 @@ export const toAnthropicToolId = (id: string): string => id.replace(/[^A-Za-z0-9
 
 const dataUrl = /^data:([^;,]+);base64,(.*)$/s;
 
+/**
+ * Anthropic takes only `image/jpeg`, `image/png`, `image/gif` and `image/webp`, spelled so, and
+ * refuses the request otherwise; OpenAI takes any label, and `image/jpg` is a common one for JPEGs
+ * (browsers, clipboards). Media types are case-insensitive (RFC 2045), so they are lowercased too.
+ */
+function toAnthropicMediaType(mediaType: string): string {
+  const lower = mediaType.toLowerCase();
+  return lower === 'image/jpg' ? 'image/jpeg' : lower;
+}
+
 function toImageBlock(part: ImagePart, field: string, warnings: TranslationWarning[]): AnthropicImageBlock {
   if (part.detail !== undefined && part.detail !== 'auto') {
     warnings.push({
@@ -36,12 +46,18 @@ function toImageBlock(part: ImagePart, field: string, warnings: TranslationWarni
   const { source } = part;
   switch (source.kind) {
     case 'base64':
-      return { type: 'image', source: { type: 'base64', media_type: source.mediaType, data: source.data } };
+      return {
+        type: 'image',
+        source: { type: 'base64', media_type: toAnthropicMediaType(source.mediaType), data: source.data },
+      };
     case 'url': {
       // OpenAI clients send inline images as data URLs; Anthropic's url source takes only http(s).
       const inline = dataUrl.exec(source.url);
       if (inline?.[1] !== undefined && inline[2] !== undefined) {
-        return { type: 'image', source: { type: 'base64', media_type: inline[1], data: inline[2] } };
+        return {
+          type: 'image',
+          source: { type: 'base64', media_type: toAnthropicMediaType(inline[1]), data: inline[2] },
+        };
       }
       return { type: 'image', source: { type: 'url', url: source.url } };
     }

@@ -239,6 +239,30 @@ describe('encodeAnthropicRequest', () => {
     expect(fields(warnings)).toEqual([['unsupported-setting', 'messages[0].content[2].detail']]);
   });
 
+  it("names JPEG images image/jpeg, the only JPEG media type Anthropic takes, whatever the client's label", () => {
+    const { value, warnings } = encode({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { kind: 'url', url: 'data:image/jpg;base64,/9j/' } },
+            { type: 'image', source: { kind: 'base64', mediaType: 'IMAGE/JPG', data: '/9j/' } },
+            { type: 'image', source: { kind: 'base64', mediaType: 'Image/PNG', data: 'iVBO' } },
+          ],
+        },
+      ],
+    });
+    const content = value.messages[0]?.content;
+    expect(
+      Array.isArray(content) ? content.map((block) => block.type === 'image' && block.source) : [],
+    ).toEqual([
+      { type: 'base64', media_type: 'image/jpeg', data: '/9j/' },
+      { type: 'base64', media_type: 'image/jpeg', data: '/9j/' },
+      { type: 'base64', media_type: 'image/png', data: 'iVBO' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
   it('sends signed thinking back unchanged, redacted thinking as is, and drops unsigned thinking with a warning', () => {
     const signature = 'EqQBCkYIBxgCKkBnUyv6+/signature==';
     const { value, warnings } = encode({

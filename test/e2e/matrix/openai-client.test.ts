@@ -272,6 +272,31 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       ]);
     });
 
+    it('a JPEG data URL labelled image/jpg, as browsers and tools write it, reaches the upstream as a JPEG', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'A photo.' });
+      const { completion } = await complete(
+        {
+          model,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is this?' },
+                { type: 'image_url', image_url: { url: 'data:image/jpg;base64,/9j/4AAQSkZJRg==' } },
+              ],
+            },
+          ],
+        },
+        stream,
+      );
+      expect(completion.choices[0]?.message.content).toBe('A photo.');
+      const [image] = upstreamImages(format, lastUpstreamBody(mock));
+      expect(image).toMatchObject({ kind: 'base64', data: '/9j/4AAQSkZJRg==' });
+      // Anthropic takes only image/jpeg; the others take the label as the client wrote it.
+      if (format === 'anthropic') expect(image).toMatchObject({ mediaType: 'image/jpeg' });
+    });
+
     it('a JSON-schema response (response_format json_schema)', async () => {
       const { mock } = matrix;
       // Anthropic has no response_format: the gateway forces its reserved tool, so the model answers by calling it.
