@@ -52,6 +52,13 @@ describe('encodeAnthropicRequest: thinking', () => {
     expect(fields(off.warnings)).toEqual([['unsupported-setting', 'reasoning']]);
   });
 
+  it('leaves thinking off for a budget of 0 (Gemini thinkingBudget 0), keeping the sampling', () => {
+    const { value, warnings } = encode({ reasoning: { budgetTokens: 0 }, temperature: 0.2 });
+    expect(value.thinking).toBeUndefined();
+    expect(value).toMatchObject({ max_tokens: 4096, temperature: 0.2 });
+    expect(warnings).toEqual([]);
+  });
+
   it('drops temperature, top_k and a low top_p with thinking on, and thinking under forced tool use', () => {
     const { value, warnings } = encode({
       reasoning: { budgetTokens: 2048 },

@@ -32,6 +32,7 @@ export interface EncodedThinking {
 
 /**
  * `thinking` and `max_tokens` together, since Anthropic requires `budget_tokens < max_tokens`:
+ * - a budget of 0 leaves thinking off, as it means in the core request;
  * - no `maxOutputTokens`: `max_tokens` is the budget plus the default 4096 (room for the answer);
  * - a `maxOutputTokens` at or below the budget is the client's cap on everything generated, so the
  *   budget shrinks to fit under it (or thinking is left off, when less than 1024 would remain).
@@ -45,6 +46,8 @@ export function encodeAnthropicThinking(
 ): EncodedThinking {
   const explicitMax = request.maxOutputTokens;
   const { effort, budgetTokens } = request.reasoning ?? {};
+  // A budget of 0 is thinking turned off (Gemini's `thinkingBudget: 0`), not a budget to raise.
+  if (budgetTokens === 0) return { max_tokens: explicitMax ?? defaultMaxTokens };
   let budget = budgetTokens;
   if (budget === undefined && effort !== undefined) {
     // Asking for no reasoning is Anthropic's default: thinking is simply not sent.

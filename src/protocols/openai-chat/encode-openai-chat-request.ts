@@ -162,7 +162,8 @@ export function encodeOpenAiChatRequest(
   if (request.reasoning) {
     const { effort, budgetTokens } = request.reasoning;
     if (effort) body.reasoning_effort = effort;
-    else if (budgetTokens !== undefined) {
+    // A budget of 0 is thinking off: no effort is sent, since non-reasoning models refuse any.
+    else if (budgetTokens !== undefined && budgetTokens > 0) {
       body.reasoning_effort = effortForBudget(budgetTokens);
       warnings.push({
         type: 'changed-value',

@@ -483,3 +483,22 @@ describe('translation warnings reach a Gemini client', () => {
     expect(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']).toBeUndefined();
   });
 });
+
+describe('generation settings a Gemini client sends reach other upstreams as meant', () => {
+  // `thinkingBudget: 0` is how a Gemini client turns thinking off (gemini-2.5-flash thinks by
+  // default). Turned into thinking on, it costs tokens and changes the sampling the client set; as
+  // `reasoning_effort` it makes a non-reasoning OpenAI model refuse the request.
+  it.each(['up-anthropic', 'up-openai'])('thinkingBudget 0 turns thinking off for %s', async (model) => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model,
+      contents: 'Hi',
+      config: { temperature: 0.2, thinkingConfig: { thinkingBudget: 0 } },
+    });
+    expect(response.text).toBe('ok');
+    const body = lastUpstreamBody(matrix.mock);
+    expect(body).not.toHaveProperty('thinking');
+    expect(body).not.toHaveProperty('reasoning_effort');
+    expect(body.temperature).toBe(0.2);
+  });
+});
