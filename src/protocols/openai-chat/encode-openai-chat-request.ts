@@ -141,7 +141,15 @@ export function encodeOpenAiChatRequest(
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.user !== undefined) body.user = request.user;
-  if (request.choiceCount !== undefined) body.n = request.choiceCount;
+  // The translated path answers with one choice (the core response holds one), so more would be
+  // paid for and never seen; a stream would even interleave the choices' text.
+  if (request.choiceCount !== undefined && request.choiceCount > 1) {
+    warnings.push({
+      type: 'unsupported-setting',
+      field: 'n',
+      message: 'Only one choice can be relayed; one was asked for',
+    });
+  }
   if (request.responseFormat) {
     const format = request.responseFormat;
     body.response_format =

@@ -501,4 +501,19 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(body).not.toHaveProperty('reasoning_effort');
     expect(body.temperature).toBe(0.2);
   });
+
+  // The translated path answers one candidate: asking an OpenAI upstream for n=2 pays for two
+  // completions of which the client sees one (and a stream interleaves the two choices' text).
+  it('candidateCount 2 to an OpenAI upstream asks for one choice and says so', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-openai',
+      contents: 'Hi',
+      config: { candidateCount: 2 },
+    });
+    expect(response.candidates).toHaveLength(1);
+    expect(lastUpstreamBody(matrix.mock).n ?? 1).toBe(1);
+    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'n' })]);
+  });
 });
