@@ -40,8 +40,8 @@ interface PendingCall {
 
 /**
  * A Gemini client's `contents` as core messages. Roles are `user` and `model` (`function`, from
- * older clients, counts as `user`). A user turn's `functionResponse` parts become `tool` messages,
- * its other parts `user` messages, in their order.
+ * older clients, counts as `user`). A user turn's `functionResponse` parts become a `tool` message,
+ * its other parts a `user` message after it.
  *
  * Tool-call ids: a `functionCall` keeps the `id` newer clients send. Without one, its id is derived
  * from its position (`call_c3_p1`: contents[3].parts[1]), so the same call has the same id on every
@@ -131,19 +131,17 @@ class ContentsDecoder {
     else this.messages.push({ role: 'assistant', content });
   }
 
+  /**
+   * A user turn: its function responses as one `tool` message, then its other parts as one `user`
+   * message. Gemini takes a turn's parts in any order, but the responses answer the model turn
+   * before, and OpenAI refuses any message between an assistant's calls and their results.
+   */
   #userTurn(parts: unknown[], index: number): void {
-    const turnStart = this.messages.length;
-    // Parts of one turn join the message before them when it has their role; turns stay apart.
+    const results: ToolResultPart[] = [];
+    const content: UserContentPart[] = [];
     const add = (part: UserContentPart | ToolResultPart) => {
-      const last = this.messages.length > turnStart ? this.messages.at(-1) : undefined;
-      if (part.type === 'tool-result') {
-        if (last?.role === 'tool') last.content.push(part);
-        else this.messages.push({ role: 'tool', content: [part] });
-      } else if (last?.role === 'user') {
-        last.content.push(part);
-      } else {
-        this.messages.push({ role: 'user', content: [part] });
-      }
+      if (part.type === 'tool-result') results.push(part);
+      else content.push(part);
     };
     for (const [partIndex, raw] of parts.entries()) {
       const param = `contents[${index}].parts[${partIndex}]`;
@@ -167,6 +165,8 @@ class ContentsDecoder {
         this.#unsupported(part, param, 'user turns carry text, media and function responses only');
       }
     }
+    if (results.length > 0) this.messages.push({ role: 'tool', content: results });
+    if (content.length > 0) this.messages.push({ role: 'user', content });
   }
 
   #toolResult(response: Record<string, unknown>, partParam: string): ToolResultPart {

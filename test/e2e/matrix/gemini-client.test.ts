@@ -517,3 +517,30 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'n' })]);
   });
 });
+
+describe('a user turn with text beside its function responses', () => {
+  // Gemini takes a turn's parts in any order; OpenAI refuses (400) any message between an
+  // assistant's tool_calls and the tool messages that answer them.
+  it('reaches an OpenAI upstream with the tool messages right after the calls', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'It is 21°C.' });
+    const response = await ai.models.generateContent({
+      model: 'up-openai',
+      contents: [
+        { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: weatherArgs } }] },
+        {
+          role: 'user',
+          parts: [
+            { text: 'Here is what the tool said.' },
+            { functionResponse: { name: 'get_weather', response: weatherResult } },
+          ],
+        },
+      ],
+      config: { tools },
+    });
+    expect(response.text).toBe('It is 21°C.');
+    const messages = lastUpstreamBody(matrix.mock).messages as { role: string; content: unknown }[];
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'user']);
+    expect(messages[3]?.content).toBe('Here is what the tool said.');
+  });
+});
