@@ -22,6 +22,11 @@ export interface ProviderSpec {
    * providers take only `max_tokens`. Applies to translated requests (same-format bodies pass as sent).
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * The most stop sequences the provider takes: OpenAI answers 400 beyond four, while Gemini clients
+   * may send five and Anthropic clients more. Undefined: no limit known.
+   */
+  maxStopSequences?: number;
   /** Azure: requests go to `/openai/deployments/{model}/…?api-version=`. */
   deploymentUrls?: { defaultApiVersion: string };
 }
@@ -49,6 +54,7 @@ const providers: readonly ProviderSpec[] = [
       'whisper',
     ],
     maxTokensField: 'max_completion_tokens',
+    maxStopSequences: 4,
   },
   {
     id: 'azure',
@@ -58,6 +64,7 @@ const providers: readonly ProviderSpec[] = [
     auth: 'api-key',
     modelPrefixes: [],
     maxTokensField: 'max_completion_tokens',
+    maxStopSequences: 4,
     deploymentUrls: { defaultApiVersion: '2024-10-21' },
   },
   {

@@ -15,5 +15,14 @@ export function encodeForChannel(
     body.max_completion_tokens = body.max_tokens;
     delete body.max_tokens;
   }
+  const maxStop = channel.provider.maxStopSequences;
+  if (maxStop !== undefined && Array.isArray(body.stop) && body.stop.length > maxStop) {
+    body.stop = body.stop.slice(0, maxStop);
+    encoded.warnings.push({
+      type: 'changed-value',
+      field: 'stop',
+      message: `The provider takes at most ${maxStop} stop sequences; the rest were dropped`,
+    });
+  }
   return encoded;
 }

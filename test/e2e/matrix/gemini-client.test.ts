@@ -502,6 +502,20 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(body.temperature).toBe(0.2);
   });
 
+  // Gemini takes five stop sequences, OpenAI four: a fifth made the OpenAI upstream refuse (400).
+  it('five stopSequences reach an OpenAI upstream as the four it takes, with a warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-openai',
+      contents: 'Hi',
+      config: { stopSequences: ['one', 'two', 'three', 'four', 'five'] },
+    });
+    expect(response.text).toBe('ok');
+    expect(lastUpstreamBody(matrix.mock).stop).toEqual(['one', 'two', 'three', 'four']);
+    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
+    expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
+  });
+
   // The translated path answers one candidate: asking an OpenAI upstream for n=2 pays for two
   // completions of which the client sees one (and a stream interleaves the two choices' text).
   it('candidateCount 2 to an OpenAI upstream asks for one choice and says so', async () => {
