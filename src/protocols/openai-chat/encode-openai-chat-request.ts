@@ -126,13 +126,23 @@ export function encodeOpenAiChatRequest(
       },
     }));
   }
-  if (request.toolChoice) {
-    body.tool_choice =
-      typeof request.toolChoice === 'string'
-        ? request.toolChoice
-        : { type: 'function', function: { name: request.toolChoice.name } };
+  // OpenAI refuses tool_choice and parallel_tool_calls without tools (400); Gemini clients may
+  // send a toolConfig with no functions declared.
+  if (request.tools?.length) {
+    if (request.toolChoice) {
+      body.tool_choice =
+        typeof request.toolChoice === 'string'
+          ? request.toolChoice
+          : { type: 'function', function: { name: request.toolChoice.name } };
+    }
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  } else if (
+    request.toolChoice !== undefined &&
+    request.toolChoice !== 'none' &&
+    request.toolChoice !== 'auto'
+  ) {
+    warnings.push({ type: 'unsupported-setting', field: 'tool_choice', message: 'no tools given; ignored' });
   }
-  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.maxOutputTokens !== undefined) body.max_tokens = request.maxOutputTokens;

@@ -76,7 +76,12 @@ const request: fc.Arbitrary<ChatRequest> = fc
     },
     { requiredKeys: ['model', 'messages', 'stream'] },
   )
-  .map(({ system, ...rest }): ChatRequest => ({ ...rest, system: system ? [system] : [] }));
+  // A tool choice without tools is not something OpenAI takes (400), so not sent.
+  .map(({ system, toolChoice, ...rest }): ChatRequest => ({
+    ...rest,
+    ...(toolChoice !== undefined && rest.tools?.length ? { toolChoice } : {}),
+    system: system ? [system] : [],
+  }));
 
 const options = { includeUsage: true, requestModel: 'gpt-4o', requestId: 'req_test' };
 

@@ -6,6 +6,7 @@
 import {
   ApiError,
   FinishReason,
+  FunctionCallingConfigMode,
   GoogleGenAI,
   type Content,
   type FunctionCall,
@@ -514,6 +515,21 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(lastUpstreamBody(matrix.mock).stop).toEqual(['one', 'two', 'three', 'four']);
     const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
     expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
+  });
+
+  // Gemini takes a toolConfig with no tools declared; OpenAI refuses a tool_choice without tools
+  // (400 "'tool_choice' is only allowed when 'tools' are specified").
+  it('a toolConfig without tools reaches an OpenAI upstream without tool_choice', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-openai',
+      contents: 'Hi',
+      config: { toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } } },
+    });
+    expect(response.text).toBe('ok');
+    const body = lastUpstreamBody(matrix.mock);
+    expect(body).not.toHaveProperty('tools');
+    expect(body).not.toHaveProperty('tool_choice');
   });
 
   // The translated path answers one candidate: asking an OpenAI upstream for n=2 pays for two
