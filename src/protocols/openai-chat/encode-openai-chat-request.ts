@@ -4,6 +4,7 @@ import type { Message } from '../../core/message.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
 import type { Decoded } from '../wire-protocol.ts';
+import { encodeOpenAiResponseFormat } from './encode-openai-response-format.ts';
 import type {
   OpenAiChatRequestBody,
   OpenAiImageContent,
@@ -107,7 +108,11 @@ export function encodeOpenAiChatRequest(
 ): Decoded<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
   const messages: OpenAiMessage[] = [];
-  if (request.system.length > 0) messages.push({ role: 'system', content: joinText(request.system) });
+  const format = encodeOpenAiResponseFormat(request.responseFormat, warnings);
+  if (request.system.length > 0 || format.instruction !== undefined) {
+    const texts = [joinText(request.system), format.instruction ?? ''].filter((text) => text !== '');
+    messages.push({ role: 'system', content: texts.join('\n\n') });
+  }
   for (const message of request.messages) messages.push(...encodeMessage(message, warnings));
 
   const body: OpenAiChatRequestBody = { model: upstreamModel, messages };
@@ -160,23 +165,7 @@ export function encodeOpenAiChatRequest(
       message: 'Only one choice can be relayed; one was asked for',
     });
   }
-  if (request.responseFormat) {
-    const format = request.responseFormat;
-    body.response_format =
-      format.type === 'text'
-        ? { type: 'text' }
-        : format.type === 'json-object'
-          ? { type: 'json_object' }
-          : {
-              type: 'json_schema',
-              json_schema: {
-                name: format.name,
-                schema: format.schema,
-                ...(format.description !== undefined ? { description: format.description } : {}),
-                ...(format.strict !== undefined ? { strict: format.strict } : {}),
-              },
-            };
-  }
+  if (format.responseFormat) body.response_format = format.responseFormat;
   if (request.reasoning) {
     const { effort, budgetTokens } = request.reasoning;
     if (effort) body.reasoning_effort = effort;

@@ -8,6 +8,7 @@ import {
   FinishReason,
   FunctionCallingConfigMode,
   GoogleGenAI,
+  Type,
   type Content,
   type FunctionCall,
   type FunctionDeclaration,
@@ -530,6 +531,33 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     const body = lastUpstreamBody(matrix.mock);
     expect(body).not.toHaveProperty('tools');
     expect(body).not.toHaveProperty('tool_choice');
+  });
+
+  // Google's structured-output guide answers a list (`responseSchema` of type ARRAY); OpenAI takes
+  // only an object at the root of a json_schema response format (400 "schema must be a JSON Schema
+  // of 'type: "object"'").
+  it('a responseSchema with an array at its root reaches an OpenAI upstream as an instruction', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: '["Paris","Rome"]' });
+    const response = await ai.models.generateContent({
+      model: 'up-openai',
+      contents: 'Two capitals',
+      config: {
+        systemInstruction: 'Be brief.',
+        responseMimeType: 'application/json',
+        responseSchema: { type: Type.ARRAY, items: { type: Type.STRING } },
+      },
+    });
+    expect(JSON.parse(response.text ?? '')).toEqual(['Paris', 'Rome']);
+    const body = lastUpstreamBody(matrix.mock);
+    expect(body).not.toHaveProperty('response_format');
+    const [system] = body.messages as { role: string; content: string }[];
+    expect(system?.role).toBe('system');
+    expect(system?.content).toContain('Be brief.');
+    expect(system?.content).toContain('{"type":"array","items":{"type":"string"}}');
+    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
+    expect(warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-setting', field: 'response_format' }),
+    ]);
   });
 
   // The translated path answers one candidate: asking an OpenAI upstream for n=2 pays for two
