@@ -692,3 +692,29 @@ describe('JSON nested thousands deep', () => {
     expect(error.message).toContain('nested too deeply');
   });
 });
+
+describe('reasoning_effort values of newer OpenAI models, to a Gemini upstream', () => {
+  // gpt-5.1 and later take `none` (no reasoning) and `xhigh`; the SDK types them. Refused with a
+  // 400, a client written for those models could not use a Gemini channel at all.
+  it("'none' turns thinking off, 'xhigh' asks for the most thinking", async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const none = await client.chat.completions.create({
+      model: 'up-gemini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      reasoning_effort: 'none',
+    });
+    expect(none.choices[0]?.message.content).toBe('ok');
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
+
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const xhigh = await client.chat.completions.create({
+      model: 'up-gemini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      reasoning_effort: 'xhigh',
+    });
+    expect(xhigh.choices[0]?.message.content).toBe('ok');
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({
+      thinkingConfig: { thinkingBudget: 24576, includeThoughts: true },
+    });
+  });
+});
