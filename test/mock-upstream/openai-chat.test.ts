@@ -327,6 +327,37 @@ describe('streaming chat completion', () => {
   });
 });
 
+describe('request validation', () => {
+  async function problemOf(body: Json): Promise<Json> {
+    const response = await postChat({ model: 'gpt-4.1-nano', messages: userMessages, ...body });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: Json };
+    expect(error.type).toBe('invalid_request_error');
+    return error;
+  }
+
+  it('refuses tool_choice and parallel_tool_calls without tools, as OpenAI does', async () => {
+    expect(await problemOf({ tool_choice: 'auto' })).toMatchObject({
+      message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      param: 'tool_choice',
+    });
+    expect(await problemOf({ tools: [], parallel_tool_calls: false })).toMatchObject({
+      message:
+        "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are specified.",
+      param: 'parallel_tool_calls',
+    });
+    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+    const accepted = await postChat({
+      model: 'gpt-4.1-nano',
+      messages: userMessages,
+      tools,
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+    expect(accepted.status).toBe(200);
+  });
+});
+
 describe('other routes', () => {
   it('lists models', async () => {
     const response = await fetch(`${mock.url}/v1/models`);

@@ -7,6 +7,7 @@ import type {
   ResolvedChat,
 } from './mock-protocol.ts';
 import { openAIErrorBody, openAIInvalidJsonMessage } from './openai-error.ts';
+import { openAIChatRequestProblem } from './openai-validate.ts';
 import { splitText } from './split-text.ts';
 import { uniqueId } from './unique-id.ts';
 
@@ -40,7 +41,7 @@ function readOpenAIChatRequest(body: unknown, target: RequestTarget): ChatReques
     if (message.role === 'user') lastUserText = text;
   }
   const streamOptions = body.stream_options;
-  return {
+  const view: ChatRequestView = {
     // Azure needs no `model`: the deployment in the path names it.
     model: typeof body.model === 'string' ? body.model : (target.model ?? defaultModel),
     stream: body.stream === true,
@@ -48,6 +49,9 @@ function readOpenAIChatRequest(body: unknown, target: RequestTarget): ChatReques
     lastUserText,
     promptText,
   };
+  const problem = openAIChatRequestProblem(body);
+  if (problem !== undefined) view.problem = problem;
+  return view;
 }
 
 function usageJson(chat: ResolvedChat): string {

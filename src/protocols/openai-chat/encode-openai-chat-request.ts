@@ -101,6 +101,41 @@ function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAi
   }
 }
 
+/**
+ * Tools, `tool_choice` and `parallel_tool_calls`. OpenAI refuses the last two without tools ("'tool_choice'
+ * is only allowed when 'tools' are specified"), which happens when an Anthropic client's only tools were
+ * server tools, dropped in decoding. Then neither is sent: a forced choice is lost (a warning), while
+ * `auto`, `none` and the parallel flag mean nothing without a tool to call.
+ */
+function encodeTools(
+  request: ChatRequest,
+  body: OpenAiChatRequestBody,
+  warnings: TranslationWarning[],
+): void {
+  if (request.tools === undefined || request.tools.length === 0) {
+    if (request.toolChoice !== undefined && request.toolChoice !== 'auto' && request.toolChoice !== 'none') {
+      warnings.push({ type: 'unsupported-setting', field: 'toolChoice', message: 'no tools given; ignored' });
+    }
+    return;
+  }
+  body.tools = request.tools.map((tool) => ({
+    type: 'function',
+    function: {
+      name: tool.name,
+      parameters: tool.parameters,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+    },
+  }));
+  if (request.toolChoice) {
+    body.tool_choice =
+      typeof request.toolChoice === 'string'
+        ? request.toolChoice
+        : { type: 'function', function: { name: request.toolChoice.name } };
+  }
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+}
+
 /** Core → the body of an OpenAI-format upstream request. Streams always ask for usage (metering). */
 export function encodeOpenAiChatRequest(
   request: ChatRequest,
@@ -120,34 +155,7 @@ export function encodeOpenAiChatRequest(
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  if (request.tools) {
-    body.tools = request.tools.map((tool) => ({
-      type: 'function',
-      function: {
-        name: tool.name,
-        parameters: tool.parameters,
-        ...(tool.description !== undefined ? { description: tool.description } : {}),
-        ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-      },
-    }));
-  }
-  // OpenAI refuses tool_choice and parallel_tool_calls without tools (400); Gemini clients may
-  // send a toolConfig with no functions declared.
-  if (request.tools?.length) {
-    if (request.toolChoice) {
-      body.tool_choice =
-        typeof request.toolChoice === 'string'
-          ? request.toolChoice
-          : { type: 'function', function: { name: request.toolChoice.name } };
-    }
-    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
-  } else if (
-    request.toolChoice !== undefined &&
-    request.toolChoice !== 'none' &&
-    request.toolChoice !== 'auto'
-  ) {
-    warnings.push({ type: 'unsupported-setting', field: 'tool_choice', message: 'no tools given; ignored' });
-  }
+  encodeTools(request, body, warnings);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.maxOutputTokens !== undefined) body.max_tokens = request.maxOutputTokens;

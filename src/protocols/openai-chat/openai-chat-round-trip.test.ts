@@ -55,6 +55,16 @@ const conversation: fc.Arbitrary<Message[]> = fc
   )
   .chain((turns) => userMessage.map((first) => [first, ...turns.flat()]));
 
+/** OpenAI takes `tool_choice` and `parallel_tool_calls` only along with tools. */
+const tooling = fc.record(
+  {
+    tools: uniqueBy(toolDefinition, (tool) => tool.name),
+    toolChoice: fc.constantFrom('auto' as const, 'none' as const, 'required' as const),
+    parallelToolCalls: fc.boolean(),
+  },
+  { requiredKeys: ['tools'] },
+);
+
 const request: fc.Arbitrary<ChatRequest> = fc
   .record(
     {
@@ -62,8 +72,7 @@ const request: fc.Arbitrary<ChatRequest> = fc
       system: fc.option(textPart, { nil: undefined }),
       messages: conversation,
       stream: fc.boolean(),
-      tools: uniqueBy(toolDefinition, (tool) => tool.name),
-      toolChoice: fc.constantFrom('auto' as const, 'none' as const, 'required' as const),
+      tooling,
       temperature: fc.double({ min: 0, max: 2, noNaN: true }).map((value) => value + 0),
       topP: fc.double({ min: 0, max: 1, noNaN: true }).map((value) => value + 0),
       maxOutputTokens: fc.integer({ min: 1, max: 100_000 }),
@@ -76,10 +85,9 @@ const request: fc.Arbitrary<ChatRequest> = fc
     },
     { requiredKeys: ['model', 'messages', 'stream'] },
   )
-  // A tool choice without tools is not something OpenAI takes (400), so not sent.
-  .map(({ system, toolChoice, ...rest }): ChatRequest => ({
+  .map(({ system, tooling, ...rest }): ChatRequest => ({
     ...rest,
-    ...(toolChoice !== undefined && rest.tools?.length ? { toolChoice } : {}),
+    ...tooling,
     system: system ? [system] : [],
   }));
 

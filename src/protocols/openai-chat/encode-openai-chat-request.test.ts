@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../core/chat-request.ts';
+import type { OpenAiChatRequestBody } from './openai-chat-wire-types.ts';
+import { encodeOpenAiChatRequest } from './encode-openai-chat-request.ts';
+
+const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'claude-sonnet-4-5',
+  system: [],
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+  stream: false,
+  ...overrides,
+});
+
+function encode(overrides: Partial<ChatRequest> = {}) {
+  const { value, warnings } = encodeOpenAiChatRequest(request(overrides), 'gpt-4o');
+  return { value: value as unknown as OpenAiChatRequestBody, warnings };
+}
+
+const fields = (warnings: { type: string; field?: string }[]) =>
+  warnings.map((warning) => [warning.type, warning.field]);
+
+const weather = { name: 'get_weather', parameters: { type: 'object', properties: {} } };
+
+describe('encodeOpenAiChatRequest', () => {
+  it('sends tool_choice and parallel_tool_calls along with the tools', () => {
+    const { value, warnings } = encode({
+      tools: [weather],
+      toolChoice: 'required',
+      parallelToolCalls: false,
+    });
+    expect(value.tools).toHaveLength(1);
+    expect(value.tool_choice).toBe('required');
+    expect(value.parallel_tool_calls).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  // OpenAI answers 400 ("'tool_choice' is only allowed when 'tools' are specified"), e.g. for an
+  // Anthropic request whose only tools were server tools, dropped in decoding.
+  it('sends no tool_choice or parallel_tool_calls without tools; a forced choice is a warning', () => {
+    for (const tools of [undefined, []]) {
+      const forced = encode({
+        tools,
+        toolChoice: { type: 'tool', name: 'web_search' },
+        parallelToolCalls: true,
+      });
+      expect(forced.value).not.toHaveProperty('tools');
+      expect(forced.value).not.toHaveProperty('tool_choice');
+      expect(forced.value).not.toHaveProperty('parallel_tool_calls');
+      expect(fields(forced.warnings)).toEqual([['unsupported-setting', 'toolChoice']]);
+    }
+    expect(fields(encode({ toolChoice: 'required' }).warnings)).toEqual([
+      ['unsupported-setting', 'toolChoice'],
+    ]);
+    // Without tools, 'auto' and 'none' both mean no tool call: nothing is lost.
+    const auto = encode({ toolChoice: 'auto', parallelToolCalls: false });
+    expect(auto.value).not.toHaveProperty('tool_choice');
+    expect(auto.value).not.toHaveProperty('parallel_tool_calls');
+    expect(auto.warnings).toEqual([]);
+    expect(encode({ toolChoice: 'none' }).warnings).toEqual([]);
+  });
+});
