@@ -356,6 +356,21 @@ describe('request validation', () => {
     });
     expect(accepted.status).toBe(200);
   });
+
+  it('refuses more than 4 stop sequences, as OpenAI does', async () => {
+    expect(await problemOf({ stop: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({
+      message:
+        "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead.",
+      param: 'stop',
+      code: 'array_above_max_length',
+    });
+    const accepted = await postChat({
+      model: 'gpt-4.1-nano',
+      messages: userMessages,
+      stop: ['a', 'b', 'c', 'd'],
+    });
+    expect(accepted.status).toBe(200);
+  });
 });
 
 describe('other routes', () => {

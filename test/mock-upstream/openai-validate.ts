@@ -7,11 +7,11 @@ import type { RequestProblem } from './mock-protocol.ts';
  * that passes.
  */
 export function openAIChatRequestProblem(body: JsonObject): RequestProblem | undefined {
-  return toolSettingsProblem(body);
+  return toolSettingsProblem(body) ?? stopProblem(body);
 }
 
-function invalidRequest(message: string, param: string): RequestProblem {
-  return { status: 400, body: { error: { message, type: 'invalid_request_error', param, code: null } } };
+function invalidRequest(message: string, param: string, code: string | null = null): RequestProblem {
+  return { status: 400, body: { error: { message, type: 'invalid_request_error', param, code } } };
 }
 
 /** `tool_choice` and `parallel_tool_calls` are refused when the request declares no tools. */
@@ -25,4 +25,15 @@ function toolSettingsProblem(body: JsonObject): RequestProblem | undefined {
     );
   }
   return undefined;
+}
+
+/** `stop` takes up to 4 sequences (API reference, "stop"). */
+function stopProblem(body: JsonObject): RequestProblem | undefined {
+  if (!Array.isArray(body.stop) || body.stop.length <= 4) return undefined;
+  return invalidRequest(
+    "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with " +
+      `length ${body.stop.length} instead.`,
+    'stop',
+    'array_above_max_length',
+  );
 }

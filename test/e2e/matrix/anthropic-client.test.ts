@@ -556,6 +556,23 @@ describe('translation warnings reach an Anthropic client', () => {
     ]);
   });
 
+  it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.messages
+      .create({
+        model: 'up-openai',
+        max_tokens: 64,
+        stop_sequences: ['END', 'STOP', '###', 'Human:', 'Observation:'],
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .withResponse();
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
+    expect(lastUpstreamBody(matrix.mock).stop).toEqual(['END', 'STOP', '###', 'Human:']);
+    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({ type: 'changed-value', field: 'stop' }),
+    ]);
+  });
+
   it('top_k to a Gemini upstream translates: no warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { response } = await topKRequest('up-gemini');
