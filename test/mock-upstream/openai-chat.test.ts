@@ -371,6 +371,25 @@ describe('request validation', () => {
     });
     expect(accepted.status).toBe(200);
   });
+
+  it('refuses a tool message that does not follow tool_calls or another tool message', async () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } };
+    const second = { ...call, id: 'call_2' };
+    const messages = [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: null, tool_calls: [call, second] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'one' },
+      { role: 'user', content: 'look' },
+      { role: 'tool', tool_call_id: 'call_2', content: 'two' },
+    ];
+    expect(await problemOf({ messages })).toMatchObject({
+      message:
+        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+      param: 'messages.[4].role',
+    });
+    const inOrder = [messages[0], messages[1], messages[2], messages[4], messages[3]];
+    expect((await postChat({ model: 'gpt-4.1-nano', messages: inOrder })).status).toBe(200);
+  });
 });
 
 describe('other routes', () => {

@@ -1,4 +1,4 @@
-import type { JsonObject } from './json.ts';
+import { isObject, type JsonObject } from './json.ts';
 import type { RequestProblem } from './mock-protocol.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { RequestProblem } from './mock-protocol.ts';
  * that passes.
  */
 export function openAIChatRequestProblem(body: JsonObject): RequestProblem | undefined {
-  return toolSettingsProblem(body) ?? stopProblem(body);
+  return toolSettingsProblem(body) ?? stopProblem(body) ?? toolMessageProblem(body.messages);
 }
 
 function invalidRequest(message: string, param: string, code: string | null = null): RequestProblem {
@@ -36,4 +36,28 @@ function stopProblem(body: JsonObject): RequestProblem | undefined {
     'stop',
     'array_above_max_length',
   );
+}
+
+/**
+ * A `tool` message must follow the assistant message with the `tool_calls` it answers, or another
+ * `tool` message: anything in between (a user message after the first of two results) is refused.
+ * The misspelling is OpenAI's.
+ */
+function toolMessageProblem(messages: unknown): RequestProblem | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let answerable = false;
+  for (let index = 0; index < messages.length; index++) {
+    const message: unknown = messages[index];
+    if (!isObject(message)) continue;
+    if (message.role === 'tool' && !answerable) {
+      return invalidRequest(
+        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+        `messages.[${index}].role`,
+      );
+    }
+    answerable =
+      message.role === 'tool' ||
+      (message.role === 'assistant' && Array.isArray(message.tool_calls) && message.tool_calls.length > 0);
+  }
+  return undefined;
 }

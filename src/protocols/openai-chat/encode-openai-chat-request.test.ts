@@ -58,4 +58,61 @@ describe('encodeOpenAiChatRequest', () => {
     expect(auto.warnings).toEqual([]);
     expect(encode({ toolChoice: 'none' }).warnings).toEqual([]);
   });
+
+  // OpenAI tool messages take text only; the model still sees the images in a user message placed
+  // after all the tool messages (a user message between two of them is refused).
+  it('sends images of tool results in a user message after the tool messages, with a warning', () => {
+    const png = { kind: 'base64' as const, mediaType: 'image/png', data: 'iVBORw0KGgo=' };
+    const { value, warnings } = encode({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Screenshots?' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool-call', id: 'call_1', name: 'screenshot', arguments: '{}' },
+            { type: 'tool-call', id: 'call_2', name: 'screenshot', arguments: '{}' },
+          ],
+        },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: 'call_1',
+              content: [
+                { type: 'text', text: 'home page' },
+                { type: 'image', source: png },
+              ],
+            },
+          ],
+        },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: 'call_2',
+              content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/b.png' } }],
+            },
+          ],
+        },
+        { role: 'user', content: [{ type: 'text', text: 'Compare them.' }] },
+      ],
+    });
+    expect(value.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'call_1', content: 'home page' },
+      { role: 'tool', tool_call_id: 'call_2', content: '' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The result of tool call call_1 included this image:' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          { type: 'text', text: 'The result of tool call call_2 included this image:' },
+          { type: 'image_url', image_url: { url: 'https://example.com/b.png' } },
+        ],
+      },
+      { role: 'user', content: 'Compare them.' },
+    ]);
+    expect(fields(warnings)).toEqual([['changed-value', 'tool_result.content']]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
-import type { TextPart, ToolResultPart } from '../../core/content-part.ts';
+import type { ImagePart, TextPart, ToolResultPart } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
@@ -22,19 +22,28 @@ export function effortForBudget(budget: number): ReasoningEffort {
   return 'high';
 }
 
-function toolResultText(part: ToolResultPart, warnings: TranslationWarning[]): string {
-  const texts: string[] = [];
-  for (const item of part.content) {
-    if (item.type === 'text') texts.push(item.text);
-    else
-      warnings.push({
-        type: 'unsupported-content',
-        field: 'tool_result.content',
-        message: 'OpenAI tool messages carry text only; an image in a tool result was left out',
-      });
-  }
-  const text = texts.join('');
+/** Only the text: OpenAI tool messages take no images (they go in a user message, see encodeMessages). */
+function toolResultText(part: ToolResultPart): string {
+  const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
   return part.isError ? `Error: ${text}` : text;
+}
+
+function encodeImage(part: ImagePart): OpenAiImageContent {
+  return {
+    type: 'image_url',
+    image_url: { url: imageSourceToUrl(part.source), ...(part.detail ? { detail: part.detail } : {}) },
+  };
+}
+
+/** A tool result's images, after a line naming the call they came from. */
+function toolResultImages(part: ToolResultPart): (OpenAiTextContent | OpenAiImageContent)[] {
+  const images = part.content.filter((item) => item.type === 'image');
+  if (images.length === 0) return [];
+  const these = images.length === 1 ? 'this image' : 'these images';
+  return [
+    { type: 'text', text: `The result of tool call ${part.toolCallId} included ${these}:` },
+    ...images.map(encodeImage),
+  ];
 }
 
 function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAiMessage[] {
@@ -46,15 +55,7 @@ function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAi
         return [{ role: 'user', content: joinText(message.content as TextPart[]) }];
       }
       const content = message.content.map((part): OpenAiTextContent | OpenAiImageContent =>
-        part.type === 'text'
-          ? { type: 'text', text: part.text }
-          : {
-              type: 'image_url',
-              image_url: {
-                url: imageSourceToUrl(part.source),
-                ...(part.detail ? { detail: part.detail } : {}),
-              },
-            },
+        part.type === 'text' ? { type: 'text', text: part.text } : encodeImage(part),
       );
       return [{ role: 'user', content }];
     }
@@ -92,13 +93,53 @@ function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAi
       return message.content.map((part) => ({
         role: 'tool',
         tool_call_id: part.toolCallId,
-        content: toolResultText(part, warnings),
+        content: toolResultText(part),
       }));
     default: {
       const unreachable: never = message;
       throw new Error(`unknown role ${String((unreachable as Message).role)}`);
     }
   }
+}
+
+/**
+ * The conversation. OpenAI tool messages carry text only, and the tool messages answering a turn's
+ * calls must follow it with nothing in between; so the images of tool results go in one user message
+ * after the last tool message of the run, where the model still sees them (a changed-value warning).
+ */
+function encodeMessages(
+  request: ChatRequest,
+  instruction: string | undefined,
+  warnings: TranslationWarning[],
+): OpenAiMessage[] {
+  const messages: OpenAiMessage[] = [];
+  if (request.system.length > 0 || instruction !== undefined) {
+    const texts = [joinText(request.system), instruction ?? ''].filter((text) => text !== '');
+    messages.push({ role: 'system', content: texts.join('\n\n') });
+  }
+  let images: (OpenAiTextContent | OpenAiImageContent)[] = [];
+  let moved = false;
+  const sendImages = (): void => {
+    if (images.length === 0) return;
+    messages.push({ role: 'user', content: images });
+    images = [];
+    moved = true;
+  };
+  for (const message of request.messages) {
+    if (message.role !== 'tool') sendImages();
+    messages.push(...encodeMessage(message, warnings));
+    if (message.role === 'tool') images.push(...message.content.flatMap(toolResultImages));
+  }
+  sendImages();
+  if (moved) {
+    warnings.push({
+      type: 'changed-value',
+      field: 'tool_result.content',
+      message:
+        'OpenAI tool messages carry text only; images in tool results were sent in a user message after them',
+    });
+  }
+  return messages;
 }
 
 /**
@@ -142,15 +183,11 @@ export function encodeOpenAiChatRequest(
   upstreamModel: string,
 ): Decoded<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
-  const messages: OpenAiMessage[] = [];
   const format = encodeOpenAiResponseFormat(request.responseFormat, warnings);
-  if (request.system.length > 0 || format.instruction !== undefined) {
-    const texts = [joinText(request.system), format.instruction ?? ''].filter((text) => text !== '');
-    messages.push({ role: 'system', content: texts.join('\n\n') });
-  }
-  for (const message of request.messages) messages.push(...encodeMessage(message, warnings));
-
-  const body: OpenAiChatRequestBody = { model: upstreamModel, messages };
+  const body: OpenAiChatRequestBody = {
+    model: upstreamModel,
+    messages: encodeMessages(request, format.instruction, warnings),
+  };
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

@@ -573,6 +573,57 @@ describe('translation warnings reach an Anthropic client', () => {
     ]);
   });
 
+  // OpenAI tool messages take text only: the images come in a user message after the tool messages.
+  it('images in tool results to an OpenAI upstream: sent in a user message after the results, with a warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'Both show a red pixel.' });
+    const { data, response } = await client.messages
+      .create({
+        model: 'up-openai',
+        max_tokens: 64,
+        tools,
+        messages: [
+          { role: 'user', content: 'Weather maps of Paris and Lyon?' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'tool_use', id: 'toolu_paris', name: 'get_weather', input: { city: 'Paris' } },
+              { type: 'tool_use', id: 'toolu_lyon', name: 'get_weather', input: { city: 'Lyon' } },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_paris',
+                content: [
+                  { type: 'text', text: 'Map of Paris' },
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } },
+                ],
+              },
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_lyon',
+                content: [{ type: 'image', source: { type: 'url', url: imageUrl } }],
+              },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'Both show a red pixel.' })]);
+    const body = lastUpstreamBody(matrix.mock);
+    const roles = (body.messages as { role: string }[]).map((message) => message.role);
+    expect(roles).toEqual(['user', 'assistant', 'tool', 'tool', 'user']);
+    expect(upstreamImages('openai', body)).toEqual([
+      { kind: 'base64', mediaType: 'image/png', data: pngBase64 },
+      { kind: 'url', url: imageUrl },
+    ]);
+    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({ type: 'changed-value', field: 'tool_result.content' }),
+    ]);
+  });
+
   it('top_k to a Gemini upstream translates: no warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { response } = await topKRequest('up-gemini');
