@@ -1,5 +1,6 @@
 import type { ResponseFormat } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
+import { schemaInstruction } from '../schema-instruction.ts';
 import { jsonResponseToolName } from './anthropic-json-response-tool.ts';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.ts';
 
@@ -53,9 +54,7 @@ export function encodeAnthropicResponseFormat(
         field: 'responseFormat',
         message: 'Anthropic has no JSON schema output; the model was instructed to follow the schema',
       });
-      return {
-        instruction: `Respond with a single JSON value, and nothing else, that conforms to this JSON Schema: ${JSON.stringify(format.schema)}`,
-      };
+      return { instruction: schemaInstruction(format.schema) };
     }
     default: {
       const unreachable: never = format;

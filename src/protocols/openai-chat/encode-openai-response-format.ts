@@ -1,5 +1,6 @@
 import type { ResponseFormat } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
+import { schemaInstruction } from '../schema-instruction.ts';
 import type { OpenAiResponseFormat } from './openai-chat-wire-types.ts';
 
 export interface EncodedOpenAiResponseFormat {
@@ -44,9 +45,7 @@ export function encodeOpenAiResponseFormat(
         field: 'response_format',
         message: 'OpenAI takes only an object schema; the model was instructed to follow the schema',
       });
-      return {
-        instruction: `Respond with a single JSON value, and nothing else, that conforms to this JSON Schema: ${JSON.stringify(format.schema)}`,
-      };
+      return { instruction: schemaInstruction(format.schema) };
     }
     default: {
       const unreachable: never = format;
