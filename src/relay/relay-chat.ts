@@ -3,6 +3,7 @@ import type { ChatRequest } from '../core/chat-request.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 import { toGatewayError } from '../http/to-gateway-error.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
+import { ToolNameMap } from '../protocols/tool-name-map.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
 import { estimateRequestTokens } from './estimate-tokens.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
@@ -34,13 +35,17 @@ import type { UpstreamRequest } from './upstream-client.ts';
 import { upstreamPath } from './upstream-path.ts';
 import { warningsHeader } from './warnings-header.ts';
 
-/** The body for a channel of another format: the client's request decoded once, encoded for it. */
+/**
+ * The body for a channel of another format: the client's request decoded once, encoded for it, with
+ * the function names it would refuse renamed (`names` names them back in the answer).
+ */
 function translatedBody(
   core: Decoded<ChatRequest>,
   channel: RuntimeChannel,
   model: string,
+  names: ToolNameMap,
 ): { body: string; warnings: TranslationWarning[] } {
-  const encoded = encodeForChannel(core.value, channel, model);
+  const encoded = encodeForChannel(names.requestForUpstream(core.value), channel, model);
   return { body: JSON.stringify(encoded.value), warnings: [...core.warnings, ...encoded.warnings] };
 }
 
@@ -102,11 +107,13 @@ export async function relayChat(
         };
       }
       core ??= call.protocol.decodeRequest(call.json, call.context);
-      const { body, warnings } = translatedBody(core, channel, model);
+      const names = ToolNameMap.forRequest(core.value, channel.provider.protocol);
+      const { body, warnings } = translatedBody(core, channel, model, names);
       plans.set(channel.id, {
         kind: 'translated',
         protocol: protocolNamed(channel.provider.protocol),
         request: core.value,
+        names,
       });
       record.warnings = warnings;
       return { origin: channel.origin, path, headers: channel.headers, body };
@@ -146,7 +153,7 @@ export async function relayChat(
       meterWhole(call.protocol, value.bytes, record);
       sent = sendSameFormatWhole(reply, finalHeaders(), answer, value.bytes);
     } else {
-      const response = decodeWholeAnswer(plan.protocol, record, value.bytes);
+      const response = plan.names.responseForClient(decodeWholeAnswer(plan.protocol, record, value.bytes));
       sent = sendTranslatedWhole(reply, finalHeaders(), call, plan.request, response, record);
     }
     record.bodies?.setResponse(sent);

@@ -4,6 +4,7 @@ import { writeWholeAnswer } from './write-whole-answer.ts';
 import { GatewayError } from '../core/gateway-error.ts';
 import { SseReader } from '../protocols/sse/sse-reader.ts';
 import { includeThoughts } from '../protocols/include-thoughts.ts';
+import type { ToolNameMap } from '../protocols/tool-name-map.ts';
 import type { StreamEncoderOptions, WireProtocol } from '../protocols/wire-protocol.ts';
 import type { ChatRequest } from '../core/chat-request.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
@@ -105,6 +106,7 @@ export function translatedStreamHandlers(
   request: ChatRequest,
   upstreamProtocol: WireProtocol,
   record: RelayRecord,
+  names: ToolNameMap,
 ): StreamHandlers {
   const gate = new StreamGate();
   const reader = new SseReader();
@@ -116,7 +118,8 @@ export function translatedStreamHandlers(
   let finished = false;
   const encode = (events: StreamEvent[]): string => {
     let out = '';
-    for (const event of events) {
+    for (const upstreamEvent of events) {
+      const event = names.eventForClient(upstreamEvent);
       // An error before any content is not encoded: the attempt fails over instead.
       if (!gate.see(event)) return out;
       if (event.type === 'usage') record.usage = event.usage;

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../core/chat-request.ts';
 import type { ChatResponse } from '../core/chat-response.ts';
 import { GatewayError, isGatewayError } from '../core/gateway-error.ts';
+import type { ToolNameMap } from '../protocols/tool-name-map.ts';
 import type { WireProtocol } from '../protocols/wire-protocol.ts';
 import { upstreamErrorMessage } from '../routing/auth-failure.ts';
 import type { ClientChatCall } from './client-chat-call.ts';
@@ -15,7 +16,14 @@ import { classifyUpstreamError } from './upstream-failure.ts';
 
 /** How the answering channel's exchange is handled: bytes through, or translated. */
 export type AnswerPlan =
-  { kind: 'same-format' } | { kind: 'translated'; protocol: WireProtocol; request: ChatRequest };
+  | { kind: 'same-format' }
+  | {
+      kind: 'translated';
+      protocol: WireProtocol;
+      request: ChatRequest;
+      /** The function names the upstream was sent instead of the client's, to name back. */
+      names: ToolNameMap;
+    };
 
 /**
  * An answer accepted before anything was sent: a stream up to its first content, a whole body, or a
@@ -140,11 +148,10 @@ async function takeWholeAsStream(
   if (!taken.ok) return taken;
   const { bytes } = taken.value;
   try {
-    const response = decodeWholeAnswer(
-      plan.kind === 'same-format' ? call.protocol : plan.protocol,
-      record,
-      bytes,
-    );
+    const response =
+      plan.kind === 'same-format'
+        ? decodeWholeAnswer(call.protocol, record, bytes)
+        : plan.names.responseForClient(decodeWholeAnswer(plan.protocol, record, bytes));
     return { ok: true, value: { kind: 'whole-as-stream', response, bytes } };
   } catch (error) {
     if (!isGatewayError(error)) throw error;
@@ -171,7 +178,7 @@ export async function takeAnswer(
   const handlers =
     plan.kind === 'same-format'
       ? sameFormatStreamHandlers(call, record)
-      : translatedStreamHandlers(call, plan.request, plan.protocol, record);
+      : translatedStreamHandlers(call, plan.request, plan.protocol, record, plan.names);
   const primed = await primeStream(
     answer,
     record.bodies ? captureStream(handlers, record.bodies) : handlers,

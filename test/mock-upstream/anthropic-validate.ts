@@ -14,7 +14,27 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
   if (body.max_tokens === undefined) return 'max_tokens: Field required';
   if (body.messages === undefined) return 'messages: Field required';
   if (!Array.isArray(body.messages)) return 'messages: Input should be a valid list';
-  return stopSequencesProblem(body) ?? thinkingProblem(body) ?? messagesProblem(body.messages);
+  return (
+    stopSequencesProblem(body) ??
+    toolNameProblem(body) ??
+    thinkingProblem(body) ??
+    messagesProblem(body.messages)
+  );
+}
+
+/**
+ * A custom tool's name must match `^[a-zA-Z0-9_-]{1,64}$` (Messages API reference, `tools[].name`);
+ * server tools (with a `type` other than `custom`) have fixed names of their own.
+ */
+function toolNameProblem(body: JsonObject): string | undefined {
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  for (const [index, tool] of tools.entries()) {
+    if (!isObject(tool) || (tool.type !== undefined && tool.type !== 'custom')) continue;
+    if (typeof tool.name === 'string' && !/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) {
+      return `tools.${index}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'`;
+    }
+  }
+  return undefined;
 }
 
 /** The API refuses a stop sequence that is only whitespace, such as OpenAI clients' usual `"\n"`. */

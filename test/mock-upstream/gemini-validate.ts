@@ -30,7 +30,7 @@ export function geminiRequestProblem(body: JsonObject, model: string): RequestPr
     const message = violations.map((violation) => violation.description).join('\n');
     return { status: 400, body: googleErrorBody(400, message, details) };
   }
-  const message = contentsProblem(body.contents, model);
+  const message = functionNameProblem(body.tools) ?? contentsProblem(body.contents, model);
   return message === undefined ? undefined : { status: 400, body: googleErrorBody(400, message) };
 }
 
@@ -144,6 +144,27 @@ function checkTools(tools: unknown, violations: FieldViolation[]): void {
       }
     });
   });
+}
+
+/**
+ * A declared function's name must start with a letter or an underscore and hold only letters,
+ * digits, `_`, `.`, `:` and `-`, at most 64 (FunctionDeclaration.name); the message is the API's.
+ */
+function functionNameProblem(tools: unknown): string | undefined {
+  const problems: string[] = [];
+  (Array.isArray(tools) ? tools : []).forEach((tool: unknown, toolIndex) => {
+    const declarations = isObject(tool) ? (tool.functionDeclarations ?? tool.function_declarations) : [];
+    (Array.isArray(declarations) ? declarations : []).forEach((declaration: unknown, index) => {
+      const name = isObject(declaration) ? declaration.name : undefined;
+      if (typeof name !== 'string' || /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(name)) return;
+      problems.push(
+        `* GenerateContentRequest.tools[${toolIndex}].function_declarations[${index}].name: Invalid ` +
+          'function name. Must start with a letter or an underscore. Must be alphameric (a-z, A-Z, ' +
+          '0-9), underscores (_), dots (.), colons (:), or dashes (-), with a maximum length of 64.\n',
+      );
+    });
+  });
+  return problems.length > 0 ? problems.join('') : undefined;
 }
 
 function checkSchema(schema: JsonObject, path: string, violations: FieldViolation[]): void {

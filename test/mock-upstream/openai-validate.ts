@@ -7,7 +7,12 @@ import type { RequestProblem } from './mock-protocol.ts';
  * that passes.
  */
 export function openAIChatRequestProblem(body: JsonObject): RequestProblem | undefined {
-  return toolSettingsProblem(body) ?? stopProblem(body) ?? toolMessageProblem(body.messages);
+  return (
+    toolSettingsProblem(body) ??
+    stopProblem(body) ??
+    toolNameProblem(body) ??
+    toolMessageProblem(body.messages)
+  );
 }
 
 function invalidRequest(message: string, param: string, code: string | null = null): RequestProblem {
@@ -36,6 +41,40 @@ function stopProblem(body: JsonObject): RequestProblem | undefined {
     'stop',
     'array_above_max_length',
   );
+}
+
+/**
+ * Function names must match `^[a-zA-Z0-9_-]{1,64}$` ("The name of the function to be called. Must
+ * be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."), in the
+ * declared tools and in the assistant turns' tool calls alike. The message is the API's.
+ */
+function toolNameProblem(body: JsonObject): RequestProblem | undefined {
+  const refused = (name: unknown, param: string): RequestProblem | undefined =>
+    typeof name !== 'string' || /^[a-zA-Z0-9_-]{1,64}$/.test(name)
+      ? undefined
+      : invalidRequest(
+          `Invalid '${param}': string does not match pattern. Expected a string that matches the ` +
+            "pattern '^[a-zA-Z0-9_-]+$'.",
+          param,
+          'invalid_value',
+        );
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  for (const [index, tool] of tools.entries()) {
+    const fn: unknown = isObject(tool) ? tool.function : undefined;
+    const problem = isObject(fn) ? refused(fn.name, `tools[${index}].function.name`) : undefined;
+    if (problem) return problem;
+  }
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (const [index, message] of messages.entries()) {
+    const calls: unknown = isObject(message) ? message.tool_calls : undefined;
+    for (const [at, call] of (Array.isArray(calls) ? calls : []).entries()) {
+      const fn: unknown = isObject(call) ? call.function : undefined;
+      const param = `messages[${index}].tool_calls[${at}].function.name`;
+      const problem = isObject(fn) ? refused(fn.name, param) : undefined;
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -56,6 +56,8 @@ import {
   expectUpstreamToolTurn,
   lastUpstreamBody,
   upstreamImages,
+  upstreamToolExchange,
+  upstreamToolNames,
   upstreamUserText,
 } from './upstream-view.ts';
 
@@ -602,3 +604,64 @@ describe('a user turn with text beside its function responses', () => {
     expect(messages[3]?.content).toBe('Here is what the tool said.');
   });
 });
+
+// Gemini takes function names with dots and colons (FunctionDeclaration.name); OpenAI and
+// Anthropic take only `^[a-zA-Z0-9_-]{1,64}$` and refused the whole request (400). Such names reach
+// them renamed (apart from every other name of the request), and come back as the client's own.
+describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
+  'function names a $format upstream refuses',
+  ({ format, model }) => {
+    const named: FunctionDeclaration[] = [
+      { name: 'get.weather', description: 'Weather in a city', parametersJsonSchema: weatherSchema },
+      { name: 'ns:get_time', description: 'Local time in a zone', parametersJsonSchema: timeSchema },
+      // What a plain replacement of the dot would collide with.
+      { name: 'get_weather', description: 'Weather, older', parametersJsonSchema: weatherSchema },
+    ];
+    const config = { tools: [{ functionDeclarations: named }] };
+
+    it.each(modes)('reach it renamed and come back as declared ($mode)', async ({ stream }) => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'Which city?' });
+      const question: Content = { role: 'user', parts: [{ text: 'Weather and time in Paris?' }] };
+      expect((await generate([question], config, model, stream)).text).toBe('Which city?');
+      const sent = upstreamToolNames(format, lastUpstreamBody(mock));
+      expect(sent).toHaveLength(3);
+      expect(new Set(sent).size).toBe(3);
+      for (const name of sent) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+      expect(sent[2]).toBe('get_weather');
+
+      mock.enqueue({
+        kind: 'chat',
+        chunks: 3,
+        toolCalls: [
+          { name: sent[0]!, arguments: JSON.stringify(weatherArgs) },
+          { name: sent[1]!, arguments: JSON.stringify(timeArgs) },
+        ],
+      });
+      const first = await generate([question], config, model, stream);
+      expect(first.functionCalls.map(({ name, args }) => ({ name, args }))).toEqual([
+        { name: 'get.weather', args: weatherArgs },
+        { name: 'ns:get_time', args: timeArgs },
+      ]);
+
+      mock.enqueue({ kind: 'chat', content: 'It is 21°C and 14:05 in Paris.' });
+      const responses: Part[] = first.functionCalls.map((call) => ({
+        functionResponse: {
+          ...(call.id ? { id: call.id } : {}),
+          name: call.name,
+          response: call.name === 'get.weather' ? weatherResult : { output: timeResult },
+        },
+      }));
+      const second = await generate(
+        [question, { role: 'model', parts: first.parts }, { role: 'user', parts: responses }],
+        config,
+        model,
+        stream,
+      );
+      expect(second.text).toBe('It is 21°C and 14:05 in Paris.');
+      const seen = upstreamToolExchange(format, lastUpstreamBody(mock));
+      expect(seen.calls.map((call) => call.name)).toEqual([sent[0], sent[1]]);
+      expect(seen.results).toHaveLength(2);
+    });
+  },
+);

@@ -51,6 +51,8 @@ import {
   expectUpstreamToolTurn,
   lastUpstreamBody,
   upstreamImages,
+  upstreamToolExchange,
+  upstreamToolNames,
   upstreamUserText,
 } from './upstream-view.ts';
 import { chatStreamText } from '../../support/chat-stream.ts';
@@ -716,5 +718,53 @@ describe('reasoning_effort values of newer OpenAI models, to a Gemini upstream',
     expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({
       thinkingConfig: { thinkingBudget: 24576, includeThoughts: true },
     });
+  });
+});
+
+// OpenAI takes a function name that starts with a digit; Gemini refuses one (400 "Must start with
+// a letter or an underscore"). It reaches a Gemini upstream renamed and comes back as declared.
+describe.each(modes)('a function name a Gemini upstream refuses ($mode)', ({ stream }) => {
+  it('reaches it renamed and comes back as declared, in this turn and the next', async () => {
+    const { mock } = matrix;
+    const model = 'up-gemini';
+    const renderTools: ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: '3d_render', description: 'Render a scene', parameters: timeSchema },
+      },
+    ];
+    mock.enqueue({ kind: 'chat', content: 'Which scene?' });
+    const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Render the time zone' }];
+    const asked = await complete({ model, messages, tools: renderTools }, stream);
+    expect(asked.completion.choices[0]?.message.content).toBe('Which scene?');
+    const [sent] = upstreamToolNames('gemini', lastUpstreamBody(mock));
+    expect(sent).toMatch(/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/);
+
+    mock.enqueue({
+      kind: 'chat',
+      chunks: 3,
+      toolCalls: [{ name: sent!, arguments: JSON.stringify(timeArgs) }],
+    });
+    const { completion } = await complete({ model, messages, tools: renderTools }, stream);
+    const calls = functionCalls(completion);
+    expect(calls.map(({ name, args }) => ({ name, args }))).toEqual([{ name: '3d_render', args: timeArgs }]);
+
+    mock.enqueue({ kind: 'chat', content: 'Rendered.' });
+    const next = await complete(
+      {
+        model,
+        tools: renderTools,
+        messages: [
+          ...messages,
+          completion.choices[0]!.message,
+          { role: 'tool', tool_call_id: calls[0]!.id, content: 'done' },
+        ],
+      },
+      stream,
+    );
+    expect(next.completion.choices[0]?.message.content).toBe('Rendered.');
+    const seen = upstreamToolExchange('gemini', lastUpstreamBody(mock));
+    expect(seen.calls.map((call) => call.name)).toEqual([sent]);
+    expect(seen.results.map((result) => result.name)).toEqual([sent]);
   });
 });

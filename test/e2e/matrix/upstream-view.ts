@@ -233,3 +233,17 @@ export function expectUpstreamToolTurn(format: UpstreamFormat, body: Json): void
     expect(result.value).toEqual(expected[call!.name]);
   }
 }
+
+/** The names of the functions the request declared, as the upstream received them. */
+export function upstreamToolNames(format: UpstreamFormat, body: Json): string[] {
+  switch (format) {
+    case 'openai':
+      return objects(body.tools).map((tool) => (isObject(tool.function) ? String(tool.function.name) : ''));
+    case 'anthropic':
+      return objects(body.tools).map((tool) => String(tool.name));
+    case 'gemini':
+      return objects(body.tools).flatMap((tool) =>
+        objects(tool.functionDeclarations).map((declaration) => String(declaration.name)),
+      );
+  }
+}
