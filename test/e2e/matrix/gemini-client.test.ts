@@ -665,3 +665,39 @@ describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
     });
   },
 );
+
+// A `fileData` link only Google can read (a Cloud Storage `gs://` object, a Files API upload) was
+// relayed as an image URL that OpenAI and Anthropic cannot fetch, and they answered 400 with a
+// message about their own fields. The client is told which part, in its own format, and no
+// upstream is called.
+describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
+  'a fileData link a $format upstream cannot fetch',
+  ({ model }) => {
+    it.each([
+      'gs://my-bucket/images/cat.png',
+      'https://generativelanguage.googleapis.com/v1beta/files/abc123',
+    ])('%s is refused with a 400 naming the part', async (fileUri) => {
+      const { mock } = matrix;
+      const error = await ai.models
+        .generateContent({
+          model,
+          contents: [
+            {
+              role: 'user',
+              parts: [{ text: 'What is in this image?' }, { fileData: { fileUri, mimeType: 'image/png' } }],
+            },
+          ],
+        })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(400);
+      const body = JSON.parse((error as ApiError).message) as { error: { status: string; message: string } };
+      expect(body.error.status).toBe('INVALID_ARGUMENT');
+      expect(body.error.message).toContain('contents[0].parts[1].fileData.fileUri');
+      expect(mock.requests).toHaveLength(0);
+    });
+  },
+);
