@@ -202,6 +202,24 @@ describe('encodeGeminiRequest', () => {
     expect(encode({ tools, toolChoice }).value.toolConfig).toEqual({ functionCallingConfig: { mode } });
   });
 
+  // As the OpenAI and Anthropic encoders do: a forced choice that cannot be sent is said, not dropped.
+  it.each(['required', { type: 'tool', name: 'search' }] as const)(
+    'leaves off a forced tool choice %j without tools, with a warning',
+    (toolChoice) => {
+      const { value, warnings } = encode({ toolChoice });
+      expect(value.toolConfig).toBeUndefined();
+      expect(warnings).toEqual([
+        expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
+      ]);
+    },
+  );
+
+  it.each(['auto', 'none'] as const)('leaves off tool choice %s without tools, silently', (toolChoice) => {
+    const { value, warnings } = encode({ toolChoice });
+    expect(value.toolConfig).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
   it('fills generationConfig, keeping five stop sequences and one candidate, with warnings', () => {
     const { value, warnings } = encode({
       temperature: 0.5,

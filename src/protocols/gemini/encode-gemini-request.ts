@@ -40,9 +40,19 @@ function encodeDeclarations(
   });
 }
 
-function encodeToolConfig(request: ChatRequest): GeminiToolConfig | undefined {
+function encodeToolConfig(
+  request: ChatRequest,
+  warnings: TranslationWarning[],
+): GeminiToolConfig | undefined {
   const choice = request.toolChoice;
-  if (choice === undefined || !request.tools?.length) return undefined;
+  if (choice === undefined) return undefined;
+  if (!request.tools?.length) {
+    // A choice that forces a call cannot be kept without tools; 'auto' and 'none' lose nothing.
+    if (choice !== 'auto' && choice !== 'none') {
+      warnings.push({ type: 'unsupported-setting', field: 'toolChoice', message: 'no tools given; ignored' });
+    }
+    return undefined;
+  }
   if (typeof choice === 'object') {
     return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
   }
@@ -142,7 +152,7 @@ export function encodeGeminiRequest(
   const body: GeminiRequest = encodeGeminiContents(request, upstreamModel, warnings);
   const declarations = encodeDeclarations(request, warnings);
   if (declarations.length > 0) body.tools = [{ functionDeclarations: declarations }];
-  const toolConfig = encodeToolConfig(request);
+  const toolConfig = encodeToolConfig(request, warnings);
   if (toolConfig) body.toolConfig = toolConfig;
   const generationConfig = encodeGenerationConfig(request, upstreamModel, warnings);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;

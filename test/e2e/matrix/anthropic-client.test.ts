@@ -556,6 +556,27 @@ describe('translation warnings reach an Anthropic client', () => {
     ]);
   });
 
+  // The same to a Gemini upstream: the forced choice was dropped there without a word.
+  it('tool_choice with only a server tool to a Gemini upstream: no toolConfig sent, with warnings', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.messages
+      .create({
+        model: 'up-gemini',
+        max_tokens: 64,
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'Latest news?' }],
+      })
+      .withResponse();
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
+    const body = lastUpstreamBody(matrix.mock);
+    for (const field of ['tools', 'toolConfig']) expect(body).not.toHaveProperty(field);
+    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
+      expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
+    ]);
+  });
+
   it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { data, response } = await client.messages
