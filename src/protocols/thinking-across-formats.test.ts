@@ -203,7 +203,11 @@ describe('Anthropic signatures through a Gemini client', () => {
     });
     const upstream = anthropicMessages.encodeRequest(next.value, 'claude-sonnet-4-5');
     expectOriginalThinking(response, upstream.value);
-    expect(upstream.warnings).toEqual([]);
+    // includeThoughts alone is dynamic thinking: thinking stays on, with a budget of our choosing.
+    expect((upstream.value as unknown as AnthropicRequestBody).thinking).toMatchObject({ type: 'enabled' });
+    expect(upstream.warnings).toEqual([
+      expect.objectContaining({ field: 'reasoning', type: 'changed-value' }),
+    ]);
   });
 
   it('streamed: the same', () => {

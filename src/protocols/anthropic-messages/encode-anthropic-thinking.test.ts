@@ -24,6 +24,15 @@ describe('encodeAnthropicRequest: thinking', () => {
     }
   });
 
+  it('turns dynamic thinking (neither budget nor effort) on with the medium budget, and no reasoning off', () => {
+    const dynamic = encode({ reasoning: { includeThoughts: true } });
+    expect(dynamic.value.thinking).toEqual({ type: 'enabled', budget_tokens: 4096 });
+    expect(fields(dynamic.warnings)).toEqual([['changed-value', 'reasoning']]);
+    const none = encode({});
+    expect(none.value.thinking).toBeUndefined();
+    expect(none.warnings).toEqual([]);
+  });
+
   it("leaves thinking off for effort 'none', and keeps larger budgets for 'xhigh' and 'max' under 32,000 output tokens", () => {
     const none = encode({ reasoning: { effort: 'none' } });
     expect(none.value.thinking).toBeUndefined();

@@ -33,6 +33,7 @@ export interface EncodedThinking {
 /**
  * `thinking` and `max_tokens` together, since Anthropic requires `budget_tokens < max_tokens`:
  * - a budget of 0 leaves thinking off, as it means in the core request;
+ * - reasoning without budget or effort (dynamic thinking) gets the medium effort's budget;
  * - no `maxOutputTokens`: `max_tokens` is the budget plus the default 4096 (room for the answer);
  * - a `maxOutputTokens` at or below the budget is the client's cap on everything generated, so the
  *   budget shrinks to fit under it (or thinking is left off, when less than 1024 would remain).
@@ -45,7 +46,8 @@ export function encodeAnthropicThinking(
   warnings: TranslationWarning[],
 ): EncodedThinking {
   const explicitMax = request.maxOutputTokens;
-  const { effort, budgetTokens } = request.reasoning ?? {};
+  if (request.reasoning === undefined) return { max_tokens: explicitMax ?? defaultMaxTokens };
+  const { effort, budgetTokens } = request.reasoning;
   // A budget of 0 is thinking turned off (Gemini's `thinkingBudget: 0`), not a budget to raise.
   if (budgetTokens === 0) return { max_tokens: explicitMax ?? defaultMaxTokens };
   let budget = budgetTokens;
@@ -58,14 +60,23 @@ export function encodeAnthropicThinking(
       field: 'reasoning.effort',
       message: `Anthropic takes a thinking budget; effort '${effort}' was sent as ${budget} tokens`,
     });
-  } else if (budget !== undefined && effort !== undefined) {
+  } else if (budget === undefined) {
+    // Reasoning asked for with neither budget nor effort: Gemini's dynamic thinking (`thinkingBudget:
+    // -1`, or `includeThoughts` alone). Claude thinks only when given a budget, so the medium one
+    // stands in for "as much as the model sees fit".
+    budget = effortBudgets.medium;
+    warnings.push({
+      type: 'changed-value',
+      field: 'reasoning',
+      message: `Anthropic takes a thinking budget; dynamic thinking was sent as ${budget} tokens`,
+    });
+  } else if (effort !== undefined) {
     warnings.push({
       type: 'unsupported-setting',
       field: 'reasoning.effort',
       message: 'the thinking budget is sent; the effort level is ignored',
     });
   }
-  if (budget === undefined) return { max_tokens: explicitMax ?? defaultMaxTokens };
   if (obstacle !== undefined) {
     warnings.push({
       type: 'unsupported-setting',

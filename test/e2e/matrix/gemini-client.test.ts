@@ -506,6 +506,30 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(body.temperature).toBe(0.2);
   });
 
+  // `includeThoughts` alone, or `thinkingBudget: -1`, is Gemini's dynamic thinking: the model thinks
+  // as much as it sees fit, and the client sees the thoughts. Claude thinks only when sent a budget,
+  // so without one the client asked for thoughts and silently got none.
+  it.each([{ includeThoughts: true }, { thinkingBudget: -1, includeThoughts: true }])(
+    'dynamic thinking (%o) reaches an Anthropic upstream as thinking on, and the thoughts come back',
+    async (thinkingConfig) => {
+      matrix.mock.enqueue({ kind: 'chat', content: 'ok', reasoningContent: 'Let me think.' });
+      const response = await ai.models.generateContent({
+        model: 'up-anthropic',
+        contents: 'Hi',
+        config: { maxOutputTokens: 8000, thinkingConfig },
+      });
+      const body = lastUpstreamBody(matrix.mock);
+      expect(body.thinking).toMatchObject({ type: 'enabled' });
+      const budget = (body.thinking as { budget_tokens: number }).budget_tokens;
+      expect(budget).toBeGreaterThanOrEqual(1024);
+      expect(budget).toBeLessThan(8000);
+      expect(body.max_tokens).toBe(8000);
+      const parts = response.candidates?.[0]?.content?.parts ?? [];
+      expect(parts).toContainEqual(expect.objectContaining({ thought: true, text: 'Let me think.' }));
+      expect(response.text).toBe('ok');
+    },
+  );
+
   // Gemini takes five stop sequences, OpenAI four: a fifth made the OpenAI upstream refuse (400).
   it('five stopSequences reach an OpenAI upstream as the four it takes, with a warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
