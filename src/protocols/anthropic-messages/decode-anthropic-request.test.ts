@@ -373,3 +373,27 @@ describe('decodeAnthropicRequest', () => {
     expect(error.message).toContain(message);
   });
 });
+
+describe('decodeAnthropicRequest: adaptive thinking and output_config', () => {
+  const base = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] };
+
+  it('adaptive thinking is reasoning on, at the effort output_config names', () => {
+    expect(decodeAnthropicRequest({ ...base, thinking: { type: 'adaptive' } }).value.reasoning).toEqual({});
+    const withEffort = decodeAnthropicRequest({
+      ...base,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'high' },
+    });
+    expect(withEffort.value.reasoning).toEqual({ effort: 'high' });
+    expect(withEffort.warnings).toEqual([]);
+  });
+
+  it('effort without thinking is reported, not made into thinking; an unknown effort is a 400', () => {
+    const decoded = decodeAnthropicRequest({ ...base, output_config: { effort: 'low' } });
+    expect(decoded.value.reasoning).toBeUndefined();
+    expect(decoded.warnings).toEqual([expect.objectContaining({ field: 'output_config.effort' })]);
+    expect(() => decodeAnthropicRequest({ ...base, output_config: { effort: 'huge' } })).toThrow(
+      /output_config\.effort/,
+    );
+  });
+});

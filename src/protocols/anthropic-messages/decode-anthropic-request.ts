@@ -32,6 +32,7 @@ const knownFields = new Set([
   'stop_sequences',
   'stream',
   'thinking',
+  'output_config',
   'metadata',
 ]);
 
@@ -47,8 +48,28 @@ function decodeSystem(value: unknown, warnings: DecodeWarnings): TextPart[] {
   });
 }
 
-function decodeThinking(value: unknown, warnings: DecodeWarnings): number | undefined {
-  if (value === undefined || value === null) return undefined;
+/** `output_config.effort` values (the SDK's `OutputConfig`); every one is a core effort level too. */
+const anthropicEfforts = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+type AnthropicEffort = (typeof anthropicEfforts)[number];
+const isAnthropicEffort = (value: string): value is AnthropicEffort =>
+  (anthropicEfforts as readonly string[]).includes(value);
+
+/**
+ * `thinking` and `output_config.effort` as core reasoning. `enabled` gives a budget; `adaptive` (the
+ * model decides how much to think) is reasoning on with neither budget nor effort unless
+ * `output_config.effort` names one. Effort without thinking on concerns the answer's length, which
+ * no other format can be told: it is reported, not turned into thinking the client did not ask for.
+ */
+function decodeThinking(
+  value: unknown,
+  outputConfig: unknown,
+  warnings: DecodeWarnings,
+): ChatRequest['reasoning'] {
+  const effort = decodeOutputConfig(outputConfig, warnings);
+  if (value === undefined || value === null) {
+    if (effort !== undefined) warnEffortIgnored(warnings);
+    return undefined;
+  }
   const thinking = readRecord(value, 'thinking');
   const type = readString(thinking.type, 'thinking.type');
   if (type === 'enabled') {
@@ -57,8 +78,9 @@ function decodeThinking(value: unknown, warnings: DecodeWarnings): number | unde
       min: 1,
     });
     if (budget === undefined) throw missingField('thinking.budget_tokens', 'a positive integer');
-    return budget;
+    return { budgetTokens: budget, ...(effort !== undefined ? { effort } : {}) };
   }
+  if (type === 'adaptive') return effort !== undefined ? { effort } : {};
   if (type !== 'disabled') {
     warnings.add({
       type: 'unsupported-setting',
@@ -66,7 +88,36 @@ function decodeThinking(value: unknown, warnings: DecodeWarnings): number | unde
       message: `thinking of type '${type}' cannot be translated and was ignored`,
     });
   }
+  if (effort !== undefined) warnEffortIgnored(warnings);
   return undefined;
+}
+
+function warnEffortIgnored(warnings: DecodeWarnings): void {
+  warnings.add({
+    type: 'unsupported-setting',
+    field: 'output_config.effort',
+    message: 'effort is translated only as a thinking budget, and thinking is off; ignored',
+  });
+}
+
+/** `output_config`: its effort, checked; the other fields are reported, not translated. */
+function decodeOutputConfig(value: unknown, warnings: DecodeWarnings): AnthropicEffort | undefined {
+  if (value === undefined || value === null) return undefined;
+  const config = readRecord(value, 'output_config');
+  for (const key of Object.keys(config)) {
+    if (key === 'effort' || config[key] === undefined || config[key] === null) continue;
+    warnings.add({
+      type: 'unsupported-setting',
+      field: `output_config.${key}`,
+      message: `'output_config.${key}' is not translated; ignored`,
+    });
+  }
+  const effort = readOptionalString(config.effort ?? undefined, 'output_config.effort');
+  if (effort === undefined) return undefined;
+  if (!isAnthropicEffort(effort)) {
+    throw invalidField('output_config.effort', `expected one of ${anthropicEfforts.join(', ')}`);
+  }
+  return effort;
 }
 
 function decodeUser(value: unknown, warnings: DecodeWarnings): string | undefined {
@@ -118,8 +169,8 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
   if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
     request.stopSequences = readStringArray(body.stop_sequences, 'stop_sequences');
   }
-  const budgetTokens = decodeThinking(body.thinking, warnings);
-  if (budgetTokens !== undefined) request.reasoning = { budgetTokens };
+  const reasoning = decodeThinking(body.thinking, body.output_config, warnings);
+  if (reasoning !== undefined) request.reasoning = reasoning;
   const user = decodeUser(body.metadata, warnings);
   if (user !== undefined) request.user = user;
 

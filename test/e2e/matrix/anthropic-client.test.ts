@@ -511,6 +511,49 @@ describe.each(upstreams)('Anthropic SDK → $format upstream', (upstream) => {
   });
 });
 
+// Newer Claude models take `thinking: {type: 'adaptive'}` (the model decides how much to think) and
+// `output_config.effort`; the SDK documents both. Gemini's dynamic thinking and its budgets say the
+// same, so a Gemini channel must think, and show the thoughts, as the client asked.
+describe('adaptive thinking and effort from an Anthropic client, to a Gemini upstream', () => {
+  it.each(modes)(
+    'adaptive thinking is dynamic thinking, and the thoughts come back ($mode)',
+    async ({ stream }) => {
+      matrix.mock.enqueue({ kind: 'chat', content: 'ok', reasoningContent: 'Let me think.' });
+      const { message } = await send(
+        {
+          model: 'up-gemini',
+          max_tokens: 2048,
+          thinking: { type: 'adaptive' },
+          messages: [{ role: 'user', content: 'Hi' }],
+        },
+        stream,
+      );
+      expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({
+        maxOutputTokens: 2048,
+        thinkingConfig: { includeThoughts: true },
+      });
+      expect(message.content).toEqual([
+        expect.objectContaining({ type: 'thinking', thinking: 'Let me think.' }),
+        expect.objectContaining({ type: 'text', text: 'ok' }),
+      ]);
+    },
+  );
+
+  it('output_config.effort sets the thinking budget', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    await client.messages.create({
+      model: 'up-gemini',
+      max_tokens: 2048,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'low' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({
+      thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+    });
+  });
+});
+
 describe('translation warnings reach an Anthropic client', () => {
   const topKRequest = (model: string) =>
     client.messages
@@ -652,7 +695,7 @@ describe('translation warnings reach an Anthropic client', () => {
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
   });
 
-  it('a field the gateway cannot translate (output_config) is reported on a stream, not dropped silently', async () => {
+  it('a field the gateway cannot translate (output_config.effort without thinking) is reported on a stream, not dropped silently', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { data: stream, response } = await client.messages
       .create({
@@ -667,7 +710,7 @@ describe('translation warnings reach an Anthropic client', () => {
       // drained
     }
     const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
-    expect(warnings).toEqual([expect.objectContaining({ field: 'output_config' })]);
+    expect(warnings).toEqual([expect.objectContaining({ field: 'output_config.effort' })]);
     const [row] = await logRows(matrix.gateway, `?request_id=${response.headers.get('x-request-id')}`);
     expect(row?.warnings).toEqual(warnings);
   });
