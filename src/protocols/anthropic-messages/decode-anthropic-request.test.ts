@@ -397,3 +397,26 @@ describe('decodeAnthropicRequest: adaptive thinking and output_config', () => {
     );
   });
 });
+
+describe('decodeAnthropicRequest: output_config.format', () => {
+  const base = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] };
+  const schema = { type: 'object', properties: { a: { type: 'string' } } };
+
+  it('a json_schema format is the core JSON-schema response format', () => {
+    const decoded = decodeAnthropicRequest({
+      ...base,
+      output_config: { format: { type: 'json_schema', schema } },
+    });
+    expect(decoded.value.responseFormat).toEqual({ type: 'json-schema', name: 'response', schema });
+    expect(decoded.warnings).toEqual([]);
+  });
+
+  it('another type, or no schema, is a 400 naming the field', () => {
+    expect(() =>
+      decodeAnthropicRequest({ ...base, output_config: { format: { type: 'xml', schema } } }),
+    ).toThrow(/output_config\.format\.type/);
+    expect(() =>
+      decodeAnthropicRequest({ ...base, output_config: { format: { type: 'json_schema' } } }),
+    ).toThrow(/output_config\.format\.schema/);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../../core/chat-request.ts';
+import type { ChatRequest, ResponseFormat } from '../../core/chat-request.ts';
 import type { TextPart } from '../../core/content-part.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { Decoded } from '../wire-protocol.ts';
@@ -62,10 +62,9 @@ const isAnthropicEffort = (value: string): value is AnthropicEffort =>
  */
 function decodeThinking(
   value: unknown,
-  outputConfig: unknown,
+  effort: AnthropicEffort | undefined,
   warnings: DecodeWarnings,
 ): ChatRequest['reasoning'] {
-  const effort = decodeOutputConfig(outputConfig, warnings);
   if (value === undefined || value === null) {
     if (effort !== undefined) warnEffortIgnored(warnings);
     return undefined;
@@ -100,24 +99,49 @@ function warnEffortIgnored(warnings: DecodeWarnings): void {
   });
 }
 
-/** `output_config`: its effort, checked; the other fields are reported, not translated. */
-function decodeOutputConfig(value: unknown, warnings: DecodeWarnings): AnthropicEffort | undefined {
-  if (value === undefined || value === null) return undefined;
+interface OutputConfig {
+  effort?: AnthropicEffort;
+  format?: ResponseFormat;
+}
+
+/**
+ * `output_config.format`: structured outputs, an answer in the given JSON schema. The only type is
+ * `json_schema`; its schema is the core's, named as the other formats need a name.
+ */
+function decodeOutputFormat(value: unknown): ResponseFormat {
+  const format = readRecord(value, 'output_config.format');
+  if (format.type !== 'json_schema')
+    throw invalidField('output_config.format.type', "expected 'json_schema'");
+  return {
+    type: 'json-schema',
+    name: 'response',
+    schema: readRecord(format.schema, 'output_config.format.schema'),
+  };
+}
+
+/** `output_config`: its effort and format, checked; other fields are reported, not translated. */
+function decodeOutputConfig(value: unknown, warnings: DecodeWarnings): OutputConfig {
+  if (value === undefined || value === null) return {};
   const config = readRecord(value, 'output_config');
   for (const key of Object.keys(config)) {
-    if (key === 'effort' || config[key] === undefined || config[key] === null) continue;
+    if (key === 'effort' || key === 'format' || config[key] === undefined || config[key] === null) continue;
     warnings.add({
       type: 'unsupported-setting',
       field: `output_config.${key}`,
       message: `'output_config.${key}' is not translated; ignored`,
     });
   }
+  const decoded: OutputConfig = {};
   const effort = readOptionalString(config.effort ?? undefined, 'output_config.effort');
-  if (effort === undefined) return undefined;
-  if (!isAnthropicEffort(effort)) {
-    throw invalidField('output_config.effort', `expected one of ${anthropicEfforts.join(', ')}`);
+  if (effort !== undefined) {
+    if (!isAnthropicEffort(effort)) {
+      throw invalidField('output_config.effort', `expected one of ${anthropicEfforts.join(', ')}`);
+    }
+    decoded.effort = effort;
   }
-  return effort;
+  if (config.format !== undefined && config.format !== null)
+    decoded.format = decodeOutputFormat(config.format);
+  return decoded;
 }
 
 function decodeUser(value: unknown, warnings: DecodeWarnings): string | undefined {
@@ -169,8 +193,10 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
   if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
     request.stopSequences = readStringArray(body.stop_sequences, 'stop_sequences');
   }
-  const reasoning = decodeThinking(body.thinking, body.output_config, warnings);
+  const outputConfig = decodeOutputConfig(body.output_config, warnings);
+  const reasoning = decodeThinking(body.thinking, outputConfig.effort, warnings);
   if (reasoning !== undefined) request.reasoning = reasoning;
+  if (outputConfig.format !== undefined) request.responseFormat = outputConfig.format;
   const user = decodeUser(body.metadata, warnings);
   if (user !== undefined) request.user = user;
 

@@ -554,6 +554,31 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   });
 });
 
+// Structured outputs: `output_config.format` asks for an answer in a JSON schema (documented by the
+// SDK). Gemini takes the same as responseJsonSchema; dropped, the answer was free text.
+describe('output_config.format from an Anthropic client, to a Gemini upstream', () => {
+  it.each(modes)(
+    'reaches Gemini as responseJsonSchema, and the JSON answer comes back ($mode)',
+    async ({ stream }) => {
+      matrix.mock.enqueue({ kind: 'chat', content: reportJson });
+      const { message } = await send(
+        {
+          model: 'up-gemini',
+          max_tokens: 256,
+          output_config: { format: { type: 'json_schema', schema: reportSchema } },
+          messages: [{ role: 'user', content: 'Report' }],
+        },
+        stream,
+      );
+      expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({
+        responseMimeType: 'application/json',
+        responseJsonSchema: reportSchema,
+      });
+      expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: reportJson })]);
+    },
+  );
+});
+
 describe('translation warnings reach an Anthropic client', () => {
   const topKRequest = (model: string) =>
     client.messages
