@@ -16,6 +16,17 @@ export interface ImagePart {
   detail?: 'auto' | 'low' | 'high';
 }
 
+/**
+ * A PDF given inline (Anthropic's `document` block, Gemini's `inlineData`, OpenAI's `file` part):
+ * the models read its text and pages. Only PDFs, the one document type all three take.
+ */
+export interface DocumentPart {
+  type: 'document';
+  mediaType: 'application/pdf';
+  /** Base64, without a `data:` prefix. */
+  data: string;
+}
+
 export interface ToolCallPart {
   type: 'tool-call';
   /** Stable across the conversation: the tool result refers to it. */
@@ -51,5 +62,5 @@ export interface ThinkingPart {
   redactedData?: string;
 }
 
-export type UserContentPart = TextPart | ImagePart;
+export type UserContentPart = TextPart | ImagePart | DocumentPart;
 export type AssistantContentPart = TextPart | ToolCallPart | ThinkingPart;

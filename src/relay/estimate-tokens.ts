@@ -9,6 +9,13 @@ const replyPriming = 3;
 const perImage = 765;
 
 /**
+ * A PDF: its pages are read as text and as images. A page is a few thousand tokens and tens of
+ * kilobytes, so one token per 20 bytes of file, and never less than an image.
+ */
+const documentTokens = (base64: string): number =>
+  Math.max(perImage, Math.ceil((base64.length * 3) / 4 / 20));
+
+/**
  * The tokenizer's time grows with the square of a run of text without spaces (4 s for 100,000
  * random letters, on the event loop every request shares), and is about 1 µs a character even in
  * short pieces. So text is counted in pieces of `piece` characters, and a text longer than
@@ -53,6 +60,9 @@ export function estimateRequestTokens(request: ChatRequest): number {
           break;
         case 'image':
           total += perImage;
+          break;
+        case 'document':
+          total += documentTokens(part.data);
           break;
         case 'tool-call':
           texts.push(part.name, part.arguments);

@@ -11,12 +11,18 @@ export type AnthropicTextBlock = { type: 'text'; text: string };
 
 export type AnthropicImageBlock = { type: 'image'; source: AnthropicImageSource };
 
+/** A PDF given inline (`document` with a base64 source; the gateway writes no other kind). */
+export type AnthropicDocumentBlock = {
+  type: 'document';
+  source: { type: 'base64'; media_type: 'application/pdf'; data: string };
+};
+
 export type AnthropicToolUseBlock = { type: 'tool_use'; id: string; name: string; input: unknown };
 
 export type AnthropicToolResultBlock = {
   type: 'tool_result';
   tool_use_id: string;
-  content?: string | (AnthropicTextBlock | AnthropicImageBlock)[];
+  content?: string | (AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock)[];
   is_error?: boolean;
 };
 
@@ -24,7 +30,8 @@ export type AnthropicThinkingBlock = { type: 'thinking'; thinking: string; signa
 
 export type AnthropicRedactedThinkingBlock = { type: 'redacted_thinking'; data: string };
 
-export type AnthropicUserBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolResultBlock;
+export type AnthropicUserBlock =
+  AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock | AnthropicToolResultBlock;
 
 export type AnthropicAssistantBlock =
   AnthropicTextBlock | AnthropicToolUseBlock | AnthropicThinkingBlock | AnthropicRedactedThinkingBlock;

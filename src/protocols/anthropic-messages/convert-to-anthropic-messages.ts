@@ -10,6 +10,7 @@ import { isOwnSignature } from '../../core/thinking-signature.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import type {
   AnthropicAssistantBlock,
+  AnthropicDocumentBlock,
   AnthropicImageBlock,
   AnthropicMessage,
   AnthropicTextBlock,
@@ -73,7 +74,7 @@ function toTextBlocks(part: TextPart): AnthropicTextBlock[] {
   return part.text === '' ? [] : [{ type: 'text', text: part.text }];
 }
 
-type MediaBlock = AnthropicTextBlock | AnthropicImageBlock;
+type MediaBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
 
 function userBlocks(parts: UserContentPart[], field: string, warnings: TranslationWarning[]): MediaBlock[] {
   return parts.flatMap((part, index): MediaBlock[] => {
@@ -82,6 +83,10 @@ function userBlocks(parts: UserContentPart[], field: string, warnings: Translati
         return toTextBlocks(part);
       case 'image':
         return [toImageBlock(part, `${field}.content[${index}]`, warnings)];
+      case 'document':
+        return [
+          { type: 'document', source: { type: 'base64', media_type: part.mediaType, data: part.data } },
+        ];
       default: {
         const unreachable: never = part;
         throw new Error(`unknown user part ${JSON.stringify(unreachable)}`);

@@ -1,5 +1,6 @@
 import type {
   AssistantContentPart,
+  DocumentPart,
   ImagePart,
   TextPart,
   ToolResultPart,
@@ -20,7 +21,8 @@ import {
 
 /**
  * Block types the Messages API knows but the core model cannot hold (server tools and their
- * results, documents, files). They are dropped with a warning; a type outside this list is an error.
+ * results, documents other than base64 PDFs, files). They are dropped with a warning; a type outside
+ * this list is an error.
  */
 const inexpressibleBlockTypes = new Set([
   'document',
@@ -90,6 +92,33 @@ function decodeImage(
   }
 }
 
+/**
+ * A `document` block: a base64 PDF is a core document, which every upstream format reads. Plain-text,
+ * content and URL sources, and Files API ids, have no form elsewhere: dropped with a warning.
+ */
+function decodeDocument(
+  block: Record<string, unknown>,
+  param: string,
+  warnings: DecodeWarnings,
+): DocumentPart | undefined {
+  warnings.cacheControl(block, param);
+  const source = readRecord(block.source, `${param}.source`);
+  const kind = readString(source.type, `${param}.source.type`);
+  if (kind === 'base64' && source.media_type === 'application/pdf') {
+    return {
+      type: 'document',
+      mediaType: 'application/pdf',
+      data: readString(source.data, `${param}.source.data`),
+    };
+  }
+  warnings.add({
+    type: 'unsupported-content',
+    field: param,
+    message: `documents with a '${kind}' source cannot be translated (only base64 PDFs) and were dropped`,
+  });
+  return undefined;
+}
+
 function decodeToolResultContent(
   value: unknown,
   param: string,
@@ -131,6 +160,11 @@ function decodeUserTurn(
       case 'image': {
         const image = decodeImage(block, blockParam, warnings);
         if (image) rest.push(image);
+        return;
+      }
+      case 'document': {
+        const document = decodeDocument(block, blockParam, warnings);
+        if (document) rest.push(document);
         return;
       }
       case 'tool_result': {

@@ -17,6 +17,7 @@ import {
   requiredRecord,
   requiredString,
 } from '../request-checks.ts';
+import { decodeGeminiDocument } from './decode-gemini-document.ts';
 import { decodeGeminiMedia } from './decode-gemini-media.ts';
 import { geminiField, optionalArray, optionalRecord } from './gemini-field.ts';
 
@@ -157,8 +158,8 @@ class ContentsDecoder {
         geminiField(part, 'inlineData') !== undefined ||
         geminiField(part, 'fileData') !== undefined
       ) {
-        const image = decodeGeminiMedia(part, param, this.warnings);
-        if (image) add(image);
+        const media = decodeGeminiDocument(part, param) ?? decodeGeminiMedia(part, param, this.warnings);
+        if (media) add(media);
       } else if (geminiField(part, 'functionCall') !== undefined) {
         throw invalid(param, "a 'functionCall' belongs in a model turn");
       } else {

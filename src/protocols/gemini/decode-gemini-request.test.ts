@@ -237,7 +237,7 @@ describe('decodeGeminiRequest', () => {
     });
   });
 
-  it('turns image files into image URLs and drops other media with a warning', () => {
+  it('turns image files into image URLs, an inline PDF into a document, and drops other media with a warning', () => {
     const { value, warnings } = decode({
       contents: [
         {
@@ -245,6 +245,7 @@ describe('decodeGeminiRequest', () => {
             { fileData: { fileUri: 'https://example.com/cat.jpg' } },
             { fileData: { fileUri: 'https://example.com/clip', mimeType: 'video/mp4' } },
             { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0=' } },
+            { inlineData: { mimeType: 'audio/mpeg', data: 'SUQz' } },
             { text: 'what is this?' },
           ],
         },
@@ -255,13 +256,14 @@ describe('decodeGeminiRequest', () => {
         role: 'user',
         content: [
           { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.jpg' } },
+          { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0=' },
           { type: 'text', text: 'what is this?' },
         ],
       },
     ]);
     expect(warnings.map((warning) => warning.field)).toEqual([
       'contents[0].parts[1].fileData',
-      'contents[0].parts[2].inlineData',
+      'contents[0].parts[3].inlineData',
     ]);
   });
 

@@ -59,6 +59,8 @@ export function encodeGeminiContents(
           'user',
           message.content.flatMap((part, at): GeminiPart[] => {
             if (part.type === 'image') return [encodeGeminiImage(part, `${field}.content[${at}]`, warnings)];
+            if (part.type === 'document')
+              return [{ inlineData: { mimeType: part.mediaType, data: part.data } }];
             return part.text === '' ? [] : [{ text: part.text }];
           }),
         );

@@ -1,5 +1,5 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
-import type { ImagePart, TextPart, ToolResultPart } from '../../core/content-part.ts';
+import type { DocumentPart, ImagePart, TextPart, ToolResultPart } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
@@ -7,6 +7,7 @@ import type { Decoded } from '../wire-protocol.ts';
 import { encodeOpenAiResponseFormat } from './encode-openai-response-format.ts';
 import type {
   OpenAiChatRequestBody,
+  OpenAiFileContent,
   OpenAiImageContent,
   OpenAiMessage,
   OpenAiTextContent,
@@ -35,6 +36,14 @@ function encodeImage(part: ImagePart): OpenAiImageContent {
   };
 }
 
+/** A PDF as OpenAI's inline file part; OpenAI requires a file name with inline data. */
+function encodeDocument(part: DocumentPart): OpenAiFileContent {
+  return {
+    type: 'file',
+    file: { file_data: `data:${part.mediaType};base64,${part.data}`, filename: 'document.pdf' },
+  };
+}
+
 /** A tool result's images, after a line naming the call they came from. */
 function toolResultImages(part: ToolResultPart): (OpenAiTextContent | OpenAiImageContent)[] {
   const images = part.content.filter((item) => item.type === 'image');
@@ -54,8 +63,21 @@ function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAi
       if (message.content.every((part) => part.type === 'text')) {
         return [{ role: 'user', content: joinText(message.content as TextPart[]) }];
       }
-      const content = message.content.map((part): OpenAiTextContent | OpenAiImageContent =>
-        part.type === 'text' ? { type: 'text', text: part.text } : encodeImage(part),
+      const content = message.content.map(
+        (part): OpenAiTextContent | OpenAiImageContent | OpenAiFileContent => {
+          switch (part.type) {
+            case 'text':
+              return { type: 'text', text: part.text };
+            case 'image':
+              return encodeImage(part);
+            case 'document':
+              return encodeDocument(part);
+            default: {
+              const unreachable: never = part;
+              throw new Error(`unknown user part ${JSON.stringify(unreachable)}`);
+            }
+          }
+        },
       );
       return [{ role: 'user', content }];
     }

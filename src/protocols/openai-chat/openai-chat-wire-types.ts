@@ -10,6 +10,12 @@ export interface OpenAiImageContent {
   image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
 }
 
+/** A file given inline (`file_data` is a data URL; OpenAI takes PDFs this way, with a file name). */
+export interface OpenAiFileContent {
+  type: 'file';
+  file: { file_data: string; filename: string };
+}
+
 export interface OpenAiToolCall {
   id: string;
   type: 'function';
@@ -18,7 +24,11 @@ export interface OpenAiToolCall {
 
 export type OpenAiMessage =
   | { role: 'system' | 'developer'; content: string | OpenAiTextContent[]; name?: string }
-  | { role: 'user'; content: string | (OpenAiTextContent | OpenAiImageContent)[]; name?: string }
+  | {
+      role: 'user';
+      content: string | (OpenAiTextContent | OpenAiImageContent | OpenAiFileContent)[];
+      name?: string;
+    }
   | {
       role: 'assistant';
       content?: string | OpenAiTextContent[] | null;

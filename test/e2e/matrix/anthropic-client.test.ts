@@ -579,6 +579,70 @@ describe('output_config.format from an Anthropic client, to a Gemini upstream', 
   );
 });
 
+// A PDF is a `document` block for Claude and an inlineData part for Gemini; both models read it.
+// Dropped on the way, the model answered about a document it never saw.
+describe('a PDF document from an Anthropic client, to a Gemini upstream', () => {
+  it('reaches Gemini as inline application/pdf data, with no warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await client.messages
+      .create({
+        model: 'up-gemini',
+        max_tokens: 64,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'document',
+                source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+              },
+              { type: 'text', text: 'Summarise it' },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    expect(lastUpstreamBody(matrix.mock).contents).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
+          { text: 'Summarise it' },
+        ],
+      },
+    ]);
+    expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+  });
+
+  it('reaches an OpenAI upstream as an inline file part', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    await client.messages.create({
+      model: 'up-openai',
+      max_tokens: 64,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+            },
+            { type: 'text', text: 'Summarise it' },
+          ],
+        },
+      ],
+    });
+    const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([
+      {
+        type: 'file',
+        file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'document.pdf' },
+      },
+      { type: 'text', text: 'Summarise it' },
+    ]);
+  });
+});
+
 describe('translation warnings reach an Anthropic client', () => {
   const topKRequest = (model: string) =>
     client.messages

@@ -459,6 +459,39 @@ describe.each(upstreams)('Google GenAI SDK → $format upstream', (upstream) => 
   });
 });
 
+// A PDF is an inlineData part for Gemini and a `document` block for Claude; both models read it.
+// Dropped on the way, the model answered about a document it never saw.
+describe('a PDF from a Gemini client, to an Anthropic upstream', () => {
+  it('reaches Claude as a base64 document block, with no warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const response = await ai.models.generateContent({
+      model: 'up-anthropic',
+      contents: [
+        {
+          role: 'user',
+          parts: [
+            { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
+            { text: 'Summarise it' },
+          ],
+        },
+      ],
+    });
+    expect(lastUpstreamBody(matrix.mock).messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'document',
+            source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+          },
+          { type: 'text', text: 'Summarise it' },
+        ],
+      },
+    ]);
+    expect(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']).toBeUndefined();
+  });
+});
+
 describe('translation warnings reach a Gemini client', () => {
   it('seed to an Anthropic upstream: X-Switchboard-Warnings and the log row', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
