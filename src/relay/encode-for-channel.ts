@@ -2,6 +2,7 @@ import type { ChatRequest } from '../core/chat-request.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
+import { refuseUnfetchableImageLinks } from './unfetchable-image-links.ts';
 
 /** A core request as the channel's upstream takes it, in its protocol and with its provider's quirks. */
 export function encodeForChannel(
@@ -9,6 +10,7 @@ export function encodeForChannel(
   channel: RuntimeChannel,
   model: string,
 ): Decoded<Record<string, unknown>> {
+  if (channel.provider.protocol !== 'gemini') refuseUnfetchableImageLinks(request);
   const encoded = protocolNamed(channel.provider.protocol).encodeRequest(request, model);
   const body = encoded.value;
   if (channel.provider.maxTokensField === 'max_completion_tokens' && body.max_tokens !== undefined) {

@@ -725,15 +725,15 @@ describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
 
 // A `fileData` link only Google can read (a Cloud Storage `gs://` object, a Files API upload) was
 // relayed as an image URL that OpenAI and Anthropic cannot fetch, and they answered 400 with a
-// message about their own fields. The client is told which part, in its own format, and no
-// upstream is called.
+// message about their own fields. The client is told which link, in its own format, and no
+// upstream is called; a Gemini channel, and countTokens, still take such links.
 describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
   'a fileData link a $format upstream cannot fetch',
   ({ model }) => {
     it.each([
       'gs://my-bucket/images/cat.png',
       'https://generativelanguage.googleapis.com/v1beta/files/abc123',
-    ])('%s is refused with a 400 naming the part', async (fileUri) => {
+    ])('%s is refused with a 400 naming the link', async (fileUri) => {
       const { mock } = matrix;
       const error = await ai.models
         .generateContent({
@@ -753,8 +753,31 @@ describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
       expect((error as ApiError).status).toBe(400);
       const body = JSON.parse((error as ApiError).message) as { error: { status: string; message: string } };
       expect(body.error.status).toBe('INVALID_ARGUMENT');
-      expect(body.error.message).toContain('contents[0].parts[1].fileData.fileUri');
+      expect(body.error.message).toContain(fileUri);
+      expect(body.error.message).toContain('inlineData');
       expect(mock.requests).toHaveLength(0);
     });
   },
 );
+
+describe('a Files API link to a Gemini model', () => {
+  const fileUri = 'https://generativelanguage.googleapis.com/v1beta/files/abc123';
+  const contents = [
+    {
+      role: 'user',
+      parts: [{ text: 'What is in this image?' }, { fileData: { fileUri, mimeType: 'image/png' } }],
+    },
+  ];
+
+  it('reaches the Gemini upstream as it was sent', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'A cat.' });
+    const response = await ai.models.generateContent({ model: 'up-gemini', contents });
+    expect(response.text).toBe('A cat.');
+    expect(JSON.stringify(lastUpstreamBody(matrix.mock).contents)).toContain(fileUri);
+  });
+
+  it('is counted by countTokens', async () => {
+    const counted = await ai.models.countTokens({ model: 'up-gemini', contents });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+  });
+});
