@@ -63,7 +63,17 @@ export function encodeAnthropicThinking(
   } else if (budget === undefined) {
     // Reasoning asked for with neither budget nor effort: Gemini's dynamic thinking (`thinkingBudget:
     // -1`, or `includeThoughts` alone). Claude thinks only when given a budget, so the medium one
-    // stands in for "as much as the model sees fit".
+    // stands in for "as much as the model sees fit" — when the client wants the thoughts back. A
+    // client that does not would pay for thinking it never sees, and thinking on would also cost it
+    // a forced JSON-schema tool and its temperature: thinking stays off then.
+    if (request.reasoning.includeThoughts !== true) {
+      warnings.push({
+        type: 'unsupported-setting',
+        field: 'reasoning',
+        message: 'Anthropic takes a thinking budget; dynamic thinking without includeThoughts was left off',
+      });
+      return { max_tokens: explicitMax ?? defaultMaxTokens };
+    }
     budget = effortBudgets.medium;
     warnings.push({
       type: 'changed-value',

@@ -563,6 +563,35 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     },
   );
 
+  // Dynamic thinking the client does not want to see (`thinkingBudget: -1` alone): turning Claude's
+  // thinking on would bill thinking it never sees, and cost it the forced JSON-schema tool and its
+  // temperature (Anthropic takes neither with thinking).
+  it('dynamic thinking without includeThoughts leaves Claude thinking off, the schema enforced and the temperature kept', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: '{"city":"Paris"}' });
+    const response = await ai.models.generateContent({
+      model: 'up-anthropic',
+      contents: 'Where?',
+      config: {
+        temperature: 0.2,
+        responseMimeType: 'application/json',
+        responseSchema: {
+          type: Type.OBJECT,
+          properties: { city: { type: Type.STRING } },
+          required: ['city'],
+        },
+        thinkingConfig: { thinkingBudget: -1 },
+      },
+    });
+    const body = lastUpstreamBody(matrix.mock);
+    expect(body.thinking).toBeUndefined();
+    expect(body.temperature).toBe(0.2);
+    expect(body.tool_choice).toMatchObject({ type: 'tool' });
+    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ type: 'unsupported-setting', field: 'reasoning' }),
+    );
+  });
+
   // Gemini takes five stop sequences, OpenAI four: a fifth made the OpenAI upstream refuse (400).
   it('five stopSequences reach an OpenAI upstream as the four it takes, with a warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
