@@ -27,6 +27,11 @@ export interface ProviderSpec {
    * may send five and Anthropic clients more. Undefined: no limit known.
    */
   maxStopSequences?: number;
+  /**
+   * OpenAI-format providers that take PDFs as `file` content parts (OpenAI, OpenRouter). For the
+   * others a PDF from an Anthropic or Gemini client is left out with a warning.
+   */
+  takesPdfFiles?: boolean;
   /** Azure: requests go to `/openai/deployments/{model}/…?api-version=`. */
   deploymentUrls?: { defaultApiVersion: string };
 }
@@ -55,6 +60,7 @@ const providers: readonly ProviderSpec[] = [
     ],
     maxTokensField: 'max_completion_tokens',
     maxStopSequences: 4,
+    takesPdfFiles: true,
   },
   {
     id: 'azure',
@@ -119,6 +125,7 @@ const providers: readonly ProviderSpec[] = [
     // OpenRouter's attribution headers (openrouter.ai/docs, "App Attribution").
     extraHeaders: { 'x-title': 'Switchboard' },
     modelPrefixes: [],
+    takesPdfFiles: true,
   },
   {
     id: 'groq',

@@ -3,6 +3,8 @@ import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 import { refuseUnfetchableImageLinks } from './unfetchable-image-links.ts';
+import { withoutDocuments } from './without-documents.ts';
+import type { TranslationWarning } from '../core/warning.ts';
 
 /** A core request as the channel's upstream takes it, in its protocol and with its provider's quirks. */
 export function encodeForChannel(
@@ -11,7 +13,13 @@ export function encodeForChannel(
   model: string,
 ): Decoded<Record<string, unknown>> {
   if (channel.provider.protocol !== 'gemini') refuseUnfetchableImageLinks(request);
-  const encoded = protocolNamed(channel.provider.protocol).encodeRequest(request, model);
+  const dropped: TranslationWarning[] = [];
+  const sent =
+    channel.provider.protocol === 'openai-chat' && !channel.provider.takesPdfFiles
+      ? withoutDocuments(request, dropped)
+      : request;
+  const encoded = protocolNamed(channel.provider.protocol).encodeRequest(sent, model);
+  encoded.warnings.push(...dropped);
   const body = encoded.value;
   if (channel.provider.maxTokensField === 'max_completion_tokens' && body.max_tokens !== undefined) {
     body.max_completion_tokens = body.max_tokens;

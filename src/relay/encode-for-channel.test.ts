@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { testChannel } from '../catalog/channel-source.test-support.ts';
+import type { ChatRequest } from '../core/chat-request.ts';
+import { encodeForChannel } from './encode-for-channel.ts';
+
+const withPdf: ChatRequest = {
+  model: 'm',
+  stream: false,
+  system: [],
+  messages: [
+    {
+      role: 'user',
+      content: [
+        { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' },
+        { type: 'text', text: 'Summarise it' },
+      ],
+    },
+  ],
+};
+
+const contentOf = (body: Record<string, unknown>): unknown =>
+  (body.messages as { content: unknown }[]).at(-1)?.content;
+
+describe('encodeForChannel', () => {
+  it('sends a PDF as a file part to OpenAI and OpenRouter, and leaves it out with a warning for providers that take none', () => {
+    for (const provider of ['openai', 'openrouter']) {
+      const { value, warnings } = encodeForChannel(withPdf, testChannel(provider, ['m']), 'm');
+      expect(contentOf(value)).toContainEqual(expect.objectContaining({ type: 'file' }));
+      expect(warnings).toEqual([]);
+    }
+    for (const provider of ['deepseek', 'groq', 'azure', 'openai-compatible']) {
+      const { value, warnings } = encodeForChannel(withPdf, testChannel(provider, ['m']), 'm');
+      expect(JSON.stringify(contentOf(value))).not.toContain('"file"');
+      expect(JSON.stringify(contentOf(value))).toContain('Summarise it');
+      expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-content', field: 'messages' })]);
+    }
+  });
+
+  it('refuses, for an OpenAI-format or Anthropic channel only, an image link only Gemini can fetch', () => {
+    const request: ChatRequest = {
+      ...withPdf,
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'image', source: { kind: 'url', url: 'gs://bucket/cat.png' } }],
+        },
+      ],
+    };
+    for (const provider of ['openai', 'anthropic']) {
+      expect(() => encodeForChannel(request, testChannel(provider, ['m']), 'm')).toThrow(/gs:\/\/bucket/);
+    }
+    expect(() => encodeForChannel(request, testChannel('gemini', ['m']), 'm')).not.toThrow();
+  });
+});
