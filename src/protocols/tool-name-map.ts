@@ -42,6 +42,8 @@ const tag = (name: string, attempt: number): string =>
  * of a conversation (whose history names the same functions) reach the upstream as the first did.
  */
 export class ToolNameMap {
+  /** The map of a request that names no function (most do not): it renames nothing. */
+  static readonly #none = new ToolNameMap('openai-chat', []);
   private readonly upstream = new Map<string, string>();
   private readonly client = new Map<string, string>();
 
@@ -66,7 +68,9 @@ export class ToolNameMap {
 
   /** The map for sending `request` to an upstream of `protocol`. */
   static forRequest(request: ChatRequest, protocol: ProtocolName): ToolNameMap {
-    return new ToolNameMap(protocol, namesIn(request));
+    const names = namesIn(request);
+    // Most requests name no function: one shared map that renames nothing.
+    return names.size === 0 ? ToolNameMap.#none : new ToolNameMap(protocol, names);
   }
 
   get renamesAny(): boolean {
