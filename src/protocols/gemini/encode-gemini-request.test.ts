@@ -232,6 +232,7 @@ describe('encodeGeminiRequest', () => {
       frequencyPenalty: 0.25,
       choiceCount: 2,
       responseFormat: { type: 'json-object' },
+      tools: [{ name: 'lookup', parameters: { type: 'object', properties: {} } }],
       parallelToolCalls: false,
       user: 'u-1',
     });
@@ -248,6 +249,8 @@ describe('encodeGeminiRequest', () => {
       responseMimeType: 'application/json',
     });
     expect(warnings.map((warning) => warning.field)).toEqual(['stop', 'n', 'parallel_tool_calls', 'user']);
+    // Without a function to call, one-at-a-time asks for nothing: no warning.
+    expect(encode({ parallelToolCalls: false }).warnings).toEqual([]);
   });
 
   it('sends a JSON schema as responseJsonSchema, or cleaned as responseSchema to models before 2.5', () => {

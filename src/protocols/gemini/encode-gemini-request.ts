@@ -156,7 +156,8 @@ export function encodeGeminiRequest(
   if (toolConfig) body.toolConfig = toolConfig;
   const generationConfig = encodeGenerationConfig(request, upstreamModel, warnings);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
-  if (request.parallelToolCalls === false) {
+  // Without a function to call (server tools alone are dropped), the flag asks for nothing.
+  if (request.parallelToolCalls === false && body.tools !== undefined) {
     warnings.push({
       type: 'unsupported-setting',
       field: 'parallel_tool_calls',

@@ -666,48 +666,33 @@ describe('translation warnings reach an Anthropic client', () => {
     expect(row?.warnings).toEqual(warnings);
   });
 
-  // The server tool is dropped; a tool_choice left without tools would make OpenAI answer 400.
-  it('tool_choice with only a server tool to an OpenAI upstream: no tool settings sent, with warnings', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { data, response } = await client.messages
-      .create({
-        model: 'up-openai',
-        max_tokens: 64,
-        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
-        tool_choice: { type: 'any', disable_parallel_tool_use: true },
-        messages: [{ role: 'user', content: 'Latest news?' }],
-      })
-      .withResponse();
-    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
-    const body = lastUpstreamBody(matrix.mock);
-    for (const field of ['tools', 'tool_choice', 'parallel_tool_calls'])
-      expect(body).not.toHaveProperty(field);
-    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
-      expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
-      expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
-    ]);
-  });
-
-  // The same to a Gemini upstream: the forced choice was dropped there without a word.
-  it('tool_choice with only a server tool to a Gemini upstream: no toolConfig sent, with warnings', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { data, response } = await client.messages
-      .create({
-        model: 'up-gemini',
-        max_tokens: 64,
-        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
-        tool_choice: { type: 'any' },
-        messages: [{ role: 'user', content: 'Latest news?' }],
-      })
-      .withResponse();
-    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
-    const body = lastUpstreamBody(matrix.mock);
-    for (const field of ['tools', 'toolConfig']) expect(body).not.toHaveProperty(field);
-    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
-      expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
-      expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
-    ]);
-  });
+  // The server tool is dropped; a tool_choice left without tools would make OpenAI answer 400, and
+  // Gemini dropped the forced choice without a word.
+  it.each([
+    { model: 'up-openai', unsent: ['tools', 'tool_choice', 'parallel_tool_calls'] },
+    { model: 'up-gemini', unsent: ['tools', 'toolConfig'] },
+  ])(
+    'tool_choice with only a server tool to $model: no tool settings sent, with warnings',
+    async ({ model, unsent }) => {
+      matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+      const { data, response } = await client.messages
+        .create({
+          model,
+          max_tokens: 64,
+          tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+          tool_choice: { type: 'any', disable_parallel_tool_use: true },
+          messages: [{ role: 'user', content: 'Latest news?' }],
+        })
+        .withResponse();
+      expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
+      const body = lastUpstreamBody(matrix.mock);
+      for (const field of unsent) expect(body).not.toHaveProperty(field);
+      expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+        expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
+        expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
+      ]);
+    },
+  );
 
   it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
