@@ -22,6 +22,7 @@ import {
   requiredString,
 } from '../request-checks.ts';
 import type { Decoded } from '../wire-protocol.ts';
+import { decodeOpenAiFilePart } from './decode-openai-file-part.ts';
 
 /** Fields this decoder maps; any other top-level field becomes a warning when translating. */
 const knownFields = new Set([
@@ -78,6 +79,11 @@ function userContent(content: unknown, param: string, warnings: TranslationWarni
           source: imageSourceFromUrl(requiredString(image.url, `${where}.image_url.url`)),
           ...(detail === 'auto' || detail === 'low' || detail === 'high' ? { detail } : {}),
         });
+        return;
+      }
+      case 'file': {
+        const document = decodeOpenAiFilePart(record, where, warnings);
+        if (document) parts.push(document);
         return;
       }
       default:

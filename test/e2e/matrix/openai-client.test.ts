@@ -768,3 +768,73 @@ describe.each(modes)('a function name a Gemini upstream refuses ($mode)', ({ str
     expect(seen.results.map((result) => result.name)).toEqual([sent]);
   });
 });
+
+// The SDK's `file` part with inline data is how an OpenAI client sends a PDF. Dropped on a translated
+// route, the model answered about a document it never saw.
+describe('a PDF file part from an OpenAI client', () => {
+  const pdf = 'data:application/pdf;base64,JVBERi0xLjQK';
+  const ask = (model: string, file: { file_data?: string; file_id?: string; filename?: string }) =>
+    client.chat.completions
+      .create({
+        model,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'file', file },
+              { type: 'text', text: 'Summarise it' },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+
+  it('reaches an Anthropic upstream as a base64 document block, with no warning', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await ask('up-anthropic', { file_data: pdf, filename: 'report.pdf' });
+    const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+      { type: 'text', text: 'Summarise it' },
+    ]);
+    expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+  });
+
+  it('reaches a Gemini upstream as inline application/pdf data', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await ask('up-gemini', { file_data: pdf, filename: 'report.pdf' });
+    expect(lastUpstreamBody(matrix.mock).contents).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
+          { text: 'Summarise it' },
+        ],
+      },
+    ]);
+    expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+  });
+
+  it('by Files API id, or not a PDF, is left out with a warning that says why', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const byId = await ask('up-anthropic', { file_id: 'file-abc123' });
+    expect(parseWarningsHeader(byId.response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({
+        type: 'unsupported-content',
+        field: 'messages[0].content[0]',
+        message: expect.stringContaining('file_id') as string,
+      }),
+    ]);
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const text = await ask('up-anthropic', { file_data: 'data:text/plain;base64,aGk=', filename: 'a.txt' });
+    expect(parseWarningsHeader(text.response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({
+        type: 'unsupported-content',
+        field: 'messages[0].content[0]',
+        message: expect.stringContaining('text/plain') as string,
+      }),
+    ]);
+    const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([{ type: 'text', text: 'Summarise it' }]);
+  });
+});
