@@ -43,7 +43,8 @@ export interface ToolResultPart {
   toolCallId: string;
   /** The called tool's name, when known (Gemini needs it; OpenAI does not send it). */
   name?: string;
-  content: (TextPart | ImagePart)[];
+  /** Tools return PDFs too (Anthropic's tool_result takes document blocks). */
+  content: ToolResultContentPart[];
   isError?: boolean;
 }
 
@@ -63,4 +64,5 @@ export interface ThinkingPart {
 }
 
 export type UserContentPart = TextPart | ImagePart | DocumentPart;
+export type ToolResultContentPart = TextPart | ImagePart | DocumentPart;
 export type AssistantContentPart = TextPart | ToolCallPart | ThinkingPart;

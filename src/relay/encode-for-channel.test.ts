@@ -36,6 +36,35 @@ describe('encodeForChannel', () => {
     }
   });
 
+  it('leaves a PDF in a tool result out too, with a warning, for providers that take none', () => {
+    const request: ChatRequest = {
+      ...withPdf,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'The invoice?' }] },
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'c1', name: 'fetch', arguments: '{}' }] },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: 'c1',
+              content: [
+                { type: 'text', text: 'The invoice' },
+                { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const sent = encodeForChannel(request, testChannel('openai', ['m']), 'm');
+    expect(JSON.stringify(sent.value.messages)).toContain('"file"');
+    const { value, warnings } = encodeForChannel(request, testChannel('deepseek', ['m']), 'm');
+    expect(JSON.stringify(value.messages)).not.toContain('"file"');
+    expect(JSON.stringify(value.messages)).toContain('The invoice');
+    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-content', field: 'messages' })]);
+  });
+
   it('refuses, for an OpenAI-format or Anthropic channel only, an image link only Gemini can fetch', () => {
     const request: ChatRequest = {
       ...withPdf,

@@ -70,6 +70,7 @@ export function estimateRequestTokens(request: ChatRequest): number {
         case 'tool-result':
           for (const item of part.content) {
             if (item.type === 'text') texts.push(item.text);
+            else if (item.type === 'document') total += documentTokens(item.data);
             else total += perImage;
           }
           break;

@@ -3,6 +3,7 @@ import type {
   DocumentPart,
   ImagePart,
   TextPart,
+  ToolResultContentPart,
   ToolResultPart,
   UserContentPart,
 } from '../../core/content-part.ts';
@@ -21,11 +22,10 @@ import {
 
 /**
  * Block types the Messages API knows but the core model cannot hold (server tools and their
- * results, documents other than base64 PDFs, files). They are dropped with a warning; a type outside
- * this list is an error.
+ * results, search results, files). They are dropped with a warning; a type outside this list is an
+ * error. (Documents other than base64 PDFs are dropped with their own warning, see decodeDocument.)
  */
 const inexpressibleBlockTypes = new Set([
-  'document',
   'search_result',
   'container_upload',
   'server_tool_use',
@@ -123,10 +123,10 @@ function decodeToolResultContent(
   value: unknown,
   param: string,
   warnings: DecodeWarnings,
-): (TextPart | ImagePart)[] {
+): ToolResultContentPart[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
-  const parts: (TextPart | ImagePart)[] = [];
+  const parts: ToolResultContentPart[] = [];
   readArray(value, param).forEach((item, index) => {
     const itemParam = `${param}[${index}]`;
     const block = readRecord(item, itemParam);
@@ -135,8 +135,11 @@ function decodeToolResultContent(
     else if (type === 'image') {
       const image = decodeImage(block, itemParam, warnings);
       if (image) parts.push(image);
+    } else if (type === 'document') {
+      const document = decodeDocument(block, itemParam, warnings);
+      if (document) parts.push(document);
     } else if (inexpressibleBlockTypes.has(type)) dropBlock(warnings, type, itemParam);
-    else throw invalidField(`${itemParam}.type`, "expected 'text' or 'image'");
+    else throw invalidField(`${itemParam}.type`, "expected 'text', 'image' or 'document'");
   });
   return parts;
 }

@@ -19,8 +19,9 @@ function parseObject(text: string): Record<string, unknown> | undefined {
  * JSON object is sent as that object; any other text as `{"output": text}`; an error as
  * `{"error": text}`. The text stays a string, never re-typed, so decoding gives it back unchanged.
  *
- * The name comes from the result, or from the earlier call with its id. Images the tool returned
- * follow as parts of their own in the same user turn, which every Gemini model accepts.
+ * The name comes from the result, or from the earlier call with its id. Images and PDFs the tool
+ * returned cannot go inside `response` (JSON only): they follow as parts of their own in the same
+ * user turn, which every Gemini model accepts.
  */
 export function encodeGeminiToolResult(
   result: ToolResultPart,
@@ -39,15 +40,17 @@ export function encodeGeminiToolResult(
   }
   const text = result.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   const response = result.isError ? { error: text } : (parseObject(text) ?? { output: text });
-  const images = result.content.flatMap((part, index) =>
-    part.type === 'image' ? [encodeGeminiImage(part, `${field}.content[${index}]`, warnings)] : [],
-  );
-  if (images.length > 0) {
+  const media = result.content.flatMap((part, index): GeminiPart[] => {
+    if (part.type === 'image') return [encodeGeminiImage(part, `${field}.content[${index}]`, warnings)];
+    if (part.type === 'document') return [{ inlineData: { mimeType: part.mediaType, data: part.data } }];
+    return [];
+  });
+  if (media.length > 0) {
     warnings.push({
       type: 'changed-value',
       field,
-      message: 'Images in a tool result were sent as parts after the function response',
+      message: 'Images and documents in a tool result were sent as parts after the function response',
     });
   }
-  return [{ functionResponse: { id: result.toolCallId, name, response } }, ...images];
+  return [{ functionResponse: { id: result.toolCallId, name, response } }, ...media];
 }

@@ -23,7 +23,7 @@ export function effortForBudget(budget: number): ReasoningEffort {
   return 'high';
 }
 
-/** Only the text: OpenAI tool messages take no images (they go in a user message, see encodeMessages). */
+/** Only the text: OpenAI tool messages take no images or files (they go in a user message, see encodeMessages). */
 function toolResultText(part: ToolResultPart): string {
   const text = part.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
   return part.isError ? `Error: ${text}` : text;
@@ -44,15 +44,26 @@ function encodeDocument(part: DocumentPart): OpenAiFileContent {
   };
 }
 
-/** A tool result's images, after a line naming the call they came from. */
-function toolResultImages(part: ToolResultPart): (OpenAiTextContent | OpenAiImageContent)[] {
-  const images = part.content.filter((item) => item.type === 'image');
-  if (images.length === 0) return [];
-  const these = images.length === 1 ? 'this image' : 'these images';
-  return [
-    { type: 'text', text: `The result of tool call ${part.toolCallId} included ${these}:` },
-    ...images.map(encodeImage),
-  ];
+type MovedContent = OpenAiTextContent | OpenAiImageContent | OpenAiFileContent;
+
+/** What the model is told a tool result's moved images and PDFs are. */
+function describeMoved(images: number, documents: number): string {
+  if (documents === 0) return images === 1 ? 'this image' : 'these images';
+  if (images === 0) return documents === 1 ? 'this document' : 'these documents';
+  return 'these images and documents';
+}
+
+/** A tool result's images and PDFs, after a line naming the call they came from. */
+function toolResultMedia(part: ToolResultPart): MovedContent[] {
+  const media = part.content.flatMap((item): (OpenAiImageContent | OpenAiFileContent)[] => {
+    if (item.type === 'image') return [encodeImage(item)];
+    if (item.type === 'document') return [encodeDocument(item)];
+    return [];
+  });
+  if (media.length === 0) return [];
+  const images = media.filter((item) => item.type === 'image_url').length;
+  const these = describeMoved(images, media.length - images);
+  return [{ type: 'text', text: `The result of tool call ${part.toolCallId} included ${these}:` }, ...media];
 }
 
 function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAiMessage[] {
@@ -126,8 +137,9 @@ function encodeMessage(message: Message, warnings: TranslationWarning[]): OpenAi
 
 /**
  * The conversation. OpenAI tool messages carry text only, and the tool messages answering a turn's
- * calls must follow it with nothing in between; so the images of tool results go in one user message
- * after the last tool message of the run, where the model still sees them (a changed-value warning).
+ * calls must follow it with nothing in between; so the images and PDFs of tool results go in one user
+ * message after the last tool message of the run, where the model still sees them (a changed-value
+ * warning).
  */
 function encodeMessages(
   request: ChatRequest,
@@ -139,26 +151,26 @@ function encodeMessages(
     const texts = [joinText(request.system), instruction ?? ''].filter((text) => text !== '');
     messages.push({ role: 'system', content: texts.join('\n\n') });
   }
-  let images: (OpenAiTextContent | OpenAiImageContent)[] = [];
+  let media: MovedContent[] = [];
   let moved = false;
-  const sendImages = (): void => {
-    if (images.length === 0) return;
-    messages.push({ role: 'user', content: images });
-    images = [];
+  const sendMedia = (): void => {
+    if (media.length === 0) return;
+    messages.push({ role: 'user', content: media });
+    media = [];
     moved = true;
   };
   for (const message of request.messages) {
-    if (message.role !== 'tool') sendImages();
+    if (message.role !== 'tool') sendMedia();
     messages.push(...encodeMessage(message, warnings));
-    if (message.role === 'tool') images.push(...message.content.flatMap(toolResultImages));
+    if (message.role === 'tool') media.push(...message.content.flatMap(toolResultMedia));
   }
-  sendImages();
+  sendMedia();
   if (moved) {
     warnings.push({
       type: 'changed-value',
       field: 'tool_result.content',
       message:
-        'OpenAI tool messages carry text only; images in tool results were sent in a user message after them',
+        'OpenAI tool messages carry text only; images and documents in tool results were sent in a user message after them',
     });
   }
   return messages;

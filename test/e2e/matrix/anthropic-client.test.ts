@@ -789,3 +789,72 @@ describe('translation warnings reach an Anthropic client', () => {
     expect(row?.warnings).toEqual(warnings);
   });
 });
+
+// Tools return PDFs too (a fetched report, a generated invoice). Dropped with the tool result's
+// other content kept, the model answered about a document it never saw.
+describe('a PDF in a tool result from an Anthropic client', () => {
+  const askAboutInvoice = (model: string) =>
+    client.messages
+      .create({
+        model,
+        max_tokens: 64,
+        tools,
+        messages: [
+          { role: 'user', content: 'What does the invoice say?' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'tool_use', id: 'toolu_invoice', name: 'get_weather', input: { city: 'Paris' } },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_invoice',
+                content: [
+                  { type: 'text', text: 'The invoice' },
+                  {
+                    type: 'document',
+                    source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+
+  it('reaches a Gemini upstream as inline application/pdf data after the function response', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await askAboutInvoice('up-gemini');
+    const contents = lastUpstreamBody(matrix.mock).contents as { parts: unknown[] }[];
+    expect(contents.at(-1)?.parts).toEqual([
+      { functionResponse: expect.objectContaining({ response: { output: 'The invoice' } }) as unknown },
+      { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
+    ]);
+    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({ type: 'changed-value' }),
+    ]);
+  });
+
+  it('reaches an OpenAI upstream as a file part in a user message after the tool message', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { response } = await askAboutInvoice('up-openai');
+    const messages = lastUpstreamBody(matrix.mock).messages as { role: string; content: unknown }[];
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'user']);
+    expect(messages.at(-2)?.content).toBe('The invoice');
+    expect(messages.at(-1)?.content).toEqual([
+      { type: 'text', text: 'The result of tool call toolu_invoice included this document:' },
+      {
+        type: 'file',
+        file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'document.pdf' },
+      },
+    ]);
+    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect.objectContaining({ type: 'changed-value', field: 'tool_result.content' }),
+    ]);
+  });
+});
