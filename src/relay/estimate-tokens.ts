@@ -1,5 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
 import type { ChatRequest } from '../core/chat-request.ts';
+import { countPdfPages } from './count-pdf-pages.ts';
 
 // OpenAI's accounting for chat formatting (openai-cookbook, "How to count tokens with tiktoken"):
 // a few tokens per message and for priming the reply. Images have no size here: a 1024×1024
@@ -9,11 +10,22 @@ const replyPriming = 3;
 const perImage = 765;
 
 /**
- * A PDF: its pages are read as text and as images. A page is a few thousand tokens and tens of
- * kilobytes, so one token per 20 bytes of file, and never less than an image.
+ * A PDF page, for any provider: Anthropic reads each page as its text (1,500 to 3,000 tokens for a
+ * dense page, per its PDF support guide) and as an image; OpenAI likewise sends the text and an image
+ * of each page; Gemini bills a flat 258 tokens a page. So the low end of Anthropic's text range plus
+ * an image: high for Gemini, which reports its usage anyway, and in range for the others.
  */
-const documentTokens = (base64: string): number =>
-  Math.max(perImage, Math.ceil((base64.length * 3) / 4 / 20));
+const perPage = 1_500 + perImage;
+/**
+ * When no page object is visible (compressed object streams), pages are guessed from the size: a
+ * page of text with its fonts is tens of kilobytes, a scanned page more.
+ */
+const bytesPerPage = 50_000;
+
+const documentTokens = (base64: string): number => {
+  const pages = countPdfPages(base64) || Math.ceil((base64.length * 3) / 4 / bytesPerPage);
+  return Math.max(1, pages) * perPage;
+};
 
 /**
  * The tokenizer's time grows with the square of a run of text without spaces (4 s for 100,000
