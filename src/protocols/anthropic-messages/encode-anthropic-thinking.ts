@@ -1,5 +1,6 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
+import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import type { AnthropicThinkingConfig } from './anthropic-wire-types.ts';
 
 /**
@@ -81,11 +82,7 @@ export function encodeAnthropicThinking(
       message: `Anthropic takes a thinking budget; dynamic thinking was sent as ${budget} tokens`,
     });
   } else if (effort !== undefined) {
-    warnings.push({
-      type: 'unsupported-setting',
-      field: 'reasoning.effort',
-      message: 'the thinking budget is sent; the effort level is ignored',
-    });
+    warnings.push({ ...effortIgnoredWarning });
   }
   if (obstacle !== undefined) {
     warnings.push({

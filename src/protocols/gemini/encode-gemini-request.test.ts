@@ -279,7 +279,7 @@ describe('encodeGeminiRequest', () => {
     [{ effort: 'low' as const }, { thinkingBudget: 1024, includeThoughts: true }, 1],
     [{ effort: 'none' as const }, { thinkingBudget: 0 }, 0],
     [{ effort: 'xhigh' as const }, { thinkingBudget: 24576, includeThoughts: true }, 1],
-    [{ effort: 'high' as const, budgetTokens: 100 }, { thinkingBudget: 100, includeThoughts: true }, 0],
+    [{ effort: 'high' as const, budgetTokens: 100 }, { thinkingBudget: 100, includeThoughts: true }, 1],
   ])('reasoning %j → thinkingConfig %j', (reasoning, thinkingConfig, warningCount) => {
     const { value, warnings } = encode({ reasoning });
     expect(value.generationConfig).toEqual({ thinkingConfig });

@@ -1,5 +1,6 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
+import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
 
 /**
@@ -36,8 +37,10 @@ export function encodeGeminiThinking(
 ): GeminiThinkingConfig | undefined {
   if (reasoning === undefined) return undefined;
   if (reasoning.budgetTokens === 0) return { thinkingBudget: 0 };
-  if (reasoning.budgetTokens !== undefined)
+  if (reasoning.budgetTokens !== undefined) {
+    if (reasoning.effort !== undefined) warnings.push({ ...effortIgnoredWarning });
     return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
+  }
   if (reasoning.effort === undefined) return { includeThoughts: true };
   if (reasoning.effort === 'none') return { thinkingBudget: 0 };
   const budget = budgetFor(reasoning.effort);

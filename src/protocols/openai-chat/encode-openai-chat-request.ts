@@ -2,6 +2,7 @@ import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
 import type { DocumentPart, ImagePart, TextPart, ToolResultPart } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
+import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
 import type { Decoded } from '../wire-protocol.ts';
 import { encodeOpenAiResponseFormat } from './encode-openai-response-format.ts';
@@ -247,16 +248,18 @@ export function encodeOpenAiChatRequest(
   if (format.responseFormat) body.response_format = format.responseFormat;
   if (request.reasoning) {
     const { effort, budgetTokens } = request.reasoning;
-    if (effort) body.reasoning_effort = effort;
+    // The budget, the more specific setting, wins over an effort sent with it, as in the other
+    // encoders; OpenAI takes only an effort, so it goes as the nearest one.
+    if (budgetTokens !== undefined && effort !== undefined) warnings.push({ ...effortIgnoredWarning });
     // A budget of 0 is thinking off: no effort is sent, since non-reasoning models refuse any.
-    else if (budgetTokens !== undefined && budgetTokens > 0) {
+    if (budgetTokens !== undefined && budgetTokens > 0) {
       body.reasoning_effort = effortForBudget(budgetTokens);
       warnings.push({
         type: 'changed-value',
         field: 'thinking.budget_tokens',
         message: `a thinking budget of ${budgetTokens} tokens was sent as reasoning_effort '${body.reasoning_effort}'`,
       });
-    }
+    } else if (budgetTokens === undefined && effort !== undefined) body.reasoning_effort = effort;
   }
   if (request.topK !== undefined) {
     warnings.push({
