@@ -30,8 +30,24 @@ export function geminiRequestProblem(body: JsonObject, model: string): RequestPr
     const message = violations.map((violation) => violation.description).join('\n');
     return { status: 400, body: googleErrorBody(400, message, details) };
   }
-  const message = functionNameProblem(body.tools) ?? contentsProblem(body.contents, model);
+  const message =
+    thinkingOffProblem(generationConfig, model) ??
+    functionNameProblem(body.tools) ??
+    contentsProblem(body.contents, model);
   return message === undefined ? undefined : { status: 400, body: googleErrorBody(400, message) };
+}
+
+/**
+ * Gemini 2.5 Pro and Gemini 3 Pro cannot turn thinking off: a budget of 0 is refused
+ * (ai.google.dev/gemini-api/docs/thinking).
+ */
+function thinkingOffProblem(generationConfig: unknown, model: string): string | undefined {
+  if (!isObject(generationConfig)) return undefined;
+  const thinking = generationConfig.thinkingConfig ?? generationConfig.thinking_config;
+  if (!isObject(thinking)) return undefined;
+  const budget = thinking.thinkingBudget ?? thinking.thinking_budget;
+  if (budget !== 0 || !/^gemini-(2\.5|3(\.\d+)?)-pro/.test(model)) return undefined;
+  return 'Budget 0 is invalid. This model only works in thinking mode.';
 }
 
 interface FieldViolation {

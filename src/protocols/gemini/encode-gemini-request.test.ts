@@ -286,6 +286,28 @@ describe('encodeGeminiRequest', () => {
     expect(warnings).toHaveLength(warningCount);
   });
 
+  // ai.google.dev/gemini-api/docs/thinking: 2.5 Pro and 3 Pro cannot turn thinking off (a budget of
+  // 0 is refused with a 400); 2.5 Flash can.
+  it.each([
+    ['gemini-2.5-pro', { budgetTokens: 0 }, { thinkingBudget: 128 }],
+    ['gemini-2.5-pro-preview-06-05', { effort: 'none' as const }, { thinkingBudget: 128 }],
+    ['gemini-3-pro-preview', { effort: 'none' as const }, { thinkingLevel: 'LOW' }],
+    ['models/gemini-3.1-pro-preview', { budgetTokens: 0 }, { thinkingLevel: 'LOW' }],
+  ])(
+    'thinking off for %s, which must think, is its least thinking %j with a warning',
+    (model, reasoning, least) => {
+      const { value, warnings } = encode({ reasoning }, model);
+      expect(value.generationConfig).toEqual({ thinkingConfig: least });
+      expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'reasoning' })]);
+    },
+  );
+
+  it('turns thinking off for a model that can, without a warning', () => {
+    const { value, warnings } = encode({ reasoning: { effort: 'none' } }, 'gemini-2.5-flash-lite');
+    expect(value.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
+    expect(warnings).toEqual([]);
+  });
+
   it('sends thought signatures back: on thinking, on calls, and from inside an id', () => {
     const { value } = encode({
       messages: [

@@ -120,7 +120,7 @@ function encodeGenerationConfig(
       message: 'Only one choice can be relayed; one candidate was asked for',
     });
   }
-  const thinkingConfig = encodeGeminiThinking(request.reasoning, warnings);
+  const thinkingConfig = encodeGeminiThinking(request.reasoning, upstreamModel, warnings);
   const config: GeminiGenerationConfig = {
     temperature: request.temperature,
     topP: request.topP,

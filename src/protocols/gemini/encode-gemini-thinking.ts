@@ -1,6 +1,7 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
+import { leastThinking } from './gemini-least-thinking.ts';
 import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
 
 /**
@@ -27,22 +28,38 @@ function budgetFor(effort: Exclude<ReasoningEffort, 'none'>): number {
 }
 
 /**
+ * Thinking off: a budget of 0, asking for no thoughts; or, for a model that cannot turn thinking off
+ * (and would refuse the request), the least thinking it takes, with a warning.
+ */
+function thinkingOff(upstreamModel: string, warnings: TranslationWarning[]): GeminiThinkingConfig {
+  const least = leastThinking(upstreamModel);
+  if (least === undefined) return { thinkingBudget: 0 };
+  warnings.push({
+    type: 'changed-value',
+    field: 'reasoning',
+    message: `${upstreamModel} cannot turn thinking off; ${least.description}, its least, was sent`,
+  });
+  return least.config;
+}
+
+/**
  * Core reasoning as `thinkingConfig`. Thoughts are always asked for (`includeThoughts`), so they
- * can be relayed to clients that show them; a budget of 0 turns thinking off and asks for none.
- * A bare `{}` leaves the budget to the model (Gemini's dynamic thinking).
+ * can be relayed to clients that show them; a budget of 0 (or effort `none`) turns thinking off and
+ * asks for none. A bare `{}` leaves the budget to the model (Gemini's dynamic thinking).
  */
 export function encodeGeminiThinking(
   reasoning: ChatRequest['reasoning'],
+  upstreamModel: string,
   warnings: TranslationWarning[],
 ): GeminiThinkingConfig | undefined {
   if (reasoning === undefined) return undefined;
-  if (reasoning.budgetTokens === 0) return { thinkingBudget: 0 };
+  if (reasoning.budgetTokens === 0) return thinkingOff(upstreamModel, warnings);
   if (reasoning.budgetTokens !== undefined) {
     if (reasoning.effort !== undefined) warnings.push({ ...effortIgnoredWarning });
     return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
   }
   if (reasoning.effort === undefined) return { includeThoughts: true };
-  if (reasoning.effort === 'none') return { thinkingBudget: 0 };
+  if (reasoning.effort === 'none') return thinkingOff(upstreamModel, warnings);
   const budget = budgetFor(reasoning.effort);
   warnings.push({
     type: 'changed-value',

@@ -68,6 +68,8 @@ export interface GeminiToolConfig {
 
 export interface GeminiThinkingConfig {
   thinkingBudget?: number;
+  /** Gemini 3 only; never sent together with `thinkingBudget` (a 400). */
+  thinkingLevel?: 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH';
   includeThoughts?: boolean;
 }
 

@@ -721,6 +721,38 @@ describe('reasoning_effort values of newer OpenAI models, to a Gemini upstream',
   });
 });
 
+// Gemini 2.5 Pro cannot turn thinking off: it refuses `thinkingBudget: 0` with a 400 ("only works
+// in thinking mode"), so a client asking for no reasoning got an error instead of an answer.
+describe('reasoning_effort none, to a Gemini model that cannot turn thinking off', () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-gemini-pro',
+      provider: 'gemini',
+      base_url: matrix.mock.url,
+      api_key: 'sk-upstream-gemini-pro',
+      models: ['up-gemini-pro'],
+      model_map: { 'up-gemini-pro': 'gemini-2.5-pro' },
+    });
+  });
+
+  it('is answered, with the least thinking the model allows and a warning saying so', async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.chat.completions
+      .create({
+        model: 'up-gemini-pro',
+        messages: [{ role: 'user', content: 'Hi' }],
+        reasoning_effort: 'none',
+      })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('ok');
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({
+      thinkingConfig: { thinkingBudget: 128 },
+    });
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'reasoning' })]);
+  });
+});
+
 // OpenAI takes a function name that starts with a digit; Gemini refuses one (400 "Must start with
 // a letter or an underscore"). It reaches a Gemini upstream renamed and comes back as declared.
 describe.each(modes)('a function name a Gemini upstream refuses ($mode)', ({ stream }) => {
