@@ -290,7 +290,8 @@ describe('decodeAnthropicRequest', () => {
       { role: 'user', content: [{ type: 'text', text: 'Summarise' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Found it.' }] },
     ]);
-    expect(value.reasoning).toBeUndefined();
+    // Thinking off said explicitly: a budget of 0, so an upstream that thinks by default does not.
+    expect(value.reasoning).toEqual({ budgetTokens: 0 });
     expect(value.user).toBe('u');
     expect(warnings.map((warning) => [warning.type, warning.field])).toEqual([
       ['unsupported-content', 'messages[0].content[0]'],

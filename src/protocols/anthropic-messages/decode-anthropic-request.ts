@@ -80,13 +80,17 @@ function decodeThinking(
     return { budgetTokens: budget, ...(effort !== undefined ? { effort } : {}) };
   }
   if (type === 'adaptive') return effort !== undefined ? { effort } : {};
-  if (type !== 'disabled') {
-    warnings.add({
-      type: 'unsupported-setting',
-      field: 'thinking.type',
-      message: `thinking of type '${type}' cannot be translated and was ignored`,
-    });
+  if (type === 'disabled') {
+    if (effort !== undefined) warnEffortIgnored(warnings);
+    // Thinking off, said explicitly: a budget of 0, as every encoder takes it. Left out, a model
+    // that thinks by default (Gemini 2.5 Flash) would think, and bill it, all the same.
+    return { budgetTokens: 0 };
   }
+  warnings.add({
+    type: 'unsupported-setting',
+    field: 'thinking.type',
+    message: `thinking of type '${type}' cannot be translated and was ignored`,
+  });
   if (effort !== undefined) warnEffortIgnored(warnings);
   return undefined;
 }

@@ -552,6 +552,21 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
       thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
     });
   });
+
+  // gemini-2.5-flash thinks unless told not to: with no thinkingConfig, the client that turned
+  // thinking off was still billed for thinking tokens.
+  it("thinking {type: 'disabled'} turns thinking off", async () => {
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    await client.messages.create({
+      model: 'up-gemini',
+      max_tokens: 2048,
+      thinking: { type: 'disabled' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({
+      thinkingConfig: { thinkingBudget: 0 },
+    });
+  });
 });
 
 // Structured outputs: `output_config.format` asks for an answer in a JSON schema (documented by the
