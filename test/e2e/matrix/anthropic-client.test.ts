@@ -55,6 +55,7 @@ import {
   lastUpstreamBody,
   upstreamImages,
   upstreamUserText,
+  geminiPdfTurn,
 } from './upstream-view.ts';
 
 let matrix: Matrix;
@@ -617,15 +618,7 @@ describe('a PDF document from an Anthropic client, to a Gemini upstream', () => 
         ],
       })
       .withResponse();
-    expect(lastUpstreamBody(matrix.mock).contents).toEqual([
-      {
-        role: 'user',
-        parts: [
-          { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
-          { text: 'Summarise it' },
-        ],
-      },
-    ]);
+    expect(lastUpstreamBody(matrix.mock).contents).toEqual(geminiPdfTurn('JVBERi0xLjQK'));
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
   });
 

@@ -54,6 +54,7 @@ import {
   upstreamToolExchange,
   upstreamToolNames,
   upstreamUserText,
+  geminiPdfTurn,
 } from './upstream-view.ts';
 import { chatStreamText } from '../../support/chat-stream.ts';
 
@@ -835,15 +836,7 @@ describe('a PDF file part from an OpenAI client', () => {
   it('reaches a Gemini upstream as inline application/pdf data', async () => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
     const { response } = await ask('up-gemini', { file_data: pdf, filename: 'report.pdf' });
-    expect(lastUpstreamBody(matrix.mock).contents).toEqual([
-      {
-        role: 'user',
-        parts: [
-          { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjQK' } },
-          { text: 'Summarise it' },
-        ],
-      },
-    ]);
+    expect(lastUpstreamBody(matrix.mock).contents).toEqual(geminiPdfTurn('JVBERi0xLjQK'));
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
   });
 

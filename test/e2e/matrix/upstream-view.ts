@@ -29,6 +29,14 @@ export function lastUpstreamBody(mock: MockUpstream): Json {
   return request.body;
 }
 
+/** A user turn of a PDF (base64 `data`) and then "Summarise it", as a Gemini upstream receives it. */
+export const geminiPdfTurn = (data: string): Json[] => [
+  {
+    role: 'user',
+    parts: [{ inlineData: { mimeType: 'application/pdf', data } }, { text: 'Summarise it' }],
+  },
+];
+
 export interface UpstreamCall {
   id: string | undefined;
   name: string;
