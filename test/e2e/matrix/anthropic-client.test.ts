@@ -97,6 +97,29 @@ async function send(
   return { message: await messageStream.finalMessage(), events };
 }
 
+/** `params` answered "ok" by the mock: the answer's response, what the upstream got, and the warnings. */
+async function answeredOk(params: MessageCreateParamsBase): Promise<{
+  response: Response;
+  body: Record<string, unknown>;
+  warnings: ReturnType<typeof parseWarningsHeader>;
+}> {
+  matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+  const { data, response } = await client.messages.create({ ...params, stream: false }).withResponse();
+  expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
+  const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+  return { response, body: lastUpstreamBody(matrix.mock), warnings };
+}
+
+/** A base64 PDF as an Anthropic client sends it, and as an OpenAI upstream then receives it. */
+const pdfBlock = {
+  type: 'document',
+  source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+} as const;
+const pdfFilePart = {
+  type: 'file',
+  file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'document.pdf' },
+};
+
 /**
  * The stream is well formed: message_start first, message_delta then message_stop last, blocks
  * numbered from 0 without gaps, each opened once, its deltas inside, closed once.
@@ -541,15 +564,14 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   );
 
   it('output_config.effort sets the thinking budget', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    await client.messages.create({
+    const { body } = await answeredOk({
       model: 'up-gemini',
       max_tokens: 2048,
       thinking: { type: 'adaptive' },
       output_config: { effort: 'low' },
       messages: [{ role: 'user', content: 'Hi' }],
     });
-    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({
+    expect(body.generationConfig).toMatchObject({
       thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
     });
   });
@@ -557,14 +579,13 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   // gemini-2.5-flash thinks unless told not to: with no thinkingConfig, the client that turned
   // thinking off was still billed for thinking tokens.
   it("thinking {type: 'disabled'} turns thinking off", async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    await client.messages.create({
+    const { body } = await answeredOk({
       model: 'up-gemini',
       max_tokens: 2048,
       thinking: { type: 'disabled' },
       messages: [{ role: 'user', content: 'Hi' }],
     });
-    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({
+    expect(body.generationConfig).toMatchObject({
       thinkingConfig: { thinkingBudget: 0 },
     });
   });
@@ -599,55 +620,23 @@ describe('output_config.format from an Anthropic client, to a Gemini upstream', 
 // Dropped on the way, the model answered about a document it never saw.
 describe('a PDF document from an Anthropic client, to a Gemini upstream', () => {
   it('reaches Gemini as inline application/pdf data, with no warning', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { response } = await client.messages
-      .create({
-        model: 'up-gemini',
-        max_tokens: 64,
-        messages: [
-          {
-            role: 'user',
-            content: [
-              {
-                type: 'document',
-                source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
-              },
-              { type: 'text', text: 'Summarise it' },
-            ],
-          },
-        ],
-      })
-      .withResponse();
-    expect(lastUpstreamBody(matrix.mock).contents).toEqual(geminiPdfTurn('JVBERi0xLjQK'));
+    const { response, body } = await answeredOk({
+      model: 'up-gemini',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: [pdfBlock, { type: 'text', text: 'Summarise it' }] }],
+    });
+    expect(body.contents).toEqual(geminiPdfTurn('JVBERi0xLjQK'));
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
   });
 
   it('reaches an OpenAI upstream as an inline file part', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    await client.messages.create({
+    const { body } = await answeredOk({
       model: 'up-openai',
       max_tokens: 64,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            {
-              type: 'document',
-              source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
-            },
-            { type: 'text', text: 'Summarise it' },
-          ],
-        },
-      ],
+      messages: [{ role: 'user', content: [pdfBlock, { type: 'text', text: 'Summarise it' }] }],
     });
-    const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
-    expect(messages.at(-1)?.content).toEqual([
-      {
-        type: 'file',
-        file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'document.pdf' },
-      },
-      { type: 'text', text: 'Summarise it' },
-    ]);
+    const messages = body.messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([pdfFilePart, { type: 'text', text: 'Summarise it' }]);
   });
 });
 
@@ -682,20 +671,15 @@ describe('translation warnings reach an Anthropic client', () => {
   ])(
     'tool_choice with only a server tool to $model: no tool settings sent, with warnings',
     async ({ model, unsent }) => {
-      matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-      const { data, response } = await client.messages
-        .create({
-          model,
-          max_tokens: 64,
-          tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
-          tool_choice: { type: 'any', disable_parallel_tool_use: true },
-          messages: [{ role: 'user', content: 'Latest news?' }],
-        })
-        .withResponse();
-      expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
-      const body = lastUpstreamBody(matrix.mock);
+      const { body, warnings } = await answeredOk({
+        model,
+        max_tokens: 64,
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+        tool_choice: { type: 'any', disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: 'Latest news?' }],
+      });
       for (const field of unsent) expect(body).not.toHaveProperty(field);
-      expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
+      expect(warnings).toEqual([
         expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
         expect.objectContaining({ type: 'unsupported-setting', field: 'toolChoice' }),
       ]);
@@ -703,20 +687,14 @@ describe('translation warnings reach an Anthropic client', () => {
   );
 
   it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { data, response } = await client.messages
-      .create({
-        model: 'up-openai',
-        max_tokens: 64,
-        stop_sequences: ['END', 'STOP', '###', 'Human:', 'Observation:'],
-        messages: [{ role: 'user', content: 'Hi' }],
-      })
-      .withResponse();
-    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'ok' })]);
-    expect(lastUpstreamBody(matrix.mock).stop).toEqual(['END', 'STOP', '###', 'Human:']);
-    expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
-      expect.objectContaining({ type: 'changed-value', field: 'stop' }),
-    ]);
+    const { body, warnings } = await answeredOk({
+      model: 'up-openai',
+      max_tokens: 64,
+      stop_sequences: ['END', 'STOP', '###', 'Human:', 'Observation:'],
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.stop).toEqual(['END', 'STOP', '###', 'Human:']);
+    expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
   });
 
   // OpenAI tool messages take text only: the images come in a user message after the tool messages.
@@ -821,13 +799,7 @@ describe('a PDF in a tool result from an Anthropic client', () => {
               {
                 type: 'tool_result',
                 tool_use_id: 'toolu_invoice',
-                content: [
-                  { type: 'text', text: 'The invoice' },
-                  {
-                    type: 'document',
-                    source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
-                  },
-                ],
+                content: [{ type: 'text', text: 'The invoice' }, pdfBlock],
               },
             ],
           },
@@ -856,10 +828,7 @@ describe('a PDF in a tool result from an Anthropic client', () => {
     expect(messages.at(-2)?.content).toBe('The invoice');
     expect(messages.at(-1)?.content).toEqual([
       { type: 'text', text: 'The result of tool call toolu_invoice included this document:' },
-      {
-        type: 'file',
-        file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'document.pdf' },
-      },
+      pdfFilePart,
     ]);
     expect(parseWarningsHeader(response.headers.get('x-switchboard-warnings'))).toEqual([
       expect.objectContaining({ type: 'changed-value', field: 'tool_result.content' }),

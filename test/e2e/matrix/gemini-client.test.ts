@@ -115,6 +115,21 @@ async function generate(
   };
 }
 
+/** The translation warnings an answer carried (X-Switchboard-Warnings); none: []. */
+const warningsOf = (response: GenerateContentResponse) =>
+  parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
+
+/** "Hi" to `model` with `config`, answered "ok" by the mock: the answer, and what the upstream got. */
+async function sayHi(
+  model: string,
+  config: GenerateContentConfig,
+): Promise<{ response: GenerateContentResponse; body: Record<string, unknown> }> {
+  matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+  const response = await ai.models.generateContent({ model, contents: 'Hi', config });
+  expect(response.text).toBe('ok');
+  return { response, body: lastUpstreamBody(matrix.mock) };
+}
+
 /**
  * A turn of function calls says nothing else: no text part in front of the calls, and no text
  * after them but the empty one Gemini may end a stream with.
@@ -494,29 +509,18 @@ describe('a PDF from a Gemini client, to an Anthropic upstream', () => {
 
 describe('translation warnings reach a Gemini client', () => {
   it('seed to an Anthropic upstream: X-Switchboard-Warnings and the log row', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model: 'up-anthropic',
-      contents: 'Hi',
-      config: { seed: 42 },
-    });
-    expect(response.text).toBe('ok');
-    expect(matrix.mock.requests[0]?.body).not.toHaveProperty('seed');
-    const headers = response.sdkHttpResponse?.headers ?? {};
-    const warnings = parseWarningsHeader(headers['x-switchboard-warnings']);
+    const { response, body } = await sayHi('up-anthropic', { seed: 42 });
+    expect(body).not.toHaveProperty('seed');
+    const warnings = warningsOf(response);
     expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'seed' })]);
-    const [row] = await logRows(matrix.gateway, `?request_id=${headers['x-request-id']}`);
+    const requestId = response.sdkHttpResponse?.headers?.['x-request-id'] ?? '';
+    const [row] = await logRows(matrix.gateway, `?request_id=${requestId}`);
     expect(row?.warnings).toEqual(warnings);
   });
 
   it('nothing to warn about on the same-format path', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model: 'up-gemini',
-      contents: 'Hi',
-      config: { seed: 42 },
-    });
-    expect(lastUpstreamBody(matrix.mock).generationConfig).toMatchObject({ seed: 42 });
+    const { response, body } = await sayHi('up-gemini', { seed: 42 });
+    expect(body.generationConfig).toMatchObject({ seed: 42 });
     expect(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']).toBeUndefined();
   });
 });
@@ -526,14 +530,7 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
   // default). Turned into thinking on, it costs tokens and changes the sampling the client set; as
   // `reasoning_effort` it makes a non-reasoning OpenAI model refuse the request.
   it.each(['up-anthropic', 'up-openai'])('thinkingBudget 0 turns thinking off for %s', async (model) => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model,
-      contents: 'Hi',
-      config: { temperature: 0.2, thinkingConfig: { thinkingBudget: 0 } },
-    });
-    expect(response.text).toBe('ok');
-    const body = lastUpstreamBody(matrix.mock);
+    const { body } = await sayHi(model, { temperature: 0.2, thinkingConfig: { thinkingBudget: 0 } });
     expect(body).not.toHaveProperty('thinking');
     expect(body).not.toHaveProperty('reasoning_effort');
     expect(body.temperature).toBe(0.2);
@@ -586,37 +583,26 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(body.thinking).toBeUndefined();
     expect(body.temperature).toBe(0.2);
     expect(body.tool_choice).toMatchObject({ type: 'tool' });
-    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
-    expect(warnings).toContainEqual(
+    expect(warningsOf(response)).toContainEqual(
       expect.objectContaining({ type: 'unsupported-setting', field: 'reasoning' }),
     );
   });
 
   // Gemini takes five stop sequences, OpenAI four: a fifth made the OpenAI upstream refuse (400).
   it('five stopSequences reach an OpenAI upstream as the four it takes, with a warning', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model: 'up-openai',
-      contents: 'Hi',
-      config: { stopSequences: ['one', 'two', 'three', 'four', 'five'] },
+    const { response, body } = await sayHi('up-openai', {
+      stopSequences: ['one', 'two', 'three', 'four', 'five'],
     });
-    expect(response.text).toBe('ok');
-    expect(lastUpstreamBody(matrix.mock).stop).toEqual(['one', 'two', 'three', 'four']);
-    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
-    expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
+    expect(body.stop).toEqual(['one', 'two', 'three', 'four']);
+    expect(warningsOf(response)).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
   });
 
   // Gemini takes a toolConfig with no tools declared; OpenAI refuses a tool_choice without tools
   // (400 "'tool_choice' is only allowed when 'tools' are specified").
   it('a toolConfig without tools reaches an OpenAI upstream without tool_choice', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model: 'up-openai',
-      contents: 'Hi',
-      config: { toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } } },
+    const { body } = await sayHi('up-openai', {
+      toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } },
     });
-    expect(response.text).toBe('ok');
-    const body = lastUpstreamBody(matrix.mock);
     expect(body).not.toHaveProperty('tools');
     expect(body).not.toHaveProperty('tool_choice');
   });
@@ -642,8 +628,7 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
     expect(system?.role).toBe('system');
     expect(system?.content).toContain('Be brief.');
     expect(system?.content).toContain('{"type":"array","items":{"type":"string"}}');
-    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
-    expect(warnings).toEqual([
+    expect(warningsOf(response)).toEqual([
       expect.objectContaining({ type: 'unsupported-setting', field: 'response_format' }),
     ]);
   });
@@ -651,16 +636,12 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
   // The translated path answers one candidate: asking an OpenAI upstream for n=2 pays for two
   // completions of which the client sees one (and a stream interleaves the two choices' text).
   it('candidateCount 2 to an OpenAI upstream asks for one choice and says so', async () => {
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const response = await ai.models.generateContent({
-      model: 'up-openai',
-      contents: 'Hi',
-      config: { candidateCount: 2 },
-    });
+    const { response, body } = await sayHi('up-openai', { candidateCount: 2 });
     expect(response.candidates).toHaveLength(1);
-    expect(lastUpstreamBody(matrix.mock).n ?? 1).toBe(1);
-    const warnings = parseWarningsHeader(response.sdkHttpResponse?.headers?.['x-switchboard-warnings']);
-    expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', field: 'n' })]);
+    expect(body.n ?? 1).toBe(1);
+    expect(warningsOf(response)).toEqual([
+      expect.objectContaining({ type: 'unsupported-setting', field: 'n' }),
+    ]);
   });
 });
 
