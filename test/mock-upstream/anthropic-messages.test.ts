@@ -475,6 +475,28 @@ describe('request validation', () => {
     expect(valid.status).toBe(200);
   });
 
+  // Gemini and OpenAI take what these refuse; a same-format request must meet the same refusal.
+  it('checks the ranges and tool choices the API refuses', async () => {
+    expect(await problemOf({ temperature: 1.5 })).toBe('temperature: must be less than or equal to 1');
+    expect(await problemOf({ temperature: -0.5 })).toBe('temperature: must be greater than or equal to 0');
+    expect(await problemOf({ max_tokens: -1 })).toBe('max_tokens: must be greater than or equal to 0');
+    expect(await problemOf({ tool_choice: { type: 'any' } })).toBe(
+      'tool_choice.any may only be specified while providing tools',
+    );
+    const weather = { name: 'weather', input_schema: { type: 'object' } };
+    expect(await problemOf({ tools: [weather], tool_choice: { type: 'tool', name: 'time' } })).toBe(
+      "Tool 'time' not found in provided tools",
+    );
+    for (const accepted of [
+      { temperature: 1 },
+      { tool_choice: { type: 'auto' } },
+      { tool_choice: { type: 'none' } },
+      { tools: [weather], tool_choice: { type: 'tool', name: 'weather' } },
+    ]) {
+      expect((await postMessages(accepted)).status, JSON.stringify(accepted)).toBe(200);
+    }
+  });
+
   it('checks extended thinking settings', async () => {
     expect(await problemOf({ thinking: { type: 'enabled', budget_tokens: 500 } })).toBe(
       'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',

@@ -15,11 +15,47 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
   if (body.messages === undefined) return 'messages: Field required';
   if (!Array.isArray(body.messages)) return 'messages: Input should be a valid list';
   return (
+    rangeProblem(body) ??
     stopSequencesProblem(body) ??
     toolNameProblem(body) ??
+    toolChoiceProblem(body) ??
     thinkingProblem(body) ??
     messagesProblem(body.messages)
   );
+}
+
+/**
+ * `temperature` ranges from 0 to 1 (Messages API reference; anthropics/anthropic-sdk-python#893) and
+ * `max_tokens` may not be negative, worded as the API answered `max_tokens: -1` (a recorded answer:
+ * aakshintala/fiber, research/anthropic-messages-probe/raw/stream.json).
+ */
+function rangeProblem(body: JsonObject): string | undefined {
+  const { temperature, max_tokens: maxTokens } = body;
+  if (typeof maxTokens === 'number' && maxTokens < 0) return 'max_tokens: must be greater than or equal to 0';
+  if (typeof temperature === 'number' && temperature < 0) {
+    return 'temperature: must be greater than or equal to 0';
+  }
+  if (typeof temperature === 'number' && temperature > 1)
+    return 'temperature: must be less than or equal to 1';
+  return undefined;
+}
+
+/**
+ * A choice that forces a tool needs tools to choose from: `any` without tools, and a `tool` not
+ * among them, are refused with these messages (recorded answers of api.anthropic.com:
+ * aakshintala/fiber, research/anthropic-messages-probe/raw/choice.json).
+ */
+function toolChoiceProblem(body: JsonObject): string | undefined {
+  const choice = body.tool_choice;
+  if (!isObject(choice)) return undefined;
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  if (choice.type === 'any' && tools.length === 0) {
+    return 'tool_choice.any may only be specified while providing tools';
+  }
+  if (choice.type === 'tool' && !tools.some((tool) => isObject(tool) && tool.name === choice.name)) {
+    return `Tool '${String(choice.name)}' not found in provided tools`;
+  }
+  return undefined;
 }
 
 /**
