@@ -85,8 +85,11 @@ describe('decodeAnthropicRequest', () => {
         { type: 'tool', name: 'f' },
       ],
     ];
+    const tools = [{ name: 'f', input_schema: { type: 'object' } }];
     for (const [choice, expected] of choices) {
-      expect(decodeAnthropicRequest({ ...minimal, tool_choice: choice }).value.toolChoice).toEqual(expected);
+      expect(decodeAnthropicRequest({ ...minimal, tools, tool_choice: choice }).value.toolChoice).toEqual(
+        expected,
+      );
     }
     const parallel = decodeAnthropicRequest({
       ...minimal,
@@ -372,6 +375,58 @@ describe('decodeAnthropicRequest', () => {
     expect(error.code).toBe('invalid_request');
     expect(error.param).toBe(param);
     expect(error.message).toContain(message);
+  });
+});
+
+// Gemini and OpenAI would answer these; Anthropic refuses them, so an Anthropic client must get the
+// same refusal whichever channel serves it.
+describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
+  const weather = { name: 'get_weather', input_schema: { type: 'object', properties: {} } };
+
+  it.each([
+    [{ ...minimal, temperature: 1.5 }, 'temperature', 'temperature: must be less than or equal to 1'],
+    [{ ...minimal, temperature: -0.5 }, 'temperature', 'temperature: must be greater than or equal to 0'],
+    [
+      { ...minimal, tools: [weather], tool_choice: { type: 'tool', name: 'get_time' } },
+      'tool_choice.name',
+      "Tool 'get_time' not found in provided tools",
+    ],
+    [
+      { ...minimal, tool_choice: { type: 'tool', name: 'get_weather' } },
+      'tool_choice.name',
+      "Tool 'get_weather' not found in provided tools",
+    ],
+    [
+      { ...minimal, tool_choice: { type: 'any' } },
+      'tool_choice',
+      'tool_choice.any may only be specified while providing tools',
+    ],
+    [
+      { ...minimal, tools: [], tool_choice: { type: 'any' } },
+      'tool_choice',
+      'tool_choice.any may only be specified while providing tools',
+    ],
+  ])("is a 400 in Anthropic's words (%#)", (body, param, message) => {
+    const error = rejection(body);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_request');
+    expect(error.param).toBe(param);
+    expect(error.message).toBe(message);
+  });
+
+  it('takes what the Messages API takes: the ends of the range, auto and none without tools, a server tool by name', () => {
+    expect(decodeAnthropicRequest({ ...minimal, temperature: 1 }).value.temperature).toBe(1);
+    expect(decodeAnthropicRequest({ ...minimal, temperature: 0 }).value.temperature).toBe(0);
+    for (const type of ['auto', 'none']) {
+      expect(() => decodeAnthropicRequest({ ...minimal, tool_choice: { type } })).not.toThrow();
+    }
+    const search = { type: 'web_search_20250305', name: 'web_search' };
+    const forced = {
+      ...minimal,
+      tools: [search, weather],
+      tool_choice: { type: 'tool', name: 'web_search' },
+    };
+    expect(decodeAnthropicRequest(forced).value.toolChoice).toEqual({ type: 'tool', name: 'web_search' });
   });
 });
 

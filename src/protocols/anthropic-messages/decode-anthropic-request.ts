@@ -2,6 +2,7 @@ import type { ChatRequest, ResponseFormat } from '../../core/chat-request.ts';
 import type { TextPart } from '../../core/content-part.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { Decoded } from '../wire-protocol.ts';
+import { checkAnthropicToolChoice, readAnthropicTemperature } from './anthropic-request-limits.ts';
 import { decodeAnthropicMessages } from './decode-anthropic-messages.ts';
 import { decodeAnthropicToolChoice, decodeAnthropicTools } from './decode-anthropic-tools.ts';
 import { DecodeWarnings } from './decode-warnings.ts';
@@ -184,10 +185,11 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
   }
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     const { toolChoice, parallelToolCalls } = decodeAnthropicToolChoice(body.tool_choice);
+    checkAnthropicToolChoice(toolChoice, body.tools);
     request.toolChoice = toolChoice;
     if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
   }
-  const temperature = readOptionalNumber(body.temperature, 'temperature', { min: 0 });
+  const temperature = readAnthropicTemperature(body.temperature);
   if (temperature !== undefined) request.temperature = temperature;
   const topP = readOptionalNumber(body.top_p, 'top_p', { min: 0, max: 1 });
   if (topP !== undefined) request.topP = topP;
