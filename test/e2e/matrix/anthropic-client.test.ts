@@ -835,3 +835,74 @@ describe('a PDF in a tool result from an Anthropic client', () => {
     ]);
   });
 });
+
+// Gemini and OpenAI take a temperature up to 2 and a tool choice with nothing to choose from; the
+// Messages API refuses both. Forwarded, the client got an answer Anthropic would never give.
+describe('a request the Messages API refuses is refused the same way on every channel', () => {
+  const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // The Messages API takes `temperature`; this SDK version no longer types it (see top_k above).
+  type Params = Omit<MessageCreateParamsBase, 'model'> & { temperature?: number };
+  const refused: { name: string; params: Params; message: string }[] = [
+    {
+      name: 'temperature above 1',
+      params: { max_tokens: 64, temperature: 1.5, messages: [{ role: 'user', content: 'Hi' }] },
+      message: 'temperature: must be less than or equal to 1',
+    },
+    {
+      name: 'a tool choice naming no declared tool',
+      params: {
+        max_tokens: 64,
+        tools: tools.slice(0, 1),
+        tool_choice: { type: 'tool', name: 'get_time' },
+        messages: [{ role: 'user', content: 'What time is it?' }],
+      },
+      message: "Tool 'get_time' not found in provided tools",
+    },
+    {
+      name: "tool_choice 'any' without tools",
+      params: {
+        max_tokens: 64,
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'Hi' }],
+      },
+      message: 'tool_choice.any may only be specified while providing tools',
+    },
+  ];
+
+  async function refusal(params: MessageCreateParamsBase, stream: boolean): Promise<APIError> {
+    const request = stream
+      ? client.messages.create({ ...params, stream: true })
+      : client.messages.create({ ...params, stream: false });
+    return (await request.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as APIError;
+  }
+
+  /** A 400 `invalid_request_error`, as the SDK raises it, whose message `text` matches. */
+  function expectAnthropicRefusal(error: APIError, text: RegExp): void {
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.status).toBe(400);
+    expect(error.error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringMatching(text) },
+    });
+  }
+
+  describe.each(modes)('$mode', ({ stream }) => {
+    describe.each(refused)('$name', ({ params, message }) => {
+      it.each(['up-gemini', 'up-openai'])('%s: refused before any upstream call', async (model) => {
+        // Anthropic's message itself, then the request id every gateway error carries.
+        const exactly = new RegExp(`^${escapeRegExp(message)} \\(request id: [^)]+\\)$`);
+        expectAnthropicRefusal(await refusal({ ...params, model }, stream), exactly);
+        expect(matrix.mock.requests).toEqual([]);
+      });
+
+      it('up-anthropic: the upstream itself refuses it, in the same words', async () => {
+        const quoted = new RegExp(escapeRegExp(message));
+        expectAnthropicRefusal(await refusal({ ...params, model: 'up-anthropic' }, stream), quoted);
+        expect(matrix.mock.requests).toHaveLength(1);
+      });
+    });
+  });
+});
