@@ -637,6 +637,41 @@ describe('a thinking budget over what the Gemini model takes, from an Anthropic 
   });
 });
 
+// OpenAI reasoning models reason at their default effort (medium) unless told otherwise: thinking
+// turned off, sent as no effort at all, still paid for medium reasoning.
+describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI reasoning model", () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-openai-reasoning',
+      provider: 'openai',
+      base_url: `${matrix.mock.url}/v1`,
+      api_key: 'sk-upstream-openai-reasoning',
+      models: ['up-gpt-5', 'up-o3'],
+      model_map: { 'up-gpt-5': 'gpt-5', 'up-o3': 'o3' },
+    });
+  });
+
+  it.each([
+    ['up-gpt-5', 'gpt-5', 'minimal'],
+    ['up-o3', 'o3', 'low'],
+  ])('%s gets its least effort, and the client a warning saying so', async (model, upstreamModel, least) => {
+    const { body, warnings } = await answeredOk({
+      model,
+      max_tokens: 1024,
+      thinking: { type: 'disabled' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.reasoning_effort).toBe(least);
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning',
+        message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      },
+    ]);
+  });
+});
+
 // Structured outputs: `output_config.format` asks for an answer in a JSON schema (documented by the
 // SDK). Gemini takes the same as responseJsonSchema; dropped, the answer was free text.
 describe('output_config.format from an Anthropic client, to a Gemini upstream', () => {
