@@ -31,23 +31,42 @@ export function geminiRequestProblem(body: JsonObject, model: string): RequestPr
     return { status: 400, body: googleErrorBody(400, message, details) };
   }
   const message =
-    thinkingOffProblem(generationConfig, model) ??
+    thinkingBudgetProblem(generationConfig, model) ??
     functionNameProblem(body.tools) ??
     contentsProblem(body.contents, model);
   return message === undefined ? undefined : { status: 400, body: googleErrorBody(400, message) };
 }
 
 /**
- * Gemini 2.5 Pro and Gemini 3 Pro cannot turn thinking off: a budget of 0 is refused
- * (ai.google.dev/gemini-api/docs/thinking).
+ * The thinking budgets Gemini models take (ai.google.dev/gemini-api/docs/thinking): 2.5 Pro 128 to
+ * 32,768, 2.5 Flash up to 24,576, 2.5 Flash-Lite 512 to 24,576; -1 is dynamic thinking, and 0 turns
+ * thinking off except on 2.5 Pro and Gemini 3 Pro, which only work in thinking mode.
  */
-function thinkingOffProblem(generationConfig: unknown, model: string): string | undefined {
+const thinkingModels: readonly {
+  pattern: RegExp;
+  budgets?: { min: number; max: number };
+  canTurnOff: boolean;
+}[] = [
+  { pattern: /^gemini-2\.5-pro/, budgets: { min: 128, max: 32_768 }, canTurnOff: false },
+  { pattern: /^gemini-2\.5-flash-lite/, budgets: { min: 512, max: 24_576 }, canTurnOff: true },
+  { pattern: /^gemini-2\.5-flash/, budgets: { min: 1, max: 24_576 }, canTurnOff: true },
+  { pattern: /^gemini-3(\.\d+)?-pro/, canTurnOff: false },
+];
+
+/** A thinking budget the model refuses, in the API's words. */
+function thinkingBudgetProblem(generationConfig: unknown, model: string): string | undefined {
   if (!isObject(generationConfig)) return undefined;
   const thinking = generationConfig.thinkingConfig ?? generationConfig.thinking_config;
   if (!isObject(thinking)) return undefined;
   const budget = thinking.thinkingBudget ?? thinking.thinking_budget;
-  if (budget !== 0 || !/^gemini-(2\.5|3(\.\d+)?)-pro/.test(model)) return undefined;
-  return 'Budget 0 is invalid. This model only works in thinking mode.';
+  const limits = thinkingModels.find(({ pattern }) => pattern.test(model));
+  if (typeof budget !== 'number' || budget === -1 || limits === undefined) return undefined;
+  if (budget === 0) {
+    return limits.canTurnOff ? undefined : 'Budget 0 is invalid. This model only works in thinking mode.';
+  }
+  const range = limits.budgets;
+  if (range === undefined || (budget >= range.min && budget <= range.max)) return undefined;
+  return `The thinking budget ${budget} is invalid. Please choose a value between ${range.min} and ${range.max}.`;
 }
 
 interface FieldViolation {

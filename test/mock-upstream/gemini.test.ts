@@ -367,6 +367,33 @@ describe('request validation', () => {
     ]);
   });
 
+  // ai.google.dev/gemini-api/docs/thinking: each model's range of budgets; -1 is dynamic thinking.
+  it("refuses a thinking budget outside the model's range, and 0 to a model that must think", async () => {
+    const thinking = (thinkingBudget: number) => ({
+      generationConfig: { thinkingConfig: { thinkingBudget } },
+    });
+    expect(await problemOf(thinking(0), 'gemini-2.5-pro')).toBe(
+      'Budget 0 is invalid. This model only works in thinking mode.',
+    );
+    expect(await problemOf(thinking(100), 'gemini-2.5-pro')).toBe(
+      'The thinking budget 100 is invalid. Please choose a value between 128 and 32768.',
+    );
+    expect(await problemOf(thinking(256), 'gemini-2.5-flash-lite')).toBe(
+      'The thinking budget 256 is invalid. Please choose a value between 512 and 24576.',
+    );
+    expect(await problemOf(thinking(32_768), 'gemini-2.5-flash')).toBe(
+      'The thinking budget 32768 is invalid. Please choose a value between 1 and 24576.',
+    );
+    const taken: [number, string][] = [
+      [32_768, 'gemini-2.5-pro'],
+      [-1, 'gemini-2.5-pro'],
+      [0, 'gemini-2.5-flash-lite'],
+      [512, 'gemini-2.5-flash-lite'],
+      [24_576, 'gemini-2.5-flash'],
+    ];
+    for (const [budget, model] of taken) expect((await generate(thinking(budget), model)).status).toBe(200);
+  });
+
   it('refuses fields the request does not have, and takes snake_case names', async () => {
     expect(await problemOf({ max_tokens: 100 })).toBe(
       'Invalid JSON payload received. Unknown name "max_tokens": Cannot find field.',

@@ -1,7 +1,7 @@
 import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
 import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
-import { leastThinking } from './gemini-least-thinking.ts';
+import { leastThinking, thinkingBudgetRange, type BudgetRange } from './gemini-least-thinking.ts';
 import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
 
 /**
@@ -42,6 +42,23 @@ function thinkingOff(upstreamModel: string, warnings: TranslationWarning[]): Gem
   return least.config;
 }
 
+/** `budget` raised or lowered into `range`: a model refuses a budget outside its own with a 400. */
+const fitBudget = (budget: number, range: BudgetRange | undefined): number =>
+  range === undefined ? budget : Math.min(Math.max(budget, range.min), range.max);
+
+/** A budget the client set, as one the model takes: changed only when out of its range, with a warning. */
+function clientBudget(budget: number, upstreamModel: string, warnings: TranslationWarning[]): number {
+  const range = thinkingBudgetRange(upstreamModel);
+  const fitted = fitBudget(budget, range);
+  if (range === undefined || fitted === budget) return budget;
+  warnings.push({
+    type: 'changed-value',
+    field: 'reasoning',
+    message: `${upstreamModel} takes thinking budgets of ${range.min} to ${range.max} tokens; a budget of ${fitted} tokens was sent instead of ${budget}`,
+  });
+  return fitted;
+}
+
 /**
  * Core reasoning as `thinkingConfig`. Thoughts are always asked for (`includeThoughts`), so they
  * can be relayed to clients that show them; a budget of 0 (or effort `none`) turns thinking off and
@@ -56,11 +73,14 @@ export function encodeGeminiThinking(
   if (reasoning.budgetTokens === 0) return thinkingOff(upstreamModel, warnings);
   if (reasoning.budgetTokens !== undefined) {
     if (reasoning.effort !== undefined) warnings.push({ ...effortIgnoredWarning });
-    return { thinkingBudget: reasoning.budgetTokens, includeThoughts: true };
+    return {
+      thinkingBudget: clientBudget(reasoning.budgetTokens, upstreamModel, warnings),
+      includeThoughts: true,
+    };
   }
   if (reasoning.effort === undefined) return { includeThoughts: true };
   if (reasoning.effort === 'none') return thinkingOff(upstreamModel, warnings);
-  const budget = budgetFor(reasoning.effort);
+  const budget = fitBudget(budgetFor(reasoning.effort), thinkingBudgetRange(upstreamModel));
   warnings.push({
     type: 'changed-value',
     field: 'reasoning_effort',

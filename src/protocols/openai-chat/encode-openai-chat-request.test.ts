@@ -116,3 +116,61 @@ describe('encodeOpenAiChatRequest', () => {
     expect(fields(warnings)).toEqual([['changed-value', 'tool_result.content']]);
   });
 });
+
+// Reasoning models reason at their default effort (medium) unless told otherwise, so thinking off
+// sent as no effort at all was billed as medium reasoning (platform.openai.com/docs/api-reference/chat).
+describe('thinking off, to an OpenAI reasoning model', () => {
+  const encodeFor = (reasoning: ChatRequest['reasoning'], model: string) => {
+    const { value, warnings } = encodeOpenAiChatRequest(request({ reasoning }), model);
+    return { value: value as unknown as OpenAiChatRequestBody, warnings };
+  };
+
+  it.each([
+    ['gpt-5', 'minimal'],
+    ['gpt-5-mini', 'minimal'],
+    ['gpt-5-nano-2025-08-07', 'minimal'],
+    ['gpt-5-pro', 'high'],
+    ['o1', 'low'],
+    ['o3-mini', 'low'],
+    ['o4-mini-2025-04-16', 'low'],
+  ])('%s, which cannot turn it off, gets its least effort %s, with a warning', (model, least) => {
+    for (const reasoning of [{ budgetTokens: 0 }, { effort: 'none' as const }]) {
+      const { value, warnings } = encodeFor(reasoning, model);
+      expect(value.reasoning_effort).toBe(least);
+      expect(warnings).toEqual([
+        {
+          type: 'changed-value',
+          field: 'reasoning',
+          message: `${model} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+        },
+      ]);
+    }
+  });
+
+  it.each(['gpt-5.1', 'gpt-5.2-2025-12-11'])("%s takes 'none': it gets that, without a warning", (model) => {
+    for (const reasoning of [{ budgetTokens: 0 }, { effort: 'none' as const }]) {
+      const { value, warnings } = encodeFor(reasoning, model);
+      expect(value.reasoning_effort).toBe('none');
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  // Non-reasoning models refuse any reasoning_effort; variants not in the table keep what they got.
+  it.each(['gpt-4o', 'gpt-5-chat-latest', 'o1-mini', 'deepseek-chat'])(
+    '%s, not known to reason, gets no effort for a budget of 0',
+    (model) => {
+      const { value, warnings } = encodeFor({ budgetTokens: 0 }, model);
+      expect(value).not.toHaveProperty('reasoning_effort');
+      expect(warnings).toEqual([]);
+    },
+  );
+
+  it('a budget of 0 with an effort level still reports the effort ignored', () => {
+    const { value, warnings } = encodeFor({ budgetTokens: 0, effort: 'high' }, 'o3');
+    expect(value.reasoning_effort).toBe('low');
+    expect(fields(warnings)).toEqual([
+      ['unsupported-setting', 'reasoning.effort'],
+      ['changed-value', 'reasoning'],
+    ]);
+  });
+});

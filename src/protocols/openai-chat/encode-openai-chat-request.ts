@@ -6,6 +6,7 @@ import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
 import type { Decoded } from '../wire-protocol.ts';
 import { encodeOpenAiResponseFormat } from './encode-openai-response-format.ts';
+import { leastEffort } from './openai-least-effort.ts';
 import type {
   OpenAiChatRequestBody,
   OpenAiFileContent,
@@ -22,6 +23,22 @@ export function effortForBudget(budget: number): ReasoningEffort {
   if (budget <= 1024) return 'low';
   if (budget <= 8192) return 'medium';
   return 'high';
+}
+
+/**
+ * Reasoning off, for a model known to reason: without an effort it would reason at its default
+ * (`medium`), billed, so it gets its least, with a warning unless that is `none`. Undefined for a
+ * model not known to reason.
+ */
+function leastReasoning(upstreamModel: string, warnings: TranslationWarning[]): ReasoningEffort | undefined {
+  const least = leastEffort(upstreamModel);
+  if (least === undefined || least === 'none') return least;
+  warnings.push({
+    type: 'changed-value',
+    field: 'reasoning',
+    message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+  });
+  return least;
 }
 
 /** Only the text: OpenAI tool messages take no images or files (they go in a user message, see encodeMessages). */
@@ -251,15 +268,20 @@ export function encodeOpenAiChatRequest(
     // The budget, the more specific setting, wins over an effort sent with it, as in the other
     // encoders; OpenAI takes only an effort, so it goes as the nearest one.
     if (budgetTokens !== undefined && effort !== undefined) warnings.push({ ...effortIgnoredWarning });
-    // A budget of 0 is thinking off: no effort is sent, since non-reasoning models refuse any.
-    if (budgetTokens !== undefined && budgetTokens > 0) {
+    if (budgetTokens === 0) {
+      // Thinking off: no effort but a reasoning model's least, since non-reasoning models refuse any.
+      const least = leastReasoning(upstreamModel, warnings);
+      if (least !== undefined) body.reasoning_effort = least;
+    } else if (budgetTokens !== undefined) {
       body.reasoning_effort = effortForBudget(budgetTokens);
       warnings.push({
         type: 'changed-value',
         field: 'thinking.budget_tokens',
         message: `a thinking budget of ${budgetTokens} tokens was sent as reasoning_effort '${body.reasoning_effort}'`,
       });
-    } else if (budgetTokens === undefined && effort !== undefined) body.reasoning_effort = effort;
+    } else if (effort === 'none') {
+      body.reasoning_effort = leastReasoning(upstreamModel, warnings) ?? 'none';
+    } else if (effort !== undefined) body.reasoning_effort = effort;
   }
   if (request.topK !== undefined) {
     warnings.push({

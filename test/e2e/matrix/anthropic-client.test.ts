@@ -591,6 +591,87 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   });
 });
 
+// Gemini answers 400 to a thinking budget outside the model's range ("The thinking budget 32000 is
+// invalid"), while Claude takes any budget below max_tokens: the client got an error, not an answer.
+describe('a thinking budget over what the Gemini model takes, from an Anthropic client', () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-gemini-pro',
+      provider: 'gemini',
+      base_url: matrix.mock.url,
+      api_key: 'sk-upstream-gemini-pro',
+      models: ['up-gemini-pro'],
+      model_map: { 'up-gemini-pro': 'gemini-2.5-pro' },
+    });
+  });
+
+  it.each([
+    ['up-gemini', 'gemini-2.5-flash', 32_000, '1 to 24576', 24_576],
+    ['up-gemini-pro', 'gemini-2.5-pro', 60_000, '128 to 32768', 32_768],
+  ])('to %s is lowered to its most, with a warning', async (model, upstreamModel, budget, range, most) => {
+    // Streamed, as the SDK requires for a max_tokens this large.
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    const { data, response } = await client.messages
+      .stream({
+        model,
+        max_tokens: 64_000,
+        thinking: { type: 'enabled', budget_tokens: budget },
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .withResponse();
+    expect((await data.finalMessage()).content).toEqual([
+      expect.objectContaining({ type: 'text', text: 'ok' }),
+    ]);
+    const body = lastUpstreamBody(matrix.mock);
+    const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
+    expect(body.generationConfig).toMatchObject({
+      thinkingConfig: { thinkingBudget: most, includeThoughts: true },
+    });
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning',
+        message: `${upstreamModel} takes thinking budgets of ${range} tokens; a budget of ${most} tokens was sent instead of ${budget}`,
+      },
+    ]);
+  });
+});
+
+// OpenAI reasoning models reason at their default effort (medium) unless told otherwise: thinking
+// turned off, sent as no effort at all, still paid for medium reasoning.
+describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI reasoning model", () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-openai-reasoning',
+      provider: 'openai',
+      base_url: `${matrix.mock.url}/v1`,
+      api_key: 'sk-upstream-openai-reasoning',
+      models: ['up-gpt-5', 'up-o3'],
+      model_map: { 'up-gpt-5': 'gpt-5', 'up-o3': 'o3' },
+    });
+  });
+
+  it.each([
+    ['up-gpt-5', 'gpt-5', 'minimal'],
+    ['up-o3', 'o3', 'low'],
+  ])('%s gets its least effort, and the client a warning saying so', async (model, upstreamModel, least) => {
+    const { body, warnings } = await answeredOk({
+      model,
+      max_tokens: 1024,
+      thinking: { type: 'disabled' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.reasoning_effort).toBe(least);
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning',
+        message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      },
+    ]);
+  });
+});
+
 // Structured outputs: `output_config.format` asks for an answer in a JSON schema (documented by the
 // SDK). Gemini takes the same as responseJsonSchema; dropped, the answer was free text.
 describe('output_config.format from an Anthropic client, to a Gemini upstream', () => {

@@ -645,6 +645,42 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
   });
 });
 
+// OpenAI reasoning models reason at their default effort (medium) unless told otherwise: thinking
+// turned off, sent as no effort at all, still paid for medium reasoning.
+describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-openai-reasoning',
+      provider: 'openai',
+      base_url: `${matrix.mock.url}/v1`,
+      api_key: 'sk-upstream-openai-reasoning',
+      models: ['up-gpt-5-mini', 'up-o4-mini', 'up-gpt-5-1'],
+      model_map: { 'up-gpt-5-mini': 'gpt-5-mini', 'up-o4-mini': 'o4-mini', 'up-gpt-5-1': 'gpt-5.1' },
+    });
+  });
+
+  it.each([
+    ['up-gpt-5-mini', 'gpt-5-mini', 'minimal'],
+    ['up-o4-mini', 'o4-mini', 'low'],
+  ])('%s gets its least effort, and the client a warning saying so', async (model, upstreamModel, least) => {
+    const { response, body } = await sayHi(model, { thinkingConfig: { thinkingBudget: 0 } });
+    expect(body.reasoning_effort).toBe(least);
+    expect(warningsOf(response)).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning',
+        message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      },
+    ]);
+  });
+
+  it("gpt-5.1, which can turn it off, gets 'none' without a warning", async () => {
+    const { response, body } = await sayHi('up-gpt-5-1', { thinkingConfig: { thinkingBudget: 0 } });
+    expect(body.reasoning_effort).toBe('none');
+    expect(warningsOf(response)).toEqual([]);
+  });
+});
+
 describe('a user turn with text beside its function responses', () => {
   // Gemini takes a turn's parts in any order; OpenAI refuses (400) any message between an
   // assistant's tool_calls and the tool messages that answer them.
