@@ -13,6 +13,7 @@ export type GatewayErrorCode =
   | 'not_found'
   | 'request_too_large'
   | 'unsupported_media_type'
+  | 'unsupported_by_channel'
   | 'insufficient_credits'
   | 'rate_limited'
   | 'upstream_error'

@@ -1,6 +1,6 @@
 import type { RelayDeps } from './relay-deps.ts';
 import type { RequestLogEntry } from '../store/request-log-entry.ts';
-import { toLogRow, type RelayRecord } from './relay-record.ts';
+import { skippedUnsupported, toLogRow, type RelayRecord } from './relay-record.ts';
 import { requestCharge } from './request-charge.ts';
 
 /**
@@ -53,7 +53,8 @@ function observe(deps: RelayDeps, record: RelayRecord, row: RequestLogEntry): vo
   }
   if (row.credits) metrics.countCredits(model, row.credits);
   for (const attempt of record.attempts) {
-    if (attempt.outcome === 'ok') continue;
+    // A skipped channel was never called: no upstream failed.
+    if (attempt.outcome === 'ok' || attempt.outcome === skippedUnsupported) continue;
     metrics.countUpstreamError(
       deps.registry.channel(attempt.channel)?.name ?? String(attempt.channel),
       attempt.outcome,

@@ -65,19 +65,22 @@ describe('encodeForChannel', () => {
     expect(warnings).toEqual([expect.objectContaining({ type: 'unsupported-content', field: 'messages' })]);
   });
 
-  it('refuses, for an OpenAI-format or Anthropic channel only, an image link only Gemini can fetch', () => {
-    const request: ChatRequest = {
-      ...withPdf,
-      messages: [
-        {
-          role: 'user',
-          content: [{ type: 'image', source: { kind: 'url', url: 'gs://bucket/cat.png' } }],
-        },
-      ],
-    };
-    for (const provider of ['openai', 'anthropic']) {
-      expect(() => encodeForChannel(request, testChannel(provider, ['m']), 'm')).toThrow(/gs:\/\/bucket/);
+  it('says an OpenAI-format or Anthropic channel cannot take an image only Gemini reads (a gs:// link, HEIC)', () => {
+    const sources = [
+      { kind: 'url', url: 'gs://bucket/cat.png' },
+      { kind: 'base64', mediaType: 'image/heic', data: 'AAAAGGZ0eXBoZWlj' },
+    ] as const;
+    for (const source of sources) {
+      const request: ChatRequest = {
+        ...withPdf,
+        messages: [{ role: 'user', content: [{ type: 'image', source }] }],
+      };
+      for (const provider of ['openai', 'anthropic']) {
+        expect(() => encodeForChannel(request, testChannel(provider, ['m']), 'm')).toThrow(
+          expect.objectContaining({ status: 400, code: 'unsupported_by_channel' }),
+        );
+      }
+      expect(() => encodeForChannel(request, testChannel('gemini', ['m']), 'm')).not.toThrow();
     }
-    expect(() => encodeForChannel(request, testChannel('gemini', ['m']), 'm')).not.toThrow();
   });
 });

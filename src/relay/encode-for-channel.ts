@@ -2,17 +2,22 @@ import type { ChatRequest } from '../core/chat-request.ts';
 import { protocolNamed } from '../protocols/protocols.ts';
 import type { Decoded } from '../protocols/wire-protocol.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
-import { refuseUnfetchableImageLinks } from './unfetchable-image-links.ts';
+import { unsupportedByChannel } from './unsupported-by-channel.ts';
 import { withoutDocuments } from './without-documents.ts';
 import type { TranslationWarning } from '../core/warning.ts';
 
-/** A core request as the channel's upstream takes it, in its protocol and with its provider's quirks. */
+/**
+ * A core request as the channel's upstream takes it, in its protocol and with its provider's quirks.
+ * Throws an `unsupported_by_channel` GatewayError for a request the channel cannot take at all (see
+ * unsupportedByChannel): the failover loop then skips the channel for one that can.
+ */
 export function encodeForChannel(
   request: ChatRequest,
   channel: RuntimeChannel,
   model: string,
 ): Decoded<Record<string, unknown>> {
-  if (channel.provider.protocol !== 'gemini') refuseUnfetchableImageLinks(request);
+  const unsupported = unsupportedByChannel(request, channel);
+  if (unsupported !== undefined) throw unsupported;
   const dropped: TranslationWarning[] = [];
   const sent =
     channel.provider.protocol === 'openai-chat' && !channel.provider.takesPdfFiles

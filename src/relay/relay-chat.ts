@@ -92,12 +92,14 @@ export async function relayChat(
       }
     };
     const plans = new Map<number, AnswerPlan>();
+    // A channel that cannot take the request throws while encoding, before anything is recorded
+    // for it: the plan, warnings and model on record stay those of the channel sent to.
     const build = (channel: RuntimeChannel): UpstreamRequest => {
       const model = upstreamModel(channel, route.nameFor(channel));
-      record.upstreamModel = model;
       const path = upstreamPath(channel, model, call.stream);
       if (channel.provider.protocol === call.protocol.name) {
         plans.set(channel.id, { kind: 'same-format' });
+        record.upstreamModel = model;
         record.warnings = [];
         return {
           origin: channel.origin,
@@ -115,6 +117,7 @@ export async function relayChat(
         request: core.value,
         names,
       });
+      record.upstreamModel = model;
       record.warnings = warnings;
       return { origin: channel.origin, path, headers: channel.headers, body };
     };

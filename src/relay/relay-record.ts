@@ -8,11 +8,17 @@ import type { KeyContext } from './key-context.ts';
 import { OutputMeter } from './output-meter.ts';
 import { shownWarnings } from './warnings-header.ts';
 
-/** One channel tried for a request, and what came of it (`ok`, an upstream status, `timeout`, …). */
+/**
+ * One channel tried for a request, and what came of it (`ok`, an upstream status, `timeout`, …), or
+ * skipped without a call (`skipped_unsupported`).
+ */
 export interface ChannelAttempt {
   channel: number;
   outcome: string;
 }
+
+/** The outcome of a channel skipped, uncalled: it cannot take the request (unsupportedByChannel). */
+export const skippedUnsupported = 'skipped_unsupported';
 
 /**
  * What kind of call a request was: what it is priced by. Chat and embeddings by tokens (`usage`),
@@ -34,7 +40,7 @@ export interface RelayRecord {
   model: string;
   upstreamModel: string | null;
   channelId: number | null;
-  /** Every channel tried, in order. */
+  /** Every channel tried or skipped, in order. */
   attempts: ChannelAttempt[];
   stream: boolean;
   usage: Usage | undefined;

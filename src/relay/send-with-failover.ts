@@ -8,11 +8,12 @@ import type { ChannelRoute } from '../routing/pick-channels.ts';
 import { parseRetryAfter, retryAfterMs } from '../routing/retry-after.ts';
 import type { ClientLink } from './client-link.ts';
 import { OutputMeter } from './output-meter.ts';
-import type { RelayRecord } from './relay-record.ts';
+import { skippedUnsupported, type RelayRecord } from './relay-record.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 import type { UpstreamCall } from './upstream-call.ts';
 import type { UpstreamClient, UpstreamRequest } from './upstream-client.ts';
 import { classifyUpstreamError, isRetryableStatus } from './upstream-failure.ts';
+import { isUnsupportedByChannel } from './unsupported-by-channel.ts';
 
 export interface UpstreamAnswer {
   channel: RuntimeChannel;
@@ -90,13 +91,13 @@ function statusFailure(call: UpstreamCall, body: string): AttemptFailure {
 async function attempt<T>(
   upstream: UpstreamClient,
   channel: RuntimeChannel,
-  build: (channel: RuntimeChannel) => UpstreamRequest,
+  request: UpstreamRequest,
   take: (answer: UpstreamAnswer) => Promise<Taken<T>>,
   record: RelayRecord,
   link: ClientLink,
 ): Promise<AttemptResult<T>> {
   const sentAt = performance.now();
-  const call = upstream.start(build(channel));
+  const call = upstream.start(request);
   link.attach(call);
   try {
     await call.responded;
@@ -138,6 +139,13 @@ async function attempt<T>(
  * and the time budget bound the rest. Every outcome is reported to the channel's health and listed
  * in `record.attempts`.
  *
+ * A channel `build` says cannot take the request (an `unsupported_by_channel` error, see
+ * unsupportedByChannel) is skipped: no call, no attempt spent, no verdict on its health, listed in
+ * `record.attempts` as `skipped_unsupported`. The client gets that error only when no channel could
+ * take the request; when one could and failed, it gets that failure. `build` may record what it
+ * made for the channel (its plan, warnings, model) once it has made it: every call goes to the
+ * channel built last.
+ *
  * Resting channels (see ChannelRoute) are sent to only after the others. A channel that started
  * resting between routing and its turn (its breaker opened, or another request took its half-open
  * probe) moves to the end of the line, as a last resort too.
@@ -156,6 +164,7 @@ export async function sendWithFailover<T>(
   const queue = route.channels.map((channel, index) => ({ channel, forced: index >= route.restingFrom }));
   let attempts = 0;
   let last: AttemptFailure | undefined;
+  let unsupported: GatewayError | undefined;
   let waitOwed = false;
   for (let index = 0; index < queue.length && attempts < maxAttempts && !link.gone; index++) {
     const { channel, forced } = queue[index]!;
@@ -171,6 +180,15 @@ export async function sendWithFailover<T>(
       waitOwed = false;
       if (link.gone) break;
     }
+    let request: UpstreamRequest;
+    try {
+      request = build(channel);
+    } catch (error) {
+      if (!isUnsupportedByChannel(error)) throw error;
+      unsupported ??= error;
+      record.attempts.push({ channel: channel.id, outcome: skippedUnsupported });
+      continue;
+    }
     const admission = health.admit(channel.id, forced);
     if (!admission) {
       queue.push({ channel, forced: true });
@@ -180,9 +198,9 @@ export async function sendWithFailover<T>(
     record.channelId = channel.id;
     let result: AttemptResult<T>;
     try {
-      result = await attempt(deps.upstream, channel, build, take, record, link);
+      result = await attempt(deps.upstream, channel, request, take, record, link);
     } catch (error) {
-      // Not the channel's doing (the request could not be encoded for it): no verdict on it.
+      // Not the channel's doing (a fault of ours while sending or taking the answer): no verdict.
       health.released(admission);
       throw error;
     }
@@ -200,7 +218,11 @@ export async function sendWithFailover<T>(
     record.output = new OutputMeter();
     waitOwed = true;
   }
-  throw last?.error ?? new GatewayError(503, 'upstream_unavailable', 'No channel could serve the request');
+  throw (
+    last?.error ??
+    unsupported ??
+    new GatewayError(503, 'upstream_unavailable', 'No channel could serve the request')
+  );
 }
 
 /** Tells the channel's health what the attempt came to; a refused key takes the channel out. */

@@ -497,6 +497,35 @@ describe('request validation', () => {
     }
   });
 
+  it('refuses a base64 image of a type it does not take (HEIC), in a message or a tool result', async () => {
+    const heic = {
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/heic', data: 'AAAAGGZ0eXBoZWlj' },
+    };
+    const types = "Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'";
+    expect(await problemOf({ messages: [{ role: 'user', content: [heic] }] })).toBe(
+      `messages.0.content.0.image.source.base64.media_type: ${types}`,
+    );
+    expect(
+      await problemOf({
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: [toolUse] },
+          { role: 'user', content: [{ ...toolResult, content: [{ type: 'text', text: 'photo' }, heic] }] },
+        ],
+      }),
+    ).toBe(`messages.2.content.0.tool_result.content.1.image.source.base64.media_type: ${types}`);
+    const png = { ...heic, source: { ...heic.source, media_type: 'image/png' } };
+    const valid = await postMessages({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: [toolUse] },
+        { role: 'user', content: [{ ...toolResult, content: [png] }] },
+      ],
+    });
+    expect(valid.status).toBe(200);
+  });
+
   it('checks extended thinking settings', async () => {
     expect(await problemOf({ thinking: { type: 'enabled', budget_tokens: 500 } })).toBe(
       'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',

@@ -158,6 +158,13 @@ function messagesProblem(messages: unknown[]): string | undefined {
 /** The only media types the API takes for base64 images. */
 const imageMediaTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
+/** A base64 image of a type the API does not take (HEIC, say), as the API words it; `at`: where. */
+function imageTypeProblem(block: JsonObject, at: string): string | undefined {
+  const source = isObject(block.source) ? block.source : {};
+  if (source.type !== 'base64' || imageMediaTypes.includes(String(source.media_type))) return undefined;
+  return `${at}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+}
+
 /** The tool blocks and final text of a message's content, or the problem with it. */
 function readBlocks(content: unknown, index: number, optionalContent: boolean): MessageBlocks | string {
   const blocks: MessageBlocks = { toolUseIds: [], toolResults: [], lastText: '' };
@@ -179,14 +186,21 @@ function readBlocks(content: unknown, index: number, optionalContent: boolean): 
       }
       blocks.lastText = block.text;
     } else if (block.type === 'image') {
-      const source = isObject(block.source) ? block.source : {};
-      if (source.type === 'base64' && !imageMediaTypes.includes(String(source.media_type))) {
-        return `messages.${index}.content.${position}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
-      }
+      const problem = imageTypeProblem(block, `messages.${index}.content.${position}`);
+      if (problem !== undefined) return problem;
     } else if (block.type === 'tool_use') {
       if (typeof block.id === 'string') blocks.toolUseIds.push(block.id);
     } else if (block.type === 'tool_result') {
       blocks.toolResults.push([typeof block.tool_use_id === 'string' ? block.tool_use_id : '', position]);
+      const inner = Array.isArray(block.content) ? block.content : [];
+      for (const [at, part] of inner.entries()) {
+        if (!isObject(part) || part.type !== 'image') continue;
+        const problem = imageTypeProblem(
+          part,
+          `messages.${index}.content.${position}.tool_result.content.${at}`,
+        );
+        if (problem !== undefined) return problem;
+      }
     }
   }
   return blocks;

@@ -390,6 +390,28 @@ describe('request validation', () => {
     const inOrder = [messages[0], messages[1], messages[2], messages[4], messages[3]];
     expect((await postChat({ model: 'gpt-4.1-nano', messages: inOrder })).status).toBe(200);
   });
+
+  it('refuses an inline image of a type vision does not take (HEIC), as OpenAI does', async () => {
+    const asking = (url: string) => [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url } },
+        ],
+      },
+    ];
+    expect(await problemOf({ messages: asking('data:image/heic;base64,AAAAGGZ0eXBoZWlj') })).toEqual({
+      message:
+        "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_image_format',
+    });
+    for (const url of ['data:image/jpg;base64,/9j/4AAQ', 'https://example.com/cat.heic']) {
+      expect((await postChat({ model: 'gpt-4.1-nano', messages: asking(url) })).status).toBe(200);
+    }
+  });
 });
 
 describe('other routes', () => {

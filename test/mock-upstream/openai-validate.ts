@@ -11,7 +11,8 @@ export function openAIChatRequestProblem(body: JsonObject): RequestProblem | und
     toolSettingsProblem(body) ??
     stopProblem(body) ??
     toolNameProblem(body) ??
-    toolMessageProblem(body.messages)
+    toolMessageProblem(body.messages) ??
+    imageTypeProblem(body.messages)
   );
 }
 
@@ -97,6 +98,38 @@ function toolMessageProblem(messages: unknown): RequestProblem | undefined {
     answerable =
       message.role === 'tool' ||
       (message.role === 'assistant' && Array.isArray(message.tool_calls) && message.tool_calls.length > 0);
+  }
+  return undefined;
+}
+
+/** The image types vision takes (OpenAI's "Images and vision" guide); `image/jpg` is taken as JPEG. */
+const imageTypes = ['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp'];
+
+/**
+ * An inline image of another type (HEIC, say) is refused with the API's message and code. The API
+ * reads the bytes; the mock trusts the data URL's type, which is all a translation decides.
+ */
+function imageTypeProblem(messages: unknown): RequestProblem | undefined {
+  for (const message of Array.isArray(messages) ? messages : []) {
+    const content: unknown = isObject(message) ? message.content : undefined;
+    for (const part of Array.isArray(content) ? content : []) {
+      const image: unknown = isObject(part) && part.type === 'image_url' ? part.image_url : undefined;
+      const url = isObject(image) && typeof image.url === 'string' ? image.url : '';
+      const mediaType = /^data:([^;,]+)[;,]/.exec(url)?.[1]?.toLowerCase();
+      if (mediaType === undefined || imageTypes.includes(mediaType)) continue;
+      return {
+        status: 400,
+        body: {
+          error: {
+            message:
+              "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+            type: 'invalid_request_error',
+            param: null,
+            code: 'invalid_image_format',
+          },
+        },
+      };
+    }
   }
   return undefined;
 }

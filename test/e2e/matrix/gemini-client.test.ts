@@ -769,39 +769,142 @@ describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
   },
 );
 
-// A `fileData` link only Google can read (a Cloud Storage `gs://` object, a Files API upload) was
-// relayed as an image URL that OpenAI and Anthropic cannot fetch, and they answered 400 with a
-// message about their own fields. The client is told which link, in its own format, and no
-// upstream is called; a Gemini channel, and countTokens, still take such links.
+/** A HEIC image (its `ftyp` box), as an iPhone photo is. */
+const heicBase64 = 'AAAAGGZ0eXBoZWljAAAAAG1pZjE=';
+
+/**
+ * Images only Gemini reads: a `fileData` link only Google can fetch (a Cloud Storage `gs://` object,
+ * a Files API upload), and an inline HEIC photo (OpenAI and Anthropic take JPEG, PNG, GIF and WebP).
+ * `says`: what the client is told to change when no channel of the model can take it.
+ */
+const imagesOnlyGeminiReads: { name: string; part: Part; sent: string; says: string[] }[] = [
+  {
+    name: 'a gs:// link',
+    part: { fileData: { fileUri: 'gs://my-bucket/images/cat.png', mimeType: 'image/png' } },
+    sent: 'gs://my-bucket/images/cat.png',
+    says: ['gs://my-bucket/images/cat.png', 'inlineData'],
+  },
+  {
+    name: 'a Files API link',
+    part: {
+      fileData: {
+        fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123',
+        mimeType: 'image/png',
+      },
+    },
+    sent: 'https://generativelanguage.googleapis.com/v1beta/files/abc123',
+    says: ['https://generativelanguage.googleapis.com/v1beta/files/abc123', 'inlineData'],
+  },
+  {
+    name: 'an inline HEIC image',
+    part: { inlineData: { mimeType: 'image/heic', data: heicBase64 } },
+    sent: heicBase64,
+    says: ['image/heic', 'convert the image to JPEG or PNG'],
+  },
+];
+
+const askingAbout = (part: Part): Content[] => [
+  { role: 'user', parts: [{ text: 'What is in this image?' }, part] },
+];
+
+// Such images were relayed to OpenAI and Anthropic, which answered 400 with a message about their
+// own fields. When no channel of the model can take one, the client is told what to change, in its
+// own format, and no upstream is called; the log row lists the channel as skipped.
 describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
-  'a fileData link a $format upstream cannot fetch',
+  'an image a $format upstream cannot take, with no other channel',
   ({ model }) => {
-    it.each([
-      'gs://my-bucket/images/cat.png',
-      'https://generativelanguage.googleapis.com/v1beta/files/abc123',
-    ])('%s is refused with a 400 naming the link', async (fileUri) => {
-      const { mock } = matrix;
-      const error = await ai.models
-        .generateContent({
-          model,
-          contents: [
-            {
-              role: 'user',
-              parts: [{ text: 'What is in this image?' }, { fileData: { fileUri, mimeType: 'image/png' } }],
-            },
-          ],
-        })
-        .then(
+    it.each(imagesOnlyGeminiReads)(
+      '$name is refused with a 400 saying what to change',
+      async ({ part, says }) => {
+        const { mock } = matrix;
+        const before = await newestLogId(matrix);
+        const error = await ai.models.generateContent({ model, contents: askingAbout(part) }).then(
           () => undefined,
           (caught: unknown) => caught,
         );
-      expect(error).toBeInstanceOf(ApiError);
-      expect((error as ApiError).status).toBe(400);
-      const body = JSON.parse((error as ApiError).message) as { error: { status: string; message: string } };
-      expect(body.error.status).toBe('INVALID_ARGUMENT');
-      expect(body.error.message).toContain(fileUri);
-      expect(body.error.message).toContain('inlineData');
-      expect(mock.requests).toHaveLength(0);
+        expect(error).toBeInstanceOf(ApiError);
+        expect((error as ApiError).status).toBe(400);
+        const body = JSON.parse((error as ApiError).message) as {
+          error: { status: string; message: string };
+        };
+        expect(body.error.status).toBe('INVALID_ARGUMENT');
+        for (const words of says) expect(body.error.message).toContain(words);
+        expect(mock.requests).toHaveLength(0);
+        expect(await nextLogRow(matrix, before)).toMatchObject({
+          status: 400,
+          error_code: 'unsupported_by_channel',
+          channel_id: null,
+          upstream_model: null,
+          attempts: [{ channel: expect.any(Number), outcome: 'skipped_unsupported' }],
+        });
+      },
+    );
+  },
+);
+
+// A channel that cannot take the request is skipped, uncalled, for the next channel of the route
+// that can: here a Gemini channel of lower priority. The answer, its warnings (a seed, which Claude
+// would have warned about) and the log row are the Gemini channel's.
+describe.each(upstreams.filter((upstream) => upstream.format !== 'gemini'))(
+  'a route with a $format channel first and a Gemini channel second',
+  ({ format, upstreamModel }) => {
+    const model = `${format}-then-gemini`;
+    let firstId: number;
+    let geminiId: number;
+
+    beforeAll(async () => {
+      const { gateway, mock } = matrix;
+      firstId = await gateway.addChannel({
+        name: `first-${format}`,
+        provider: format,
+        base_url: format === 'openai' ? `${mock.url}/v1` : mock.url,
+        api_key: `sk-upstream-${format}`,
+        models: [model],
+        model_map: { [model]: upstreamModel },
+        priority: 10,
+      });
+      geminiId = await gateway.addChannel({
+        name: `then-gemini-after-${format}`,
+        provider: 'gemini',
+        base_url: mock.url,
+        api_key: 'sk-upstream-gemini',
+        models: [model],
+        model_map: { [model]: 'gemini-2.5-flash' },
+      });
+    });
+
+    it('sends a plain request to the first channel', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'Hello' });
+      expect((await generate('Hi', {}, model, false)).text).toBe('Hello');
+      expect(mock.requests.map((request) => request.path)).not.toContain(
+        '/v1beta/models/gemini-2.5-flash:generateContent',
+      );
+    });
+
+    describe.each(modes)('$mode', ({ stream }) => {
+      it.each(imagesOnlyGeminiReads)('$name is served by the Gemini channel', async ({ part, sent }) => {
+        const { mock } = matrix;
+        const before = await newestLogId(matrix);
+        mock.enqueue({ kind: 'chat', content: 'A cat.' });
+        const answer = await generate(askingAbout(part), { seed: 7 }, model, stream);
+        expect(answer.text).toBe('A cat.');
+        const action = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+        expect(mock.requests.map((request) => request.path)).toEqual([
+          `/v1beta/models/gemini-2.5-flash:${action}`,
+        ]);
+        expect(JSON.stringify(lastUpstreamBody(mock).contents)).toContain(sent);
+        expect(await nextLogRow(matrix, before)).toMatchObject({
+          status: 200,
+          channel_id: geminiId,
+          upstream_model: 'gemini-2.5-flash',
+          attempts: [
+            { channel: firstId, outcome: 'skipped_unsupported' },
+            { channel: geminiId, outcome: 'ok' },
+          ],
+          warnings: [],
+        });
+      });
     });
   },
 );
