@@ -802,6 +802,61 @@ describe.each(modes)('a function name a Gemini upstream refuses ($mode)', ({ str
   });
 });
 
+// Claude refuses a dot in a function name (`^[a-zA-Z0-9_-]{1,64}$`); the OpenAI SDK sends one as
+// given. It goes up renamed and comes back as declared, and the client is told: a model that
+// mentions the tool in its text uses the upstream's name.
+describe.each(modes)(
+  'a function name an Anthropic upstream refuses, from an OpenAI client ($mode)',
+  ({ stream }) => {
+    it('reaches it renamed, comes back as declared, and one warning names both', async () => {
+      const { mock } = matrix;
+      const dotted: ChatCompletionTool[] = [
+        {
+          type: 'function',
+          function: { name: 'get.weather', description: 'Weather', parameters: weatherSchema },
+        },
+      ];
+      mock.enqueue({
+        kind: 'chat',
+        chunks: 3,
+        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(weatherArgs) }],
+      });
+      const params = {
+        model: 'up-anthropic',
+        messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+        tools: dotted,
+        tool_choice: { type: 'function' as const, function: { name: 'get.weather' } },
+      };
+      let called: string | undefined;
+      let headers: Headers;
+      if (stream) {
+        const { data, response } = await client.chat.completions
+          .create({ ...params, stream: true })
+          .withResponse();
+        for await (const chunk of data) called ??= chunk.choices[0]?.delta.tool_calls?.[0]?.function?.name;
+        headers = response.headers;
+      } else {
+        const { data, response } = await client.chat.completions.create(params).withResponse();
+        called = functionCalls(data)[0]?.name;
+        headers = response.headers;
+      }
+      expect(called).toBe('get.weather');
+      const body = lastUpstreamBody(mock);
+      expect(upstreamToolNames('anthropic', body)).toEqual(['get_weather']);
+      expect(body.tool_choice).toEqual({ type: 'tool', name: 'get_weather' });
+      expect(parseWarningsHeader(headers.get('x-switchboard-warnings'))).toEqual([
+        {
+          type: 'changed-value',
+          field: 'get.weather',
+          message:
+            "Function 'get.weather' was sent to the upstream as 'get_weather' (the Anthropic Messages API " +
+            "refuses '.' in function names); answers name it 'get.weather' again",
+        },
+      ]);
+    });
+  },
+);
+
 // The SDK's `file` part with inline data is how an OpenAI client sends a PDF. Dropped on a translated
 // route, the model answered about a document it never saw.
 describe('a PDF file part from an OpenAI client', () => {
