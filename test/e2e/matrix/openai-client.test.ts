@@ -877,15 +877,24 @@ describe('a PDF file part from an OpenAI client', () => {
       })
       .withResponse();
 
-  it('reaches an Anthropic upstream as a base64 document block, with no warning', async () => {
+  // The file name tells the model which document is which, and is what it cites.
+  it('reaches an Anthropic upstream as a base64 document block titled with its file name, with no warning', async () => {
+    const source = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { response } = await ask('up-anthropic', { file_data: pdf, filename: 'report.pdf' });
+    const { response } = await ask('up-anthropic', { file_data: pdf, filename: 'Q3 report.pdf' });
     const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
     expect(messages.at(-1)?.content).toEqual([
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+      { type: 'document', source, title: 'Q3 report.pdf' },
       { type: 'text', text: 'Summarise it' },
     ]);
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    await ask('up-anthropic', { file_data: pdf });
+    const unnamed = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
+    expect(unnamed.at(-1)?.content).toEqual([
+      { type: 'document', source },
+      { type: 'text', text: 'Summarise it' },
+    ]);
   });
 
   it('reaches a Gemini upstream as inline application/pdf data', async () => {
