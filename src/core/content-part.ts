@@ -25,6 +25,11 @@ export interface DocumentPart {
   mediaType: 'application/pdf';
   /** Base64, without a `data:` prefix. */
   data: string;
+  /**
+   * The file's name as the client gave it (OpenAI's `file.filename`, Anthropic's `title`), for the
+   * model to tell documents apart and cite them. Gemini's public API has no place for one.
+   */
+  name?: string;
 }
 
 export interface ToolCallPart {

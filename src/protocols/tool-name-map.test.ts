@@ -82,4 +82,41 @@ describe('ToolNameMap', () => {
       .tools!.map((tool) => tool.name);
     expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
   });
+
+  it('warns once per renamed function, naming it, its upstream name and why', () => {
+    // get.weather is declared, forced and in the history: one warning all the same.
+    const original = request(['get.weather', 'get_time']);
+    const names = ToolNameMap.forRequest(original, 'anthropic-messages');
+    expect(names.warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'get.weather',
+        message:
+          "Function 'get.weather' was sent to the upstream as 'get_weather' (the Anthropic Messages API " +
+          "refuses '.' in function names); answers name it 'get.weather' again",
+      },
+    ]);
+    const gemini = ToolNameMap.forRequest(request(['3d_render']), 'gemini');
+    expect(gemini.warnings).toEqual([
+      expect.objectContaining({
+        field: '3d_render',
+        message: expect.stringContaining(
+          "as '_3d_render' (the Gemini API refuses function names that do not start with a letter or '_')",
+        ) as string,
+      }),
+    ]);
+  });
+
+  it('warns of nothing when nothing is renamed, with one shared empty list', () => {
+    const plain = request(['get_weather']);
+    const noFunctions: ChatRequest = { ...plain, tools: undefined, toolChoice: undefined, messages: [] };
+    expect(ToolNameMap.forRequest(plain, 'openai-chat').warnings).toEqual([]);
+    // The common case, a request naming no function, allocates no list of its own.
+    expect(ToolNameMap.forRequest(noFunctions, 'gemini').warnings).toBe(
+      ToolNameMap.forRequest(noFunctions, 'openai-chat').warnings,
+    );
+    expect(ToolNameMap.forRequest(plain, 'openai-chat').warnings).toBe(
+      ToolNameMap.forRequest(noFunctions, 'openai-chat').warnings,
+    );
+  });
 });

@@ -4,6 +4,7 @@ import type { ChatResponse } from '../core/chat-response.ts';
 import type { AssistantContentPart } from '../core/content-part.ts';
 import type { Message } from '../core/message.ts';
 import type { StreamEvent } from '../core/stream-event.ts';
+import type { TranslationWarning } from '../core/warning.ts';
 import type { ProtocolName } from './wire-protocol.ts';
 
 /**
@@ -31,9 +32,33 @@ function lookAlike(protocol: ProtocolName, name: string): string {
   return (candidate === '' ? '_' : candidate).slice(0, maxLength);
 }
 
+/** The format as a warning names it. */
+const formatNamed: Record<ProtocolName, string> = {
+  'openai-chat': 'the OpenAI chat format',
+  'anthropic-messages': 'the Anthropic Messages API',
+  gemini: 'the Gemini API',
+};
+
+/** What about `name` the protocol refuses, for the warning (e.g. "'.' in function names"). */
+function refusal(protocol: ProtocolName, name: string): string {
+  const reasons: string[] = [];
+  const refused = new Set(Array.from(name).filter((char) => char.search(refusedCharacters[protocol]) !== -1));
+  if (refused.size > 0)
+    reasons.push(`${[...refused].map((char) => `'${char}'`).join(', ')} in function names`);
+  if (name === '') reasons.push('empty function names');
+  else if (protocol === 'gemini' && !/^[a-zA-Z_]/.test(name)) {
+    reasons.push("function names that do not start with a letter or '_'");
+  }
+  if (name.length > maxLength) reasons.push(`function names longer than ${maxLength} characters`);
+  return reasons.join(' and ');
+}
+
 /** A short stable tag of the name, to tell apart look-alikes of different names. */
 const tag = (name: string, attempt: number): string =>
   createHash('sha256').update(`${attempt}:${name}`).digest('hex').slice(0, 8);
+
+/** The warnings of every map that renames nothing: one array, not one per request. */
+const noWarnings: readonly TranslationWarning[] = Object.freeze([]);
 
 /**
  * One request's function names as its upstream takes them, and back. Only names the target refuses
@@ -46,6 +71,11 @@ export class ToolNameMap {
   static readonly #none = new ToolNameMap('openai-chat', []);
   private readonly upstream = new Map<string, string>();
   private readonly client = new Map<string, string>();
+  /**
+   * One changed-value warning per renamed function: a model that mentions a tool in its text uses
+   * the upstream's name, which the client would not know otherwise. Empty (and shared) when none is.
+   */
+  readonly warnings: readonly TranslationWarning[];
 
   private constructor(protocol: ProtocolName, names: Iterable<string>) {
     const refused: string[] = [];
@@ -64,6 +94,16 @@ export class ToolNameMap {
       this.upstream.set(name, renamed);
       this.client.set(renamed, name);
     }
+    this.warnings =
+      refused.length === 0
+        ? noWarnings
+        : refused.map((name) => ({
+            type: 'changed-value',
+            field: name,
+            message:
+              `Function '${name}' was sent to the upstream as '${this.upstream.get(name)!}' ` +
+              `(${formatNamed[protocol]} refuses ${refusal(protocol, name)}); answers name it '${name}' again`,
+          }));
   }
 
   /** The map for sending `request` to an upstream of `protocol`. */

@@ -37,7 +37,8 @@ import { warningsHeader } from './warnings-header.ts';
 
 /**
  * The body for a channel of another format: the client's request decoded once, encoded for it, with
- * the function names it would refuse renamed (`names` names them back in the answer).
+ * the function names it would refuse renamed (`names` names them back in the answer, and warns of
+ * each, since the model's text uses the upstream's name).
  */
 function translatedBody(
   core: Decoded<ChatRequest>,
@@ -46,7 +47,10 @@ function translatedBody(
   names: ToolNameMap,
 ): { body: string; warnings: TranslationWarning[] } {
   const encoded = encodeForChannel(names.requestForUpstream(core.value), channel, model);
-  return { body: JSON.stringify(encoded.value), warnings: [...core.warnings, ...encoded.warnings] };
+  return {
+    body: JSON.stringify(encoded.value),
+    warnings: [...core.warnings, ...names.warnings, ...encoded.warnings],
+  };
 }
 
 /**

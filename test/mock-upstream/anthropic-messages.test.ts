@@ -542,6 +542,34 @@ describe('request validation', () => {
     ).toMatch(/^`temperature` may only be set to 1 when thinking is enabled/);
   });
 
+  it('takes a PDF document block with a title and context, and refuses fields it does not take', async () => {
+    const source = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const asking = (document: Json) => ({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source, ...document },
+            { type: 'text', text: 'Hi' },
+          ],
+        },
+      ],
+    });
+    mock.enqueue({ kind: 'chat', content: 'ok' });
+    expect((await postMessages(asking({ title: 'report.pdf', context: 'Q3' }))).status).toBe(200);
+    mock.enqueue({ kind: 'chat', content: 'ok' });
+    expect((await postMessages(asking({ title: null }))).status).toBe(200);
+    expect(await problemOf(asking({ filename: 'report.pdf' }))).toBe(
+      'messages.0.content.0.document.filename: Extra inputs are not permitted',
+    );
+    expect(await problemOf(asking({ title: 3 }))).toBe(
+      'messages.0.content.0.document.title: Input should be a valid string',
+    );
+    expect(await problemOf(asking({ source: { ...source, media_type: 'text/plain' } }))).toBe(
+      "messages.0.content.0.document.source.base64.media_type: Input should be 'application/pdf'",
+    );
+  });
+
   it('takes the queued reply of a refused request, but scripted faults still win over validation', async () => {
     mock.enqueue({ kind: 'chat', content: 'spent' }, { kind: 'error', status: 529 });
     expect((await postMessages({ max_tokens: undefined })).status).toBe(400);

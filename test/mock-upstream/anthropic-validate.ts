@@ -165,6 +165,29 @@ function imageTypeProblem(block: JsonObject, at: string): string | undefined {
   return `${at}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
 }
 
+/** The fields a `document` block takes (Messages API, document blocks); the API refuses any other. */
+const documentFields = new Set(['type', 'source', 'title', 'context', 'citations', 'cache_control']);
+
+/**
+ * A document block's problem: a field it does not take (a `filename`, say, where `title` belongs),
+ * a `title` or `context` that is not a string (null is taken), or a base64 source that is not a PDF.
+ */
+function documentProblem(block: JsonObject, path: string): string | undefined {
+  const extra = Object.keys(block).find((key) => !documentFields.has(key));
+  if (extra !== undefined) return `${path}.${extra}: Extra inputs are not permitted`;
+  for (const key of ['title', 'context']) {
+    const value = block[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      return `${path}.${key}: Input should be a valid string`;
+    }
+  }
+  const source = isObject(block.source) ? block.source : {};
+  if (source.type === 'base64' && source.media_type !== 'application/pdf') {
+    return `${path}.source.base64.media_type: Input should be 'application/pdf'`;
+  }
+  return undefined;
+}
+
 /** The tool blocks and final text of a message's content, or the problem with it. */
 function readBlocks(content: unknown, index: number, optionalContent: boolean): MessageBlocks | string {
   const blocks: MessageBlocks = { toolUseIds: [], toolResults: [], lastText: '' };
@@ -187,6 +210,9 @@ function readBlocks(content: unknown, index: number, optionalContent: boolean): 
       blocks.lastText = block.text;
     } else if (block.type === 'image') {
       const problem = imageTypeProblem(block, `messages.${index}.content.${position}`);
+      if (problem !== undefined) return problem;
+    } else if (block.type === 'document') {
+      const problem = documentProblem(block, `messages.${index}.content.${position}.document`);
       if (problem !== undefined) return problem;
     } else if (block.type === 'tool_use') {
       if (typeof block.id === 'string') blocks.toolUseIds.push(block.id);

@@ -15,6 +15,8 @@ export type AnthropicImageBlock = { type: 'image'; source: AnthropicImageSource 
 export type AnthropicDocumentBlock = {
   type: 'document';
   source: { type: 'base64'; media_type: 'application/pdf'; data: string };
+  /** The document's optional title (Messages API, document blocks: `title`, a string or null). */
+  title?: string;
 };
 
 export type AnthropicToolUseBlock = { type: 'tool_use'; id: string; name: string; input: unknown };

@@ -1,5 +1,6 @@
 import type {
   AssistantContentPart,
+  DocumentPart,
   ImagePart,
   TextPart,
   ToolResultPart,
@@ -74,6 +75,16 @@ function toTextBlocks(part: TextPart): AnthropicTextBlock[] {
   return part.text === '' ? [] : [{ type: 'text', text: part.text }];
 }
 
+/** A PDF as a base64 document block, its name (an OpenAI client's file name) as the title. */
+function toDocumentBlock(part: DocumentPart): AnthropicDocumentBlock {
+  const block: AnthropicDocumentBlock = {
+    type: 'document',
+    source: { type: 'base64', media_type: part.mediaType, data: part.data },
+  };
+  if (part.name !== undefined) block.title = part.name;
+  return block;
+}
+
 type MediaBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
 
 function userBlocks(parts: UserContentPart[], field: string, warnings: TranslationWarning[]): MediaBlock[] {
@@ -84,9 +95,7 @@ function userBlocks(parts: UserContentPart[], field: string, warnings: Translati
       case 'image':
         return [toImageBlock(part, `${field}.content[${index}]`, warnings)];
       case 'document':
-        return [
-          { type: 'document', source: { type: 'base64', media_type: part.mediaType, data: part.data } },
-        ];
+        return [toDocumentBlock(part)];
       default: {
         const unreachable: never = part;
         throw new Error(`unknown user part ${JSON.stringify(unreachable)}`);

@@ -16,6 +16,7 @@ import {
   missingField,
   readArray,
   readOptionalBoolean,
+  readOptionalString,
   readRecord,
   readString,
 } from './read-request-values.ts';
@@ -93,8 +94,9 @@ function decodeImage(
 }
 
 /**
- * A `document` block: a base64 PDF is a core document, which every upstream format reads. Plain-text,
- * content and URL sources, and Files API ids, have no form elsewhere: dropped with a warning.
+ * A `document` block: a base64 PDF is a core document, which every upstream format reads, its
+ * `title` the document's name. Plain-text, content and URL sources, and Files API ids, have no form
+ * elsewhere: dropped with a warning.
  */
 function decodeDocument(
   block: Record<string, unknown>,
@@ -105,11 +107,14 @@ function decodeDocument(
   const source = readRecord(block.source, `${param}.source`);
   const kind = readString(source.type, `${param}.source.type`);
   if (kind === 'base64' && source.media_type === 'application/pdf') {
-    return {
+    const document: DocumentPart = {
       type: 'document',
       mediaType: 'application/pdf',
       data: readString(source.data, `${param}.source.data`),
     };
+    const title = readOptionalString(block.title, `${param}.title`);
+    if (title !== undefined && title !== '') document.name = title;
+    return document;
   }
   warnings.add({
     type: 'unsupported-content',

@@ -376,6 +376,34 @@ describe('decodeAnthropicRequest', () => {
     expect(error.param).toBe(param);
     expect(error.message).toContain(message);
   });
+
+  it("keeps a PDF document's title as the document's name; a null or empty title is none", () => {
+    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: pdf, title: 'Q3 report.pdf' },
+            { type: 'document', source: pdf, title: null },
+            { type: 'document', source: pdf, title: '' },
+          ],
+        },
+      ],
+    });
+    const document = { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' };
+    expect(value.messages).toEqual([
+      { role: 'user', content: [{ ...document, name: 'Q3 report.pdf' }, document, document] },
+    ]);
+    expect(warnings).toEqual([]);
+    expect(() =>
+      decodeAnthropicRequest({
+        ...minimal,
+        messages: [{ role: 'user', content: [{ type: 'document', source: pdf, title: 3 }] }],
+      }),
+    ).toThrow(/messages\[0\]\.content\[0\]\.title/);
+  });
 });
 
 // Gemini and OpenAI would answer these; Anthropic refuses them, so an Anthropic client must get the

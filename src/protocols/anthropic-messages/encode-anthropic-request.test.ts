@@ -389,4 +389,22 @@ describe('encodeAnthropicRequest', () => {
     expect(none.value).not.toHaveProperty('stop_sequences');
     expect(fields(none.warnings)).toEqual([['changed-value', 'stopSequences']]);
   });
+
+  it("gives a PDF the client named (an OpenAI client's file name) that name as its title, and no title otherwise", () => {
+    const pdf = { type: 'document' as const, mediaType: 'application/pdf' as const, data: 'JVBERi0xLjQK' };
+    const source = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { value, warnings } = encode({
+      messages: [{ role: 'user', content: [{ ...pdf, name: 'report.pdf' }, pdf] }],
+    });
+    expect(value.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'document', source, title: 'report.pdf' },
+          { type: 'document', source },
+        ],
+      },
+    ]);
+    expect(warnings).toEqual([]);
+  });
 });

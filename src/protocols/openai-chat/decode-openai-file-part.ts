@@ -8,8 +8,7 @@ const dataUrl = /^data:([^;,]+);base64,(.*)$/s;
  * A client's `file` part (`{type:'file', file:{file_data?, file_id?, filename?}}`, as the OpenAI SDK
  * types it): inline PDF data is a core document, which every upstream format reads. A Files API
  * `file_id` means nothing to another provider, and other file types have no core form: those are
- * left out with a warning saying which. The file name has no place in the core document and is
- * not kept (the OpenAI encoder supplies one).
+ * left out with a warning saying which. The file name is kept: Claude gets it as the document's title.
  */
 export function decodeOpenAiFilePart(
   record: Record<string, unknown>,
@@ -19,6 +18,7 @@ export function decodeOpenAiFilePart(
   const file = requiredRecord(record.file, `${where}.file`);
   const fileData = optionalString(file.file_data, `${where}.file.file_data`);
   const fileId = optionalString(file.file_id, `${where}.file.file_id`);
+  const filename = optionalString(file.filename, `${where}.file.filename`);
   const leaveOut = (message: string): undefined => {
     warnings.push({ type: 'unsupported-content', field: where, message });
     return undefined;
@@ -38,5 +38,7 @@ export function decodeOpenAiFilePart(
       `${what} cannot be translated (only PDFs) and ${mediaType === undefined ? 'was' : 'were'} left out`,
     );
   }
-  return { type: 'document', mediaType: 'application/pdf', data: inline[2] };
+  const document: DocumentPart = { type: 'document', mediaType: 'application/pdf', data: inline[2] };
+  if (filename !== undefined && filename !== '') document.name = filename;
+  return document;
 }

@@ -59,6 +59,24 @@ describe('encodeOpenAiChatRequest', () => {
     expect(encode({ toolChoice: 'none' }).warnings).toEqual([]);
   });
 
+  it('sends a PDF under the name the client gave it, and as document.pdf when it gave none', () => {
+    const pdf = { type: 'document' as const, mediaType: 'application/pdf' as const, data: 'JVBERi0xLjQK' };
+    const { value, warnings } = encode({
+      messages: [{ role: 'user', content: [{ ...pdf, name: 'Q3 report.pdf' }, pdf] }],
+    });
+    const fileData = 'data:application/pdf;base64,JVBERi0xLjQK';
+    expect(value.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'file', file: { file_data: fileData, filename: 'Q3 report.pdf' } },
+          { type: 'file', file: { file_data: fileData, filename: 'document.pdf' } },
+        ],
+      },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
   // OpenAI tool messages take text only; the model still sees the images in a user message placed
   // after all the tool messages (a user message between two of them is refused).
   it('sends images of tool results in a user message after the tool messages, with a warning', () => {

@@ -54,11 +54,14 @@ function encodeImage(part: ImagePart): OpenAiImageContent {
   };
 }
 
-/** A PDF as OpenAI's inline file part; OpenAI requires a file name with inline data. */
+/**
+ * A PDF as OpenAI's inline file part; OpenAI requires a file name with inline data, so a document
+ * the client named none gets `document.pdf`.
+ */
 function encodeDocument(part: DocumentPart): OpenAiFileContent {
   return {
     type: 'file',
-    file: { file_data: `data:${part.mediaType};base64,${part.data}`, filename: 'document.pdf' },
+    file: { file_data: `data:${part.mediaType};base64,${part.data}`, filename: part.name ?? 'document.pdf' },
   };
 }
 

@@ -699,7 +699,7 @@ describe('output_config.format from an Anthropic client, to a Gemini upstream', 
 
 // A PDF is a `document` block for Claude and an inlineData part for Gemini; both models read it.
 // Dropped on the way, the model answered about a document it never saw.
-describe('a PDF document from an Anthropic client, to a Gemini upstream', () => {
+describe('a PDF document from an Anthropic client, to a Gemini or OpenAI upstream', () => {
   it('reaches Gemini as inline application/pdf data, with no warning', async () => {
     const { response, body } = await answeredOk({
       model: 'up-gemini',
@@ -718,6 +718,27 @@ describe('a PDF document from an Anthropic client, to a Gemini upstream', () => 
     });
     const messages = body.messages as { content: unknown }[];
     expect(messages.at(-1)?.content).toEqual([pdfFilePart, { type: 'text', text: 'Summarise it' }]);
+  });
+
+  it("reaches an OpenAI upstream under the document's title as its file name", async () => {
+    const { body } = await answeredOk({
+      model: 'up-openai',
+      max_tokens: 64,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { ...pdfBlock, title: 'Q3 report.pdf' },
+            { type: 'text', text: 'Summarise it' },
+          ],
+        },
+      ],
+    });
+    const messages = body.messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([
+      { type: 'file', file: { ...pdfFilePart.file, filename: 'Q3 report.pdf' } },
+      { type: 'text', text: 'Summarise it' },
+    ]);
   });
 });
 

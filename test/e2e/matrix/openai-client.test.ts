@@ -802,6 +802,61 @@ describe.each(modes)('a function name a Gemini upstream refuses ($mode)', ({ str
   });
 });
 
+// Claude refuses a dot in a function name (`^[a-zA-Z0-9_-]{1,64}$`); the OpenAI SDK sends one as
+// given. It goes up renamed and comes back as declared, and the client is told: a model that
+// mentions the tool in its text uses the upstream's name.
+describe.each(modes)(
+  'a function name an Anthropic upstream refuses, from an OpenAI client ($mode)',
+  ({ stream }) => {
+    it('reaches it renamed, comes back as declared, and one warning names both', async () => {
+      const { mock } = matrix;
+      const dotted: ChatCompletionTool[] = [
+        {
+          type: 'function',
+          function: { name: 'get.weather', description: 'Weather', parameters: weatherSchema },
+        },
+      ];
+      mock.enqueue({
+        kind: 'chat',
+        chunks: 3,
+        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(weatherArgs) }],
+      });
+      const params = {
+        model: 'up-anthropic',
+        messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+        tools: dotted,
+        tool_choice: { type: 'function' as const, function: { name: 'get.weather' } },
+      };
+      let called: string | undefined;
+      let headers: Headers;
+      if (stream) {
+        const { data, response } = await client.chat.completions
+          .create({ ...params, stream: true })
+          .withResponse();
+        for await (const chunk of data) called ??= chunk.choices[0]?.delta.tool_calls?.[0]?.function?.name;
+        headers = response.headers;
+      } else {
+        const { data, response } = await client.chat.completions.create(params).withResponse();
+        called = functionCalls(data)[0]?.name;
+        headers = response.headers;
+      }
+      expect(called).toBe('get.weather');
+      const body = lastUpstreamBody(mock);
+      expect(upstreamToolNames('anthropic', body)).toEqual(['get_weather']);
+      expect(body.tool_choice).toEqual({ type: 'tool', name: 'get_weather' });
+      expect(parseWarningsHeader(headers.get('x-switchboard-warnings'))).toEqual([
+        {
+          type: 'changed-value',
+          field: 'get.weather',
+          message:
+            "Function 'get.weather' was sent to the upstream as 'get_weather' (the Anthropic Messages API " +
+            "refuses '.' in function names); answers name it 'get.weather' again",
+        },
+      ]);
+    });
+  },
+);
+
 // The SDK's `file` part with inline data is how an OpenAI client sends a PDF. Dropped on a translated
 // route, the model answered about a document it never saw.
 describe('a PDF file part from an OpenAI client', () => {
@@ -822,15 +877,24 @@ describe('a PDF file part from an OpenAI client', () => {
       })
       .withResponse();
 
-  it('reaches an Anthropic upstream as a base64 document block, with no warning', async () => {
+  // The file name tells the model which document is which, and is what it cites.
+  it('reaches an Anthropic upstream as a base64 document block titled with its file name, with no warning', async () => {
+    const source = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const { response } = await ask('up-anthropic', { file_data: pdf, filename: 'report.pdf' });
+    const { response } = await ask('up-anthropic', { file_data: pdf, filename: 'Q3 report.pdf' });
     const messages = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
     expect(messages.at(-1)?.content).toEqual([
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+      { type: 'document', source, title: 'Q3 report.pdf' },
       { type: 'text', text: 'Summarise it' },
     ]);
     expect(response.headers.get('x-switchboard-warnings')).toBeNull();
+    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
+    await ask('up-anthropic', { file_data: pdf });
+    const unnamed = lastUpstreamBody(matrix.mock).messages as { content: unknown }[];
+    expect(unnamed.at(-1)?.content).toEqual([
+      { type: 'document', source },
+      { type: 'text', text: 'Summarise it' },
+    ]);
   });
 
   it('reaches a Gemini upstream as inline application/pdf data', async () => {
