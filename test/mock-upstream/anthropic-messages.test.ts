@@ -540,6 +540,29 @@ describe('request validation', () => {
         thinking: { type: 'enabled', budget_tokens: 4000 },
       }),
     ).toMatch(/^`temperature` may only be set to 1 when thinking is enabled/);
+    const thinking = { max_tokens: 8000, thinking: { type: 'enabled', budget_tokens: 4000 } };
+    expect(await problemOf({ ...thinking, top_p: 0.9 })).toBe(
+      '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled',
+    );
+    expect(await problemOf({ ...thinking, top_k: 40 })).toMatch(
+      /^`top_k` must be unset when thinking is enabled/,
+    );
+    const weather = { name: 'get_weather', input_schema: { type: 'object' } };
+    for (const choice of [{ type: 'any' }, { type: 'tool', name: 'get_weather' }]) {
+      expect(await problemOf({ ...thinking, tools: [weather], tool_choice: choice })).toBe(
+        'Thinking may not be enabled when tool_choice forces tool use.',
+      );
+    }
+    // What thinking takes: temperature 1, top_p from 0.95, a tool choice that forces nothing.
+    mock.enqueue({ kind: 'chat', content: 'ok' });
+    const taken = await postMessages({
+      ...thinking,
+      temperature: 1,
+      top_p: 0.95,
+      tools: [weather],
+      tool_choice: { type: 'auto' },
+    });
+    expect(taken.status).toBe(200);
   });
 
   it('takes a PDF document block with a title and context, and refuses fields it does not take', async () => {

@@ -83,6 +83,18 @@ function stopSequencesProblem(body: JsonObject): string | undefined {
   return undefined;
 }
 
+/** The page every extended-thinking refusal points to, as the API words it. */
+const thinkingDocs =
+  'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+
+/**
+ * Extended thinking (`enabled`, with a budget) refuses what would steer or cut its sampling. Worded as
+ * recorded answers of the API: the budget floor and temperature (anthropics/claude-cookbooks,
+ * extended_thinking/extended_thinking.ipynb, its common errors), `max_tokens`
+ * (logancyang/obsidian-copilot#1591), `top_k` (quarkiverse/quarkus-langchain4j#1812), `top_p` below
+ * 0.95 (the docs: "you can set top_p to values between 1 and 0.95"; recorded by gateways that met it)
+ * and a forced tool choice (mastra-ai/mastra#7507, can1357/oh-my-pi#341). `adaptive` is not checked.
+ */
 function thinkingProblem(body: JsonObject): string | undefined {
   const thinking = body.thinking;
   if (!isObject(thinking) || thinking.type !== 'enabled') return undefined;
@@ -92,16 +104,20 @@ function thinkingProblem(body: JsonObject): string | undefined {
     return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
   }
   if (typeof budget === 'number' && typeof body.max_tokens === 'number' && body.max_tokens <= budget) {
-    return (
-      '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at ' +
-      'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size'
-    );
+    return `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${thinkingDocs}#max-tokens-and-context-window-size`;
   }
   if (body.temperature !== undefined && body.temperature !== 1) {
-    return (
-      '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at ' +
-      'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility'
-    );
+    return `\`temperature\` may only be set to 1 when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`;
+  }
+  if (typeof body.top_p === 'number' && body.top_p < 0.95) {
+    return '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled';
+  }
+  if (body.top_k !== undefined && body.top_k !== null) {
+    return `\`top_k\` must be unset when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`;
+  }
+  const choice = body.tool_choice;
+  if (isObject(choice) && (choice.type === 'any' || choice.type === 'tool')) {
+    return 'Thinking may not be enabled when tool_choice forces tool use.';
   }
   return undefined;
 }
