@@ -51,3 +51,58 @@ export function checkAnthropicToolChoice(choice: ToolChoice, tools: unknown): vo
     throw refusal('tool_choice.name', `Tool '${choice.name}' not found in provided tools`);
   }
 }
+
+/** What an extended-thinking request may set, as decoded; `toolChoice` is the client's own. */
+export interface ThinkingSettings {
+  maxTokens: number | undefined;
+  temperature: number | undefined;
+  topP: number | undefined;
+  topK: number | undefined;
+  toolChoice: ToolChoice | undefined;
+}
+
+const thinkingDocs =
+  'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+
+/**
+ * Extended thinking with a budget (`thinking.type: 'enabled'`) "isn't compatible with temperature or
+ * top_k modifications as well as forced tool use", takes `top_p` only "between 1 and 0.95", and
+ * needs a budget of at least 1024 below `max_tokens` (Messages API, extended thinking: feature
+ * compatibility, max tokens). Gemini and OpenAI take all of these with a budget. Worded as the API
+ * answers: the budget floor and temperature (anthropics/claude-cookbooks,
+ * extended_thinking/extended_thinking.ipynb), `max_tokens` (logancyang/obsidian-copilot#1591),
+ * `top_p` (as gateways that met it quote it), `top_k` (quarkiverse/quarkus-langchain4j#1812), a forced
+ * choice (mastra-ai/mastra#7507). Adaptive thinking is not checked: these are the rules of a budget.
+ */
+export function checkAnthropicThinking(budgetTokens: number, settings: ThinkingSettings): void {
+  if (budgetTokens < 1024) {
+    throw refusal(
+      'thinking.budget_tokens',
+      'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
+    );
+  }
+  if (settings.maxTokens !== undefined && settings.maxTokens <= budgetTokens) {
+    throw refusal(
+      'max_tokens',
+      `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${thinkingDocs}#max-tokens-and-context-window-size`,
+    );
+  }
+  if (settings.temperature !== undefined && settings.temperature !== 1) {
+    throw refusal(
+      'temperature',
+      `\`temperature\` may only be set to 1 when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+    );
+  }
+  if (settings.topP !== undefined && settings.topP < 0.95) {
+    throw refusal('top_p', '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled');
+  }
+  if (settings.topK !== undefined) {
+    throw refusal(
+      'top_k',
+      `\`top_k\` must be unset when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+    );
+  }
+  if (settings.toolChoice === 'required' || typeof settings.toolChoice === 'object') {
+    throw refusal('tool_choice', 'Thinking may not be enabled when tool_choice forces tool use.');
+  }
+}

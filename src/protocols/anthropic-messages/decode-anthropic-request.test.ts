@@ -45,7 +45,8 @@ describe('decodeAnthropicRequest', () => {
       top_k: 40,
       stop_sequences: ['END'],
       stream: true,
-      thinking: { type: 'enabled', budget_tokens: 2048 },
+      // Thinking with a budget would refuse the sampling settings and the forced choice above.
+      thinking: { type: 'disabled' },
       metadata: { user_id: 'user-42' },
     });
     expect(warnings).toEqual([]);
@@ -67,7 +68,7 @@ describe('decodeAnthropicRequest', () => {
       topK: 40,
       maxOutputTokens: 1024,
       stopSequences: ['END'],
-      reasoning: { budgetTokens: 2048 },
+      reasoning: { budgetTokens: 0 },
       user: 'user-42',
     });
   });
@@ -410,6 +411,7 @@ describe('decodeAnthropicRequest', () => {
 // same refusal whichever channel serves it.
 describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
   const weather = { name: 'get_weather', input_schema: { type: 'object', properties: {} } };
+  const thinking = { ...minimal, max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 } };
 
   it.each([
     [{ ...minimal, temperature: 1.5 }, 'temperature', 'temperature: must be less than or equal to 1'],
@@ -434,6 +436,41 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
       'tool_choice',
       'tool_choice.any may only be specified while providing tools',
     ],
+    [
+      { ...thinking, thinking: { type: 'enabled', budget_tokens: 1000 } },
+      'thinking.budget_tokens',
+      'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
+    ],
+    [
+      { ...thinking, max_tokens: 2048 },
+      'max_tokens',
+      '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size',
+    ],
+    [
+      { ...thinking, temperature: 0.2 },
+      'temperature',
+      '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking',
+    ],
+    [
+      { ...thinking, top_p: 0.9 },
+      'top_p',
+      '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled',
+    ],
+    [
+      { ...thinking, top_k: 40 },
+      'top_k',
+      '`top_k` must be unset when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking',
+    ],
+    [
+      { ...thinking, tools: [weather], tool_choice: { type: 'any' } },
+      'tool_choice',
+      'Thinking may not be enabled when tool_choice forces tool use.',
+    ],
+    [
+      { ...thinking, tools: [weather], tool_choice: { type: 'tool', name: 'get_weather' } },
+      'tool_choice',
+      'Thinking may not be enabled when tool_choice forces tool use.',
+    ],
   ])("is a 400 in Anthropic's words (%#)", (body, param, message) => {
     const error = rejection(body);
     expect(error.status).toBe(400);
@@ -455,6 +492,35 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
       tool_choice: { type: 'tool', name: 'web_search' },
     };
     expect(decodeAnthropicRequest(forced).value.toolChoice).toEqual({ type: 'tool', name: 'web_search' });
+  });
+
+  it('takes what thinking with a budget takes: temperature 1, top_p from 0.95, a choice that forces nothing', () => {
+    const { value } = decodeAnthropicRequest({
+      ...thinking,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      max_tokens: 1025,
+      temperature: 1,
+      top_p: 0.95,
+      tools: [weather],
+      tool_choice: { type: 'auto' },
+    });
+    expect(value).toMatchObject({ reasoning: { budgetTokens: 1024 }, temperature: 1, topP: 0.95 });
+    expect(value.toolChoice).toBe('auto');
+    expect(() =>
+      decodeAnthropicRequest({ ...thinking, tools: [weather], tool_choice: { type: 'none' } }),
+    ).not.toThrow();
+  });
+
+  // Adaptive thinking has no budget: the rules of one do not apply to it.
+  it('does not hold adaptive thinking to the rules of a budget', () => {
+    const { value } = decodeAnthropicRequest({
+      ...minimal,
+      thinking: { type: 'adaptive' },
+      top_k: 40,
+      tools: [weather],
+      tool_choice: { type: 'any' },
+    });
+    expect(value).toMatchObject({ reasoning: {}, topK: 40, toolChoice: 'required' });
   });
 });
 

@@ -1,8 +1,12 @@
-import type { ChatRequest, ResponseFormat } from '../../core/chat-request.ts';
+import type { ChatRequest, ResponseFormat, ToolChoice } from '../../core/chat-request.ts';
 import type { TextPart } from '../../core/content-part.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
 import type { Decoded } from '../wire-protocol.ts';
-import { checkAnthropicToolChoice, readAnthropicTemperature } from './anthropic-request-limits.ts';
+import {
+  checkAnthropicThinking,
+  checkAnthropicToolChoice,
+  readAnthropicTemperature,
+} from './anthropic-request-limits.ts';
 import { decodeAnthropicMessages } from './decode-anthropic-messages.ts';
 import { decodeAnthropicToolChoice, decodeAnthropicTools } from './decode-anthropic-tools.ts';
 import { DecodeWarnings } from './decode-warnings.ts';
@@ -73,11 +77,9 @@ function decodeThinking(
   const thinking = readRecord(value, 'thinking');
   const type = readString(thinking.type, 'thinking.type');
   if (type === 'enabled') {
-    const budget = readOptionalNumber(thinking.budget_tokens, 'thinking.budget_tokens', {
-      integer: true,
-      min: 1,
-    });
-    if (budget === undefined) throw missingField('thinking.budget_tokens', 'a positive integer');
+    // Its range (from 1024, below max_tokens) is checked with the rest of what a budget rules out.
+    const budget = readOptionalNumber(thinking.budget_tokens, 'thinking.budget_tokens', { integer: true });
+    if (budget === undefined) throw missingField('thinking.budget_tokens', 'an integer of at least 1024');
     return { budgetTokens: budget, ...(effort !== undefined ? { effort } : {}) };
   }
   if (type === 'adaptive') return effort !== undefined ? { effort } : {};
@@ -183,9 +185,11 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
     const tools = decodeAnthropicTools(body.tools, warnings);
     if (tools.length > 0) request.tools = tools;
   }
+  let clientToolChoice: ToolChoice | undefined;
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     const { toolChoice, parallelToolCalls } = decodeAnthropicToolChoice(body.tool_choice);
     checkAnthropicToolChoice(toolChoice, body.tools);
+    clientToolChoice = toolChoice;
     request.toolChoice = toolChoice;
     if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
   }
@@ -202,6 +206,15 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
   const outputConfig = decodeOutputConfig(body.output_config, warnings);
   const reasoning = decodeThinking(body.thinking, outputConfig.effort, warnings);
   if (reasoning !== undefined) request.reasoning = reasoning;
+  if (isRecord(body.thinking) && body.thinking.type === 'enabled' && reasoning?.budgetTokens !== undefined) {
+    checkAnthropicThinking(reasoning.budgetTokens, {
+      maxTokens: maxOutputTokens,
+      temperature,
+      topP,
+      topK,
+      toolChoice: clientToolChoice,
+    });
+  }
   if (outputConfig.format !== undefined) request.responseFormat = outputConfig.format;
   const user = decodeUser(body.metadata, warnings);
   if (user !== undefined) request.user = user;
