@@ -491,7 +491,7 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
       tools: [search, weather],
       tool_choice: { type: 'tool', name: 'web_search' },
     };
-    expect(decodeAnthropicRequest(forced).value.toolChoice).toEqual({ type: 'tool', name: 'web_search' });
+    expect(() => decodeAnthropicRequest(forced)).not.toThrow();
   });
 
   it('takes what thinking with a budget takes: temperature 1, top_p from 0.95, a choice that forces nothing', () => {
@@ -521,6 +521,42 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
       tool_choice: { type: 'any' },
     });
     expect(value).toMatchObject({ reasoning: {}, topK: 40, toolChoice: 'required' });
+  });
+});
+
+// A server tool is dropped on the way to another format; a choice forcing it would force a function
+// the upstream never received.
+describe('decodeAnthropicRequest: a tool choice forcing a dropped server tool', () => {
+  const weather = { name: 'get_weather', input_schema: { type: 'object', properties: {} } };
+  const search = { type: 'web_search_20250305', name: 'web_search' };
+
+  it('becomes auto, with a warning that says so', () => {
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      tools: [search, weather],
+      tool_choice: { type: 'tool', name: 'web_search', disable_parallel_tool_use: true },
+    });
+    expect(value.tools).toEqual([{ name: 'get_weather', parameters: weather.input_schema }]);
+    expect(value.toolChoice).toBe('auto');
+    expect(value.parallelToolCalls).toBe(false);
+    expect(warnings).toEqual([
+      expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
+      {
+        type: 'changed-value',
+        field: 'tool_choice',
+        message: "tool_choice forced 'web_search', a server tool that was dropped; sent as auto",
+      },
+    ]);
+  });
+
+  it('a choice forcing a declared function is kept', () => {
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      tools: [search, weather],
+      tool_choice: { type: 'tool', name: 'get_weather' },
+    });
+    expect(value.toolChoice).toEqual({ type: 'tool', name: 'get_weather' });
+    expect(warnings.map((warning) => warning.field)).toEqual(['tools[0]']);
   });
 });
 

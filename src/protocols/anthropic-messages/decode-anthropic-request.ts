@@ -8,7 +8,11 @@ import {
   readAnthropicTemperature,
 } from './anthropic-request-limits.ts';
 import { decodeAnthropicMessages } from './decode-anthropic-messages.ts';
-import { decodeAnthropicToolChoice, decodeAnthropicTools } from './decode-anthropic-tools.ts';
+import {
+  decodeAnthropicToolChoice,
+  decodeAnthropicTools,
+  unforceDroppedTool,
+} from './decode-anthropic-tools.ts';
 import { DecodeWarnings } from './decode-warnings.ts';
 import {
   invalidField,
@@ -190,7 +194,7 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
     const { toolChoice, parallelToolCalls } = decodeAnthropicToolChoice(body.tool_choice);
     checkAnthropicToolChoice(toolChoice, body.tools);
     clientToolChoice = toolChoice;
-    request.toolChoice = toolChoice;
+    request.toolChoice = unforceDroppedTool(toolChoice, request.tools, warnings);
     if (parallelToolCalls !== undefined) request.parallelToolCalls = parallelToolCalls;
   }
   const temperature = readAnthropicTemperature(body.temperature);

@@ -72,3 +72,23 @@ export function decodeAnthropicToolChoice(value: unknown): DecodedToolChoice {
       throw invalidField('tool_choice.type', "expected 'auto', 'any', 'tool' or 'none'");
   }
 }
+
+/**
+ * A choice that forces a tool dropped above (a server tool, which the Messages API lets a client
+ * force by name) would tell the upstream to call a function it never received: OpenAI's
+ * `tool_choice` or Gemini's `allowedFunctionNames` naming none of its tools, answered with a 400 or
+ * ignored. The choice is left to the model (`auto`), with a warning.
+ */
+export function unforceDroppedTool(
+  choice: ToolChoice,
+  tools: ToolDefinition[] | undefined,
+  warnings: DecodeWarnings,
+): ToolChoice {
+  if (typeof choice !== 'object' || tools?.some((tool) => tool.name === choice.name)) return choice;
+  warnings.add({
+    type: 'changed-value',
+    field: 'tool_choice',
+    message: `tool_choice forced '${choice.name}', a server tool that was dropped; sent as auto`,
+  });
+  return 'auto';
+}
