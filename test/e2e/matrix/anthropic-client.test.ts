@@ -788,6 +788,48 @@ describe('translation warnings reach an Anthropic client', () => {
     },
   );
 
+  // The server tool is dropped, but a choice forcing it named a function the upstream never got:
+  // OpenAI answered 400, Gemini was told to call only a function it did not have.
+  const forcingServerTool: MessageCreateParamsBase = {
+    model: 'up-openai',
+    max_tokens: 64,
+    tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }, ...tools.slice(0, 1)],
+    tool_choice: { type: 'tool', name: 'web_search' },
+    messages: [{ role: 'user', content: 'Latest news?' }],
+  };
+  const forcedToAuto = [
+    expect.objectContaining({ type: 'unsupported-tool', field: 'tools[0]' }),
+    expect.objectContaining({
+      type: 'changed-value',
+      field: 'tool_choice',
+      message: expect.stringMatching(/auto/),
+    }),
+  ];
+
+  it('tool_choice forcing a dropped server tool to an OpenAI upstream: auto, with a warning', async () => {
+    const { body, warnings } = await answeredOk(forcingServerTool);
+    expect(body.tools).toEqual([
+      expect.objectContaining({ function: expect.objectContaining({ name: 'get_weather' }) }),
+    ]);
+    expect(body.tool_choice).toBe('auto');
+    expect(warnings).toEqual(forcedToAuto);
+  });
+
+  it('tool_choice forcing a dropped server tool to a Gemini upstream: AUTO, with a warning', async () => {
+    const { body, warnings } = await answeredOk({ ...forcingServerTool, model: 'up-gemini' });
+    expect(body.tools).toEqual([
+      { functionDeclarations: [expect.objectContaining({ name: 'get_weather' })] },
+    ]);
+    expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
+    expect(warnings).toEqual(forcedToAuto);
+  });
+
+  it('tool_choice forcing a server tool to an Anthropic upstream: forwarded as sent, no warning', async () => {
+    const { body, warnings } = await answeredOk({ ...forcingServerTool, model: 'up-anthropic' });
+    expect(body.tool_choice).toEqual({ type: 'tool', name: 'web_search' });
+    expect(warnings).toEqual([]);
+  });
+
   it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
     const { body, warnings } = await answeredOk({
       model: 'up-openai',
@@ -943,7 +985,18 @@ describe('a PDF in a tool result from an Anthropic client', () => {
 describe('a request the Messages API refuses is refused the same way on every channel', () => {
   const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // The Messages API takes `temperature`; this SDK version no longer types it (see top_k above).
-  type Params = Omit<MessageCreateParamsBase, 'model'> & { temperature?: number };
+  type Params = Omit<MessageCreateParamsBase, 'model'> & {
+    temperature?: number;
+    top_p?: number;
+    top_k?: number;
+  };
+  const thinking: Params = {
+    max_tokens: 4096,
+    thinking: { type: 'enabled', budget_tokens: 2048 },
+    messages: [{ role: 'user', content: 'Think, then answer.' }],
+  };
+  const thinkingDocs =
+    'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
   const refused: { name: string; params: Params; message: string }[] = [
     {
       name: 'temperature above 1',
@@ -968,6 +1021,37 @@ describe('a request the Messages API refuses is refused the same way on every ch
         messages: [{ role: 'user', content: 'Hi' }],
       },
       message: 'tool_choice.any may only be specified while providing tools',
+    },
+    // Extended thinking with a budget: what the Messages API refuses beside it.
+    {
+      name: 'a thinking budget below 1024',
+      params: { ...thinking, thinking: { type: 'enabled', budget_tokens: 512 } },
+      message: 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
+    },
+    {
+      name: 'max_tokens not above the thinking budget',
+      params: { ...thinking, max_tokens: 2048 },
+      message: `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${thinkingDocs}#max-tokens-and-context-window-size`,
+    },
+    {
+      name: 'temperature other than 1 with thinking',
+      params: { ...thinking, temperature: 0.2 },
+      message: `\`temperature\` may only be set to 1 when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+    },
+    {
+      name: 'top_p below 0.95 with thinking',
+      params: { ...thinking, top_p: 0.9 },
+      message: '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled',
+    },
+    {
+      name: 'top_k with thinking',
+      params: { ...thinking, top_k: 40 },
+      message: `\`top_k\` must be unset when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+    },
+    {
+      name: 'a forced tool_choice with thinking',
+      params: { ...thinking, tools, tool_choice: { type: 'tool', name: 'get_weather' } },
+      message: 'Thinking may not be enabled when tool_choice forces tool use.',
     },
   ];
 
