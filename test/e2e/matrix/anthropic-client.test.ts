@@ -672,6 +672,39 @@ describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI rea
   });
 });
 
+// output_config.effort 'max' is Claude's; no OpenAI model takes it, and gpt-5 not 'xhigh' either,
+// so it answered 400 ("Unsupported value") instead of reasoning at its most.
+describe('output_config.effort from an Anthropic client, to an OpenAI reasoning model', () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-openai-gpt-5',
+      provider: 'openai',
+      base_url: `${matrix.mock.url}/v1`,
+      api_key: 'sk-upstream-openai-gpt-5',
+      models: ['up-gpt-5-effort'],
+      model_map: { 'up-gpt-5-effort': 'gpt-5' },
+    });
+  });
+
+  it("'max' reaches gpt-5 as 'high', the most it takes, with a warning", async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-gpt-5-effort',
+      max_tokens: 1024,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'max' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.reasoning_effort).toBe('high');
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: "gpt-5 does not take reasoning_effort 'max'; 'high', the nearest it takes, was sent",
+      },
+    ]);
+  });
+});
+
 // Structured outputs: `output_config.format` asks for an answer in a JSON schema (documented by the
 // SDK). Gemini takes the same as responseJsonSchema; dropped, the answer was free text.
 describe('output_config.format from an Anthropic client, to a Gemini upstream', () => {
