@@ -637,6 +637,40 @@ describe('a thinking budget over what the Gemini model takes, from an Anthropic 
   });
 });
 
+// 'max' asks for the most thinking; Gemini 2.5 Pro takes budgets up to 32,768 tokens, but got 24,576.
+describe("output_config.effort 'max' from an Anthropic client, to Gemini 2.5 Pro", () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-gemini-pro-effort',
+      provider: 'gemini',
+      base_url: matrix.mock.url,
+      api_key: 'sk-upstream-gemini-pro-effort',
+      models: ['up-gemini-pro-effort'],
+      model_map: { 'up-gemini-pro-effort': 'gemini-2.5-pro' },
+    });
+  });
+
+  it("is the model's most thinking budget, 32768, with a warning", async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-gemini-pro-effort',
+      max_tokens: 1024,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'max' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.generationConfig).toMatchObject({
+      thinkingConfig: { thinkingBudget: 32_768, includeThoughts: true },
+    });
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: "Reasoning effort 'max' was sent as a thinking budget of 32768 tokens",
+      },
+    ]);
+  });
+});
+
 // OpenAI reasoning models reason at their default effort (medium) unless told otherwise: thinking
 // turned off, sent as no effort at all, still paid for medium reasoning.
 describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI reasoning model", () => {
