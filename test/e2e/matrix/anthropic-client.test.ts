@@ -807,6 +807,40 @@ describe('a PDF document from an Anthropic client, to a Gemini or OpenAI upstrea
       { type: 'text', text: 'Summarise it' },
     ]);
   });
+
+  // Neither format has a place for a document's context or for citations: dropped silently, the
+  // client thought the model had read the context and would cite the document.
+  it('reaches an OpenAI upstream without its context and citations, with a warning for each', async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-openai',
+      max_tokens: 64,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { ...pdfBlock, context: 'Unaudited figures', citations: { enabled: true } },
+            { type: 'text', text: 'Summarise it' },
+          ],
+        },
+      ],
+    });
+    const messages = body.messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([pdfFilePart, { type: 'text', text: 'Summarise it' }]);
+    expect(warnings).toEqual([
+      {
+        type: 'unsupported-content',
+        field: 'messages[0].content[0].context',
+        message:
+          "a document's context is dropped when the request is translated for another format; the document is kept",
+      },
+      {
+        type: 'unsupported-setting',
+        field: 'messages[0].content[0].citations',
+        message:
+          'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
+      },
+    ]);
+  });
 });
 
 describe('translation warnings reach an Anthropic client', () => {
