@@ -94,9 +94,35 @@ function decodeImage(
 }
 
 /**
+ * A PDF document's `context` (text the model reads beside the document) and `citations` (answers
+ * citing passages of it) have no place in the core request: dropped, each with a warning once per
+ * request. Citations turned off (`enabled: false`, the default) lose nothing, so they are not warned.
+ */
+function warnDocumentSettings(block: Record<string, unknown>, param: string, warnings: DecodeWarnings): void {
+  const context = readOptionalString(block.context, `${param}.context`);
+  if (context !== undefined && context !== '') {
+    warnings.once('document.context', {
+      type: 'unsupported-content',
+      field: `${param}.context`,
+      message:
+        "a document's context is dropped when the request is translated for another format; the document is kept",
+    });
+  }
+  if (block.citations === undefined || block.citations === null) return;
+  const citations = readRecord(block.citations, `${param}.citations`);
+  if (readOptionalBoolean(citations.enabled, `${param}.citations.enabled`) !== true) return;
+  warnings.once('document.citations', {
+    type: 'unsupported-setting',
+    field: `${param}.citations`,
+    message:
+      'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
+  });
+}
+
+/**
  * A `document` block: a base64 PDF is a core document, which every upstream format reads, its
- * `title` the document's name. Plain-text, content and URL sources, and Files API ids, have no form
- * elsewhere: dropped with a warning.
+ * `title` the document's name (its `context` and `citations` are dropped, warned). Plain-text, content
+ * and URL sources, and Files API ids, have no form elsewhere: dropped with a warning.
  */
 function decodeDocument(
   block: Record<string, unknown>,
@@ -114,6 +140,7 @@ function decodeDocument(
     };
     const title = readOptionalString(block.title, `${param}.title`);
     if (title !== undefined && title !== '') document.name = title;
+    warnDocumentSettings(block, param, warnings);
     return document;
   }
   warnings.add({

@@ -405,6 +405,83 @@ describe('decodeAnthropicRequest', () => {
       }),
     ).toThrow(/messages\[0\]\.content\[0\]\.title/);
   });
+
+  // Dropped silently, the client thought the model read the context and would cite the document.
+  it("drops a PDF document's context and citations with a warning each, once per request", () => {
+    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { value, warnings } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: pdf, context: 'Unaudited figures', citations: { enabled: true } },
+            { type: 'document', source: pdf, context: 'Audited', citations: { enabled: true } },
+            { type: 'text', text: 'Compare them' },
+          ],
+        },
+      ],
+    });
+    const document = { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' };
+    expect(value.messages).toEqual([
+      { role: 'user', content: [document, document, { type: 'text', text: 'Compare them' }] },
+    ]);
+    expect(warnings).toEqual([
+      {
+        type: 'unsupported-content',
+        field: 'messages[0].content[0].context',
+        message:
+          "a document's context is dropped when the request is translated for another format; the document is kept",
+      },
+      {
+        type: 'unsupported-setting',
+        field: 'messages[0].content[0].citations',
+        message:
+          'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
+      },
+    ]);
+  });
+
+  it('says nothing of an empty or null context, or of citations turned off', () => {
+    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { warnings } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: pdf, context: '', citations: { enabled: false } },
+            { type: 'document', source: pdf, context: null, citations: null },
+          ],
+        },
+      ],
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('drops the context of a PDF in a tool result with a warning too', () => {
+    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { warnings } = decodeAnthropicRequest({
+      ...minimal,
+      messages: [
+        { role: 'user', content: 'Fetch the invoice' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'fetch', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'document', source: pdf, context: 'The March invoice' }],
+            },
+          ],
+        },
+      ],
+    });
+    expect(warnings.map((warning) => [warning.type, warning.field])).toEqual([
+      ['unsupported-content', 'messages[2].content[0].content[0].context'],
+    ]);
+  });
 });
 
 // Gemini and OpenAI would answer these; Anthropic refuses them, so an Anthropic client must get the

@@ -49,3 +49,32 @@ describe('a thinking budget outside the range of the Gemini model', () => {
     expect(encode(0, 'gemini-2.5-flash-lite')).toEqual({ config: { thinkingBudget: 0 }, warnings: [] });
   });
 });
+
+// `xhigh` and `max` ask for the most thinking; 2.5 Pro takes up to 32,768 tokens, but got 24,576.
+describe('an effort level as a thinking budget', () => {
+  const encodeEffort = (effort: 'high' | 'xhigh' | 'max', model: string) => {
+    const warnings: TranslationWarning[] = [];
+    const config = encodeGeminiThinking({ effort }, model, warnings);
+    return { config, warnings };
+  };
+
+  it.each([
+    ['gemini-2.5-pro', 'xhigh', 32_768],
+    ['gemini-2.5-pro', 'max', 32_768],
+    ['gemini-2.5-pro', 'high', 24_576],
+    ['gemini-2.5-flash', 'max', 24_576],
+    ['gemini-2.5-flash-lite', 'xhigh', 24_576],
+    // Range not known: the largest budget every model takes.
+    ['gemini-3-pro-preview', 'max', 24_576],
+  ] as const)("to %s: '%s' is a budget of %d, with a warning", (model, effort, budget) => {
+    const { config, warnings } = encodeEffort(effort, model);
+    expect(config).toEqual({ thinkingBudget: budget, includeThoughts: true });
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: `Reasoning effort '${effort}' was sent as a thinking budget of ${budget} tokens`,
+      },
+    ]);
+  });
+});

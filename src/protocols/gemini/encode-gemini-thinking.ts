@@ -4,11 +4,16 @@ import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import { leastThinking, thinkingBudgetRange, type BudgetRange } from './gemini-least-thinking.ts';
 import type { GeminiThinkingConfig } from './gemini-wire-types.ts';
 
+/** The largest budget every Gemini 2.5 and 3 model takes (2.5 Flash and Flash-Lite cap at 24,576). */
+const commonMostBudget = 24_576;
+
 /**
- * Thinking budgets for an effort level. Every Gemini 2.5 and 3 model takes these (2.5 Flash caps at
- * 24,576; 2.5 Pro's floor is 128), while `thinkingLevel` is refused by 2.5 models.
+ * Thinking budgets for an effort level, which every Gemini 2.5 and 3 model takes (2.5 Pro's floor is
+ * 128), while `thinkingLevel` is refused by 2.5 models. `xhigh` and `max` ask for more than `high`:
+ * they get the model's most where its range is known (2.5 Pro's 32,768; 24,576 for 2.5 Flash), and
+ * otherwise 24,576, which no model refuses. `high` stays 24,576, a step below 2.5 Pro's most.
  */
-function budgetFor(effort: Exclude<ReasoningEffort, 'none'>): number {
+function budgetFor(effort: Exclude<ReasoningEffort, 'none'>, range: BudgetRange | undefined): number {
   switch (effort) {
     case 'minimal':
       return 512;
@@ -17,9 +22,10 @@ function budgetFor(effort: Exclude<ReasoningEffort, 'none'>): number {
     case 'medium':
       return 8192;
     case 'high':
+      return commonMostBudget;
     case 'xhigh':
     case 'max':
-      return 24576;
+      return range?.max ?? commonMostBudget;
     default: {
       const unreachable: never = effort;
       throw new Error(`unknown effort ${String(unreachable)}`);
@@ -80,7 +86,8 @@ export function encodeGeminiThinking(
   }
   if (reasoning.effort === undefined) return { includeThoughts: true };
   if (reasoning.effort === 'none') return thinkingOff(upstreamModel, warnings);
-  const budget = fitBudget(budgetFor(reasoning.effort), thinkingBudgetRange(upstreamModel));
+  const range = thinkingBudgetRange(upstreamModel);
+  const budget = fitBudget(budgetFor(reasoning.effort, range), range);
   warnings.push({
     type: 'changed-value',
     field: 'reasoning_effort',

@@ -192,3 +192,83 @@ describe('thinking off, to an OpenAI reasoning model', () => {
     ]);
   });
 });
+
+// OpenAI refuses with a 400 an effort the model does not take ("Unsupported value: 'minimal' is not
+// supported with the 'gpt-5.1' model. Supported values are: 'none', 'low', 'medium', and 'high'.");
+// a translated request may carry any (a Gemini client's MINIMAL, an Anthropic client's 'max').
+describe('an effort the OpenAI reasoning model does not take', () => {
+  const encodeFor = (reasoning: ChatRequest['reasoning'], model: string) => {
+    const { value, warnings } = encodeOpenAiChatRequest(request({ reasoning }), model);
+    return { value: value as unknown as OpenAiChatRequestBody, warnings };
+  };
+
+  it.each([
+    // Ties go to the lower effort: 'minimal' to gpt-5.1 and later is 'none', their fastest.
+    ['gpt-5.1', 'minimal', 'none'],
+    ['gpt-5.2-2025-12-11', 'minimal', 'none'],
+    ['gpt-5.1', 'xhigh', 'high'],
+    ['gpt-5.1', 'max', 'high'],
+    ['gpt-5.2', 'max', 'xhigh'],
+    ['gpt-5', 'xhigh', 'high'],
+    ['gpt-5-mini', 'max', 'high'],
+    ['gpt-5-pro', 'low', 'high'],
+    ['gpt-5-pro', 'minimal', 'high'],
+    ['o3', 'minimal', 'low'],
+    ['o4-mini', 'xhigh', 'high'],
+  ] as const)('%s, asked %s, gets %s, the nearest it takes, with a warning', (model, asked, sent) => {
+    const { value, warnings } = encodeFor({ effort: asked }, model);
+    expect(value.reasoning_effort).toBe(sent);
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: `${model} does not take reasoning_effort '${asked}'; '${sent}', the nearest it takes, was sent`,
+      },
+    ]);
+  });
+
+  it.each([
+    ['gpt-5', 'minimal'],
+    ['gpt-5-nano', 'high'],
+    ['gpt-5.1', 'low'],
+    ['gpt-5.2', 'xhigh'],
+    ['gpt-5-pro', 'high'],
+    ['o1', 'medium'],
+  ] as const)('%s takes %s: it is sent as it is, without a warning', (model, effort) => {
+    const { value, warnings } = encodeFor({ effort }, model);
+    expect(value.reasoning_effort).toBe(effort);
+    expect(warnings).toEqual([]);
+  });
+
+  // Models not known to reason, or variants not in the table, get the effort as they did.
+  it.each(['gpt-4o', 'gpt-5.1-codex-max', 'o1-mini', 'deepseek-reasoner'])(
+    '%s, not in the table, gets the effort as asked',
+    (model) => {
+      for (const effort of ['minimal', 'xhigh', 'max'] as const) {
+        const { value, warnings } = encodeFor({ effort }, model);
+        expect(value.reasoning_effort).toBe(effort);
+        expect(warnings).toEqual([]);
+      }
+    },
+  );
+
+  it('a budget goes as the nearest effort the model takes, the warning naming both', () => {
+    const { value, warnings } = encodeFor({ budgetTokens: 1000 }, 'gpt-5-pro');
+    expect(value.reasoning_effort).toBe('high');
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'thinking.budget_tokens',
+        message:
+          "a thinking budget of 1000 tokens was sent as reasoning_effort 'high', the nearest gpt-5-pro takes",
+      },
+    ]);
+    expect(encodeFor({ budgetTokens: 1000 }, 'o3').warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'thinking.budget_tokens',
+        message: "a thinking budget of 1000 tokens was sent as reasoning_effort 'low'",
+      },
+    ]);
+  });
+});

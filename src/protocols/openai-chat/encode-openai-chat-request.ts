@@ -1,12 +1,11 @@
-import type { ChatRequest, ReasoningEffort } from '../../core/chat-request.ts';
+import type { ChatRequest } from '../../core/chat-request.ts';
 import type { DocumentPart, ImagePart, TextPart, ToolResultPart } from '../../core/content-part.ts';
 import type { Message } from '../../core/message.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
-import { effortIgnoredWarning } from '../effort-ignored-warning.ts';
 import { imageSourceToUrl } from '../image-source.ts';
 import type { Decoded } from '../wire-protocol.ts';
+import { encodeOpenAiReasoningEffort } from './encode-openai-reasoning-effort.ts';
 import { encodeOpenAiResponseFormat } from './encode-openai-response-format.ts';
-import { leastEffort } from './openai-least-effort.ts';
 import type {
   OpenAiChatRequestBody,
   OpenAiFileContent,
@@ -17,29 +16,6 @@ import type {
 } from './openai-chat-wire-types.ts';
 
 const joinText = (parts: readonly TextPart[]): string => parts.map((part) => part.text).join('');
-
-/** A thinking budget as the nearest OpenAI effort. */
-export function effortForBudget(budget: number): ReasoningEffort {
-  if (budget <= 1024) return 'low';
-  if (budget <= 8192) return 'medium';
-  return 'high';
-}
-
-/**
- * Reasoning off, for a model known to reason: without an effort it would reason at its default
- * (`medium`), billed, so it gets its least, with a warning unless that is `none`. Undefined for a
- * model not known to reason.
- */
-function leastReasoning(upstreamModel: string, warnings: TranslationWarning[]): ReasoningEffort | undefined {
-  const least = leastEffort(upstreamModel);
-  if (least === undefined || least === 'none') return least;
-  warnings.push({
-    type: 'changed-value',
-    field: 'reasoning',
-    message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
-  });
-  return least;
-}
 
 /** Only the text: OpenAI tool messages take no images or files (they go in a user message, see encodeMessages). */
 function toolResultText(part: ToolResultPart): string {
@@ -266,26 +242,8 @@ export function encodeOpenAiChatRequest(
     });
   }
   if (format.responseFormat) body.response_format = format.responseFormat;
-  if (request.reasoning) {
-    const { effort, budgetTokens } = request.reasoning;
-    // The budget, the more specific setting, wins over an effort sent with it, as in the other
-    // encoders; OpenAI takes only an effort, so it goes as the nearest one.
-    if (budgetTokens !== undefined && effort !== undefined) warnings.push({ ...effortIgnoredWarning });
-    if (budgetTokens === 0) {
-      // Thinking off: no effort but a reasoning model's least, since non-reasoning models refuse any.
-      const least = leastReasoning(upstreamModel, warnings);
-      if (least !== undefined) body.reasoning_effort = least;
-    } else if (budgetTokens !== undefined) {
-      body.reasoning_effort = effortForBudget(budgetTokens);
-      warnings.push({
-        type: 'changed-value',
-        field: 'thinking.budget_tokens',
-        message: `a thinking budget of ${budgetTokens} tokens was sent as reasoning_effort '${body.reasoning_effort}'`,
-      });
-    } else if (effort === 'none') {
-      body.reasoning_effort = leastReasoning(upstreamModel, warnings) ?? 'none';
-    } else if (effort !== undefined) body.reasoning_effort = effort;
-  }
+  const effort = encodeOpenAiReasoningEffort(request.reasoning, upstreamModel, warnings);
+  if (effort !== undefined) body.reasoning_effort = effort;
   if (request.topK !== undefined) {
     warnings.push({
       type: 'unsupported-setting',

@@ -637,6 +637,40 @@ describe('a thinking budget over what the Gemini model takes, from an Anthropic 
   });
 });
 
+// 'max' asks for the most thinking; Gemini 2.5 Pro takes budgets up to 32,768 tokens, but got 24,576.
+describe("output_config.effort 'max' from an Anthropic client, to Gemini 2.5 Pro", () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-gemini-pro-effort',
+      provider: 'gemini',
+      base_url: matrix.mock.url,
+      api_key: 'sk-upstream-gemini-pro-effort',
+      models: ['up-gemini-pro-effort'],
+      model_map: { 'up-gemini-pro-effort': 'gemini-2.5-pro' },
+    });
+  });
+
+  it("is the model's most thinking budget, 32768, with a warning", async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-gemini-pro-effort',
+      max_tokens: 1024,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'max' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.generationConfig).toMatchObject({
+      thinkingConfig: { thinkingBudget: 32_768, includeThoughts: true },
+    });
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: "Reasoning effort 'max' was sent as a thinking budget of 32768 tokens",
+      },
+    ]);
+  });
+});
+
 // OpenAI reasoning models reason at their default effort (medium) unless told otherwise: thinking
 // turned off, sent as no effort at all, still paid for medium reasoning.
 describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI reasoning model", () => {
@@ -667,6 +701,39 @@ describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI rea
         type: 'changed-value',
         field: 'reasoning',
         message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      },
+    ]);
+  });
+});
+
+// output_config.effort 'max' is Claude's; no OpenAI model takes it, and gpt-5 not 'xhigh' either,
+// so it answered 400 ("Unsupported value") instead of reasoning at its most.
+describe('output_config.effort from an Anthropic client, to an OpenAI reasoning model', () => {
+  beforeAll(async () => {
+    await matrix.gateway.addChannel({
+      name: 'mock-openai-gpt-5',
+      provider: 'openai',
+      base_url: `${matrix.mock.url}/v1`,
+      api_key: 'sk-upstream-openai-gpt-5',
+      models: ['up-gpt-5-effort'],
+      model_map: { 'up-gpt-5-effort': 'gpt-5' },
+    });
+  });
+
+  it("'max' reaches gpt-5 as 'high', the most it takes, with a warning", async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-gpt-5-effort',
+      max_tokens: 1024,
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'max' },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(body.reasoning_effort).toBe('high');
+    expect(warnings).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: "gpt-5 does not take reasoning_effort 'max'; 'high', the nearest it takes, was sent",
       },
     ]);
   });
@@ -738,6 +805,40 @@ describe('a PDF document from an Anthropic client, to a Gemini or OpenAI upstrea
     expect(messages.at(-1)?.content).toEqual([
       { type: 'file', file: { ...pdfFilePart.file, filename: 'Q3 report.pdf' } },
       { type: 'text', text: 'Summarise it' },
+    ]);
+  });
+
+  // Neither format has a place for a document's context or for citations: dropped silently, the
+  // client thought the model had read the context and would cite the document.
+  it('reaches an OpenAI upstream without its context and citations, with a warning for each', async () => {
+    const { body, warnings } = await answeredOk({
+      model: 'up-openai',
+      max_tokens: 64,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { ...pdfBlock, context: 'Unaudited figures', citations: { enabled: true } },
+            { type: 'text', text: 'Summarise it' },
+          ],
+        },
+      ],
+    });
+    const messages = body.messages as { content: unknown }[];
+    expect(messages.at(-1)?.content).toEqual([pdfFilePart, { type: 'text', text: 'Summarise it' }]);
+    expect(warnings).toEqual([
+      {
+        type: 'unsupported-content',
+        field: 'messages[0].content[0].context',
+        message:
+          "a document's context is dropped when the request is translated for another format; the document is kept",
+      },
+      {
+        type: 'unsupported-setting',
+        field: 'messages[0].content[0].citations',
+        message:
+          'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
+      },
     ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   FinishReason,
   FunctionCallingConfigMode,
   GoogleGenAI,
+  ThinkingLevel,
   Type,
   type Content,
   type FunctionCall,
@@ -678,6 +679,22 @@ describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', 
     const { response, body } = await sayHi('up-gpt-5-1', { thinkingConfig: { thinkingBudget: 0 } });
     expect(body.reasoning_effort).toBe('none');
     expect(warningsOf(response)).toEqual([]);
+  });
+
+  // gpt-5.1 refuses 'minimal' with a 400 ("'minimal' is not supported with the 'gpt-5.1' model");
+  // of the efforts it takes, 'none' and 'low' are as near, and the lower, its fastest, is sent.
+  it("thinkingLevel MINIMAL reaches gpt-5.1 as 'none', the nearest effort it takes, with a warning", async () => {
+    const { response, body } = await sayHi('up-gpt-5-1', {
+      thinkingConfig: { thinkingLevel: ThinkingLevel.MINIMAL },
+    });
+    expect(body.reasoning_effort).toBe('none');
+    expect(warningsOf(response)).toEqual([
+      {
+        type: 'changed-value',
+        field: 'reasoning_effort',
+        message: "gpt-5.1 does not take reasoning_effort 'minimal'; 'none', the nearest it takes, was sent",
+      },
+    ]);
   });
 });
 
