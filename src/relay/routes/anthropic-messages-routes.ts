@@ -67,8 +67,12 @@ export function registerAnthropicMessagesRoutes(
     const json = parseJsonBody(request.body as Buffer | undefined);
     const model = requiredModel(json);
     routeModel(deps.catalog, deps.registry, key, model);
-    // count_tokens takes no max_tokens; the decoder wants one.
-    const decoded = anthropicMessages.decodeRequest({ max_tokens: 1, ...json, stream: false }, {});
+    // count_tokens takes no max_tokens; the decoder wants one. It must not refuse a thinking budget
+    // as not below it (Messages API: max_tokens above budget_tokens), so it is the largest there is.
+    const decoded = anthropicMessages.decodeRequest(
+      { max_tokens: Number.MAX_SAFE_INTEGER, ...json, stream: false },
+      {},
+    );
     return { input_tokens: estimateRequestTokens(decoded.value) };
   });
 }
