@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/gateway-error.ts';
 import { embedSignature } from '../../core/tool-call-id.ts';
 import { decodeAnthropicRequest } from './decode-anthropic-request.ts';
+import { documentSettingsWarnings, extendedThinkingDocs } from '../../../test/support/anthropic-words.ts';
 
 const minimal = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }] };
 
@@ -13,6 +14,23 @@ function rejection(body: unknown): GatewayError {
     throw error;
   }
   throw new Error('expected the request to be rejected');
+}
+
+/** A base64 PDF source as a client sends it, and the core document it is decoded to. */
+const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
+const pdfDocument = { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' };
+
+/** A request whose one turn is a user's of `content`, decoded. */
+const decodeUserTurn = (content: unknown[]) =>
+  decodeAnthropicRequest({ ...minimal, messages: [{ role: 'user', content }] });
+
+/** The 400 `invalid_request` naming `param` that `body` is refused with. */
+function invalidRequest(body: unknown, param: string): GatewayError {
+  const error = rejection(body);
+  expect(error.status).toBe(400);
+  expect(error.code).toBe('invalid_request');
+  expect(error.param).toBe(param);
+  return error;
 }
 
 describe('decodeAnthropicRequest', () => {
@@ -371,96 +389,46 @@ describe('decodeAnthropicRequest', () => {
     [{ ...minimal, thinking: { type: 'enabled' } }, 'is required', 'thinking.budget_tokens'],
     [{ ...minimal, metadata: { user_id: 5 } }, 'string', 'metadata.user_id'],
   ])('rejects invalid input with a 400 naming the field (%#)', (body, message, param) => {
-    const error = rejection(body);
-    expect(error.status).toBe(400);
-    expect(error.code).toBe('invalid_request');
-    expect(error.param).toBe(param);
-    expect(error.message).toContain(message);
+    expect(invalidRequest(body, param).message).toContain(message);
   });
 
   it("keeps a PDF document's title as the document's name; a null or empty title is none", () => {
-    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
-    const { value, warnings } = decodeAnthropicRequest({
-      ...minimal,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'document', source: pdf, title: 'Q3 report.pdf' },
-            { type: 'document', source: pdf, title: null },
-            { type: 'document', source: pdf, title: '' },
-          ],
-        },
-      ],
-    });
-    const document = { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { value, warnings } = decodeUserTurn([
+      { type: 'document', source: pdf, title: 'Q3 report.pdf' },
+      { type: 'document', source: pdf, title: null },
+      { type: 'document', source: pdf, title: '' },
+    ]);
     expect(value.messages).toEqual([
-      { role: 'user', content: [{ ...document, name: 'Q3 report.pdf' }, document, document] },
+      { role: 'user', content: [{ ...pdfDocument, name: 'Q3 report.pdf' }, pdfDocument, pdfDocument] },
     ]);
     expect(warnings).toEqual([]);
-    expect(() =>
-      decodeAnthropicRequest({
-        ...minimal,
-        messages: [{ role: 'user', content: [{ type: 'document', source: pdf, title: 3 }] }],
-      }),
-    ).toThrow(/messages\[0\]\.content\[0\]\.title/);
+    expect(() => decodeUserTurn([{ type: 'document', source: pdf, title: 3 }])).toThrow(
+      /messages\[0\]\.content\[0\]\.title/,
+    );
   });
 
   // Dropped silently, the client thought the model read the context and would cite the document.
   it("drops a PDF document's context and citations with a warning each, once per request", () => {
-    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
-    const { value, warnings } = decodeAnthropicRequest({
-      ...minimal,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'document', source: pdf, context: 'Unaudited figures', citations: { enabled: true } },
-            { type: 'document', source: pdf, context: 'Audited', citations: { enabled: true } },
-            { type: 'text', text: 'Compare them' },
-          ],
-        },
-      ],
-    });
-    const document = { type: 'document', mediaType: 'application/pdf', data: 'JVBERi0xLjQK' };
+    const { value, warnings } = decodeUserTurn([
+      { type: 'document', source: pdf, context: 'Unaudited figures', citations: { enabled: true } },
+      { type: 'document', source: pdf, context: 'Audited', citations: { enabled: true } },
+      { type: 'text', text: 'Compare them' },
+    ]);
     expect(value.messages).toEqual([
-      { role: 'user', content: [document, document, { type: 'text', text: 'Compare them' }] },
+      { role: 'user', content: [pdfDocument, pdfDocument, { type: 'text', text: 'Compare them' }] },
     ]);
-    expect(warnings).toEqual([
-      {
-        type: 'unsupported-content',
-        field: 'messages[0].content[0].context',
-        message:
-          "a document's context is dropped when the request is translated for another format; the document is kept",
-      },
-      {
-        type: 'unsupported-setting',
-        field: 'messages[0].content[0].citations',
-        message:
-          'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
-      },
-    ]);
+    expect(warnings).toEqual(documentSettingsWarnings('messages[0].content[0]'));
   });
 
   it('says nothing of an empty or null context, or of citations turned off', () => {
-    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
-    const { warnings } = decodeAnthropicRequest({
-      ...minimal,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'document', source: pdf, context: '', citations: { enabled: false } },
-            { type: 'document', source: pdf, context: null, citations: null },
-          ],
-        },
-      ],
-    });
+    const { warnings } = decodeUserTurn([
+      { type: 'document', source: pdf, context: '', citations: { enabled: false } },
+      { type: 'document', source: pdf, context: null, citations: null },
+    ]);
     expect(warnings).toEqual([]);
   });
 
   it('drops the context of a PDF in a tool result with a warning too', () => {
-    const pdf = { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' };
     const { warnings } = decodeAnthropicRequest({
       ...minimal,
       messages: [
@@ -521,12 +489,12 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
     [
       { ...thinking, max_tokens: 2048 },
       'max_tokens',
-      '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size',
+      `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${extendedThinkingDocs}#max-tokens-and-context-window-size`,
     ],
     [
       { ...thinking, temperature: 0.2 },
       'temperature',
-      '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking',
+      `\`temperature\` may only be set to 1 when thinking is enabled. ${extendedThinkingDocs}#important-considerations-when-using-extended-thinking`,
     ],
     [
       { ...thinking, top_p: 0.9 },
@@ -536,7 +504,7 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
     [
       { ...thinking, top_k: 40 },
       'top_k',
-      '`top_k` must be unset when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking',
+      `\`top_k\` must be unset when thinking is enabled. ${extendedThinkingDocs}#important-considerations-when-using-extended-thinking`,
     ],
     [
       { ...thinking, tools: [weather], tool_choice: { type: 'any' } },
@@ -549,11 +517,7 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
       'Thinking may not be enabled when tool_choice forces tool use.',
     ],
   ])("is a 400 in Anthropic's words (%#)", (body, param, message) => {
-    const error = rejection(body);
-    expect(error.status).toBe(400);
-    expect(error.code).toBe('invalid_request');
-    expect(error.param).toBe(param);
-    expect(error.message).toBe(message);
+    expect(invalidRequest(body, param).message).toBe(message);
   });
 
   it('takes what the Messages API takes: the ends of the range, auto and none without tools, a server tool by name', () => {

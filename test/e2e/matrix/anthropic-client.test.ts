@@ -14,8 +14,10 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { documentSettingsWarnings, extendedThinkingDocs } from '../../support/anthropic-words.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  addMockChannel,
   anthropicLostInMessageStop,
   wholeAnswerToStream,
   anthropicEvent,
@@ -595,14 +597,7 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
 // invalid"), while Claude takes any budget below max_tokens: the client got an error, not an answer.
 describe('a thinking budget over what the Gemini model takes, from an Anthropic client', () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-gemini-pro',
-      provider: 'gemini',
-      base_url: matrix.mock.url,
-      api_key: 'sk-upstream-gemini-pro',
-      models: ['up-gemini-pro'],
-      model_map: { 'up-gemini-pro': 'gemini-2.5-pro' },
-    });
+    await addMockChannel(matrix, 'gemini', 'gemini-pro', { 'up-gemini-pro': 'gemini-2.5-pro' });
   });
 
   it.each([
@@ -640,14 +635,7 @@ describe('a thinking budget over what the Gemini model takes, from an Anthropic 
 // 'max' asks for the most thinking; Gemini 2.5 Pro takes budgets up to 32,768 tokens, but got 24,576.
 describe("output_config.effort 'max' from an Anthropic client, to Gemini 2.5 Pro", () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-gemini-pro-effort',
-      provider: 'gemini',
-      base_url: matrix.mock.url,
-      api_key: 'sk-upstream-gemini-pro-effort',
-      models: ['up-gemini-pro-effort'],
-      model_map: { 'up-gemini-pro-effort': 'gemini-2.5-pro' },
-    });
+    await addMockChannel(matrix, 'gemini', 'gemini-pro-effort', { 'up-gemini-pro-effort': 'gemini-2.5-pro' });
   });
 
   it("is the model's most thinking budget, 32768, with a warning", async () => {
@@ -675,14 +663,7 @@ describe("output_config.effort 'max' from an Anthropic client, to Gemini 2.5 Pro
 // turned off, sent as no effort at all, still paid for medium reasoning.
 describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI reasoning model", () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-openai-reasoning',
-      provider: 'openai',
-      base_url: `${matrix.mock.url}/v1`,
-      api_key: 'sk-upstream-openai-reasoning',
-      models: ['up-gpt-5', 'up-o3'],
-      model_map: { 'up-gpt-5': 'gpt-5', 'up-o3': 'o3' },
-    });
+    await addMockChannel(matrix, 'openai', 'openai-reasoning', { 'up-gpt-5': 'gpt-5', 'up-o3': 'o3' });
   });
 
   it.each([
@@ -710,14 +691,7 @@ describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI rea
 // so it answered 400 ("Unsupported value") instead of reasoning at its most.
 describe('output_config.effort from an Anthropic client, to an OpenAI reasoning model', () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-openai-gpt-5',
-      provider: 'openai',
-      base_url: `${matrix.mock.url}/v1`,
-      api_key: 'sk-upstream-openai-gpt-5',
-      models: ['up-gpt-5-effort'],
-      model_map: { 'up-gpt-5-effort': 'gpt-5' },
-    });
+    await addMockChannel(matrix, 'openai', 'openai-gpt-5', { 'up-gpt-5-effort': 'gpt-5' });
   });
 
   it("'max' reaches gpt-5 as 'high', the most it takes, with a warning", async () => {
@@ -826,20 +800,7 @@ describe('a PDF document from an Anthropic client, to a Gemini or OpenAI upstrea
     });
     const messages = body.messages as { content: unknown }[];
     expect(messages.at(-1)?.content).toEqual([pdfFilePart, { type: 'text', text: 'Summarise it' }]);
-    expect(warnings).toEqual([
-      {
-        type: 'unsupported-content',
-        field: 'messages[0].content[0].context',
-        message:
-          "a document's context is dropped when the request is translated for another format; the document is kept",
-      },
-      {
-        type: 'unsupported-setting',
-        field: 'messages[0].content[0].citations',
-        message:
-          'citations on documents are dropped when the request is translated for another format; the answer cites nothing',
-      },
-    ]);
+    expect(warnings).toEqual(documentSettingsWarnings('messages[0].content[0]'));
   });
 });
 
@@ -1096,8 +1057,6 @@ describe('a request the Messages API refuses is refused the same way on every ch
     thinking: { type: 'enabled', budget_tokens: 2048 },
     messages: [{ role: 'user', content: 'Think, then answer.' }],
   };
-  const thinkingDocs =
-    'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
   const refused: { name: string; params: Params; message: string }[] = [
     {
       name: 'temperature above 1',
@@ -1132,12 +1091,12 @@ describe('a request the Messages API refuses is refused the same way on every ch
     {
       name: 'max_tokens not above the thinking budget',
       params: { ...thinking, max_tokens: 2048 },
-      message: `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${thinkingDocs}#max-tokens-and-context-window-size`,
+      message: `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${extendedThinkingDocs}#max-tokens-and-context-window-size`,
     },
     {
       name: 'temperature other than 1 with thinking',
       params: { ...thinking, temperature: 0.2 },
-      message: `\`temperature\` may only be set to 1 when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+      message: `\`temperature\` may only be set to 1 when thinking is enabled. ${extendedThinkingDocs}#important-considerations-when-using-extended-thinking`,
     },
     {
       name: 'top_p below 0.95 with thinking',
@@ -1147,7 +1106,7 @@ describe('a request the Messages API refuses is refused the same way on every ch
     {
       name: 'top_k with thinking',
       params: { ...thinking, top_k: 40 },
-      message: `\`top_k\` must be unset when thinking is enabled. ${thinkingDocs}#important-considerations-when-using-extended-thinking`,
+      message: `\`top_k\` must be unset when thinking is enabled. ${extendedThinkingDocs}#important-considerations-when-using-extended-thinking`,
     },
     {
       name: 'a forced tool_choice with thinking',

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  addMockChannel,
   wholeAnswerToStream,
   answerWholeBeforeLastFrame,
   lostBeforeLastFrame,
@@ -650,14 +651,7 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
 // turned off, sent as no effort at all, still paid for medium reasoning.
 describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-openai-reasoning',
-      provider: 'openai',
-      base_url: `${matrix.mock.url}/v1`,
-      api_key: 'sk-upstream-openai-reasoning',
-      models: ['up-gpt-5-mini', 'up-o4-mini', 'up-gpt-5-1'],
-      model_map: { 'up-gpt-5-mini': 'gpt-5-mini', 'up-o4-mini': 'o4-mini', 'up-gpt-5-1': 'gpt-5.1' },
-    });
+    await addMockChannel(matrix, 'openai', 'openai-reasoning', { 'up-gpt-5-mini': 'gpt-5-mini', 'up-o4-mini': 'o4-mini', 'up-gpt-5-1': 'gpt-5.1' });
   });
 
   it.each([

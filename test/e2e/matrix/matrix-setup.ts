@@ -46,19 +46,18 @@ export interface Matrix {
   close(): Promise<void>;
 }
 
+/** The mock's base URL for a channel of `format`: OpenAI's paths start at `/v1`. */
+const mockBaseUrl = (mock: MockUpstream, format: UpstreamFormat): string =>
+  format === 'openai' ? `${mock.url}/v1` : mock.url;
+
 export async function startMatrix(): Promise<Matrix> {
   const mock = await startMockUpstream();
   const gateway = await startTestGateway();
-  const baseUrls: Record<UpstreamFormat, string> = {
-    openai: `${mock.url}/v1`,
-    anthropic: mock.url,
-    gemini: mock.url,
-  };
   for (const upstream of upstreams) {
     await gateway.addChannel({
       name: `mock-${upstream.format}`,
       provider: upstream.format,
-      base_url: baseUrls[upstream.format],
+      base_url: mockBaseUrl(mock, upstream.format),
       api_key: `sk-upstream-${upstream.format}`,
       models: [upstream.model],
       model_map: { [upstream.model]: upstream.upstreamModel },
@@ -74,6 +73,27 @@ export async function startMatrix(): Promise<Matrix> {
       await mock.close();
     },
   };
+}
+
+/**
+ * One more channel of `format` on the mock (`mock-<name>`, key `sk-upstream-<name>`), for a case that
+ * needs an upstream model the shared channels do not send: each client model of `modelMap` is sent
+ * upstream as the model it maps to.
+ */
+export function addMockChannel(
+  matrix: Matrix,
+  format: UpstreamFormat,
+  name: string,
+  modelMap: Record<string, string>,
+): Promise<number> {
+  return matrix.gateway.addChannel({
+    name: `mock-${name}`,
+    provider: format,
+    base_url: mockBaseUrl(matrix.mock, format),
+    api_key: `sk-upstream-${name}`,
+    models: Object.keys(modelMap),
+    model_map: modelMap,
+  });
 }
 
 /** The id of the newest request-log row, to tell the next request's row from it. */

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonResponseToolName } from '../../../src/protocols/anthropic-messages/anthropic-json-response-tool.ts';
 import { logRows } from '../../support/test-gateway.ts';
 import {
+  addMockChannel,
   anthropicLostInMessageStop,
   wholeAnswerToStream,
   answerWholeBeforeLastFrame,
@@ -726,14 +727,7 @@ describe('reasoning_effort values of newer OpenAI models, to a Gemini upstream',
 // in thinking mode"), so a client asking for no reasoning got an error instead of an answer.
 describe('reasoning_effort none, to a Gemini model that cannot turn thinking off', () => {
   beforeAll(async () => {
-    await matrix.gateway.addChannel({
-      name: 'mock-gemini-pro',
-      provider: 'gemini',
-      base_url: matrix.mock.url,
-      api_key: 'sk-upstream-gemini-pro',
-      models: ['up-gemini-pro'],
-      model_map: { 'up-gemini-pro': 'gemini-2.5-pro' },
-    });
+    await addMockChannel(matrix, 'gemini', 'gemini-pro', { 'up-gemini-pro': 'gemini-2.5-pro' });
   });
 
   it('is answered, with the least thinking the model allows and a warning saying so', async () => {
