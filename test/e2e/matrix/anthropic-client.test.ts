@@ -1152,3 +1152,16 @@ describe('a request the Messages API refuses is refused the same way on every ch
     });
   });
 });
+
+describe('count_tokens with extended thinking, from an Anthropic client', () => {
+  // count_tokens takes a thinking budget but no max_tokens: the budget is not checked against one.
+  it.each(['up-gemini', 'up-openai', 'up-anthropic'])('%s: counted, not refused', async (model) => {
+    const counted = await client.messages.countTokens({
+      model,
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      messages: [{ role: 'user', content: 'Think, then answer.' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    expect(matrix.mock.requests).toEqual([]);
+  });
+});
