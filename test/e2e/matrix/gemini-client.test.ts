@@ -651,7 +651,11 @@ describe('generation settings a Gemini client sends reach other upstreams as mea
 // turned off, sent as no effort at all, still paid for medium reasoning.
 describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', () => {
   beforeAll(async () => {
-    await addMockChannel(matrix, 'openai', 'openai-reasoning', { 'up-gpt-5-mini': 'gpt-5-mini', 'up-o4-mini': 'o4-mini', 'up-gpt-5-1': 'gpt-5.1' });
+    await addMockChannel(matrix, 'openai', 'openai-reasoning', {
+      'up-gpt-5-mini': 'gpt-5-mini',
+      'up-o4-mini': 'o4-mini',
+      'up-gpt-5-1': 'gpt-5.1',
+    });
   });
 
   it.each([
