@@ -25,7 +25,7 @@ const decodeUserTurn = (content: unknown[]) =>
   decodeAnthropicRequest({ ...minimal, messages: [{ role: 'user', content }] });
 
 /** The 400 `invalid_request` naming `param` that `body` is refused with. */
-function invalidRequest(body: unknown, param: string): GatewayError {
+function invalidRequest(body: unknown, param: string | null): GatewayError {
   const error = rejection(body);
   expect(error.status).toBe(400);
   expect(error.code).toBe('invalid_request');
