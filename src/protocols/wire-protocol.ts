@@ -17,6 +17,8 @@ export interface ClientRequestContext {
   pathModel?: string;
   /** Streaming as chosen by the path (Gemini's `:streamGenerateContent`). */
   pathStream?: boolean;
+  /** Anthropic clients: the `anthropic-beta` header, when sent (betas that change the rules). */
+  anthropicBeta?: string;
 }
 
 export interface Decoded<T> {

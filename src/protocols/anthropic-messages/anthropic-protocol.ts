@@ -10,7 +10,7 @@ import { encodeAnthropicResponse } from './encode-anthropic-response.ts';
 export const anthropicMessages: WireProtocol = {
   name: 'anthropic-messages',
   // The model and streaming are in the body; the request line adds nothing.
-  decodeRequest: (body) => decodeAnthropicRequest(body),
+  decodeRequest: (body, context) => decodeAnthropicRequest(body, context),
   encodeResponse: encodeAnthropicResponse,
   createStreamEncoder: createAnthropicStreamEncoder,
   encodeRequest: encodeAnthropicRequest,

@@ -59,6 +59,12 @@ export interface ThinkingSettings {
   topP: number | undefined;
   topK: number | undefined;
   toolChoice: ToolChoice | undefined;
+  /**
+   * The client sent the interleaved-thinking beta (`anthropic-beta: interleaved-thinking-…`), with
+   * which the budget is the whole turn's and may exceed `max_tokens` (extended thinking docs,
+   * interleaved thinking).
+   */
+  interleaved: boolean;
 }
 
 const thinkingDocs =
@@ -81,7 +87,7 @@ export function checkAnthropicThinking(budgetTokens: number, settings: ThinkingS
       'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
     );
   }
-  if (settings.maxTokens !== undefined && settings.maxTokens <= budgetTokens) {
+  if (!settings.interleaved && settings.maxTokens !== undefined && settings.maxTokens <= budgetTokens) {
     throw refusal(
       'max_tokens',
       `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${thinkingDocs}#max-tokens-and-context-window-size`,

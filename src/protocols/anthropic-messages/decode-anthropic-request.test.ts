@@ -552,6 +552,15 @@ describe('decodeAnthropicRequest: what the Messages API itself refuses', () => {
     ).not.toThrow();
   });
 
+  // With interleaved thinking the budget is the whole turn's: it may exceed max_tokens.
+  it('takes a budget above max_tokens from a client with the interleaved-thinking beta', () => {
+    const over = { ...thinking, max_tokens: 1024, thinking: { type: 'enabled', budget_tokens: 8192 } };
+    const betas = 'token-efficient-tools-2025-02-19,interleaved-thinking-2025-05-14';
+    const { value } = decodeAnthropicRequest(over, { anthropicBeta: betas });
+    expect(value).toMatchObject({ maxOutputTokens: 1024, reasoning: { budgetTokens: 8192 } });
+    expect(invalidRequest(over, 'max_tokens').message).toMatch(/^`max_tokens` must be greater than/);
+  });
+
   // Adaptive thinking has no budget: the rules of one do not apply to it.
   it('does not hold adaptive thinking to the rules of a budget', () => {
     const { value } = decodeAnthropicRequest({

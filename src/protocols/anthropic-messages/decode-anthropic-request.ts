@@ -1,7 +1,7 @@
 import type { ChatRequest, ResponseFormat, ToolChoice } from '../../core/chat-request.ts';
 import type { TextPart } from '../../core/content-part.ts';
 import { GatewayError } from '../../core/gateway-error.ts';
-import type { Decoded } from '../wire-protocol.ts';
+import type { ClientRequestContext, Decoded } from '../wire-protocol.ts';
 import {
   checkAnthropicThinking,
   checkAnthropicToolChoice,
@@ -169,7 +169,10 @@ function decodeUser(value: unknown, warnings: DecodeWarnings): string | undefine
  * An Anthropic client's POST /v1/messages body → core request. Checked by hand (hot path); invalid
  * input is a 400 naming the field. Fields the core cannot hold become warnings.
  */
-export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
+export function decodeAnthropicRequest(
+  body: unknown,
+  context: ClientRequestContext = {},
+): Decoded<ChatRequest> {
   if (!isRecord(body))
     throw new GatewayError(400, 'invalid_request', 'The request body must be a JSON object');
   const warnings = new DecodeWarnings();
@@ -217,6 +220,7 @@ export function decodeAnthropicRequest(body: unknown): Decoded<ChatRequest> {
       topP,
       topK,
       toolChoice: clientToolChoice,
+      interleaved: context.anthropicBeta?.includes('interleaved-thinking-') === true,
     });
   }
   if (outputConfig.format !== undefined) request.responseFormat = outputConfig.format;

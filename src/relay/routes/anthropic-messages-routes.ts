@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { routeModel } from '../../catalog/route-model.ts';
@@ -6,6 +7,7 @@ import { errorHandlerFor } from '../../http/error-handler.ts';
 import { parseJsonBody } from '../../http/parse-json-body.ts';
 import type { RelayReply, RelayRequest } from '../../http/relay-exchange.ts';
 import { anthropicMessages } from '../../protocols/anthropic-messages/anthropic-protocol.ts';
+import type { ClientRequestContext } from '../../protocols/wire-protocol.ts';
 import { authenticate, requireScope } from '../authenticate.ts';
 import { estimateRequestTokens } from '../estimate-tokens.ts';
 import { relayChat } from '../relay-chat.ts';
@@ -18,6 +20,15 @@ function requiredModel(json: Record<string, unknown>): string {
     });
   }
   return json.model;
+}
+
+/** What decoding a request needs of its headers: none, most of the time (one shared context). */
+const noBetas: ClientRequestContext = Object.freeze({});
+
+/** The request's `anthropic-beta` header, which lifts some of the Messages API's rules. */
+function anthropicContext(headers: IncomingHttpHeaders): ClientRequestContext {
+  const beta = headers['anthropic-beta'];
+  return beta === undefined ? noBetas : { anthropicBeta: Array.isArray(beta) ? beta.join(',') : beta };
 }
 
 /** The handler of `POST /v1/messages`, whichever path (Fastify or the relay lane) runs it. */
@@ -39,7 +50,7 @@ export function anthropicMessagesHandler(
         model: requiredModel(json),
         stream: json.stream === true,
         includeUsage: true,
-        context: {},
+        context: anthropicContext(request.headers),
         headers: request.headers,
       };
     });
@@ -71,7 +82,7 @@ export function registerAnthropicMessagesRoutes(
     // as not below it (Messages API: max_tokens above budget_tokens), so it is the largest there is.
     const decoded = anthropicMessages.decodeRequest(
       { max_tokens: Number.MAX_SAFE_INTEGER, ...json, stream: false },
-      {},
+      anthropicContext(request.headers),
     );
     return { input_tokens: estimateRequestTokens(decoded.value) };
   });

@@ -1153,6 +1153,24 @@ describe('a request the Messages API refuses is refused the same way on every ch
   });
 });
 
+describe('a thinking budget above max_tokens with the interleaved-thinking beta', () => {
+  // The beta makes the budget the whole turn's, which may exceed max_tokens: a translated request
+  // must not be refused for it.
+  it.each(['up-gemini', 'up-openai'])('%s: answered', async (model) => {
+    const message = await client.messages.create(
+      {
+        model,
+        max_tokens: 1024,
+        thinking: { type: 'enabled', budget_tokens: 4096 },
+        messages: [{ role: 'user', content: 'Think, then answer.' }],
+      },
+      { headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } },
+    );
+    expect(message.content.length).toBeGreaterThan(0);
+    expect(matrix.mock.requests).toHaveLength(1);
+  });
+});
+
 describe('count_tokens with extended thinking, from an Anthropic client', () => {
   // count_tokens takes a thinking budget but no max_tokens: the budget is not checked against one.
   it.each(['up-gemini', 'up-openai', 'up-anthropic'])('%s: counted, not refused', async (model) => {
