@@ -3,6 +3,7 @@ import { GatewayError } from '../../core/gateway-error.ts';
 import { embedSignature } from '../../core/tool-call-id.ts';
 import { decodeAnthropicRequest } from './decode-anthropic-request.ts';
 import { documentSettingsWarnings, extendedThinkingDocs } from '../../../test/support/anthropic-words.ts';
+import { toolResultTurn } from '../../core/conversation.test-support.ts';
 
 const minimal = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }] };
 
@@ -158,29 +159,8 @@ describe('decodeAnthropicRequest', () => {
           { type: 'tool-call', id: 'toolu_b', name: 'weather', arguments: '{"city":"Rome"}' },
         ],
       },
-      {
-        role: 'tool',
-        content: [
-          {
-            type: 'tool-result',
-            toolCallId: 'toolu_a',
-            name: 'weather',
-            content: [{ type: 'text', text: '18°C' }],
-          },
-        ],
-      },
-      {
-        role: 'tool',
-        content: [
-          {
-            type: 'tool-result',
-            toolCallId: 'toolu_b',
-            name: 'weather',
-            content: [{ type: 'text', text: 'unavailable' }],
-            isError: true,
-          },
-        ],
-      },
+      toolResultTurn('toolu_a', [{ type: 'text', text: '18°C' }], { name: 'weather' }),
+      toolResultTurn('toolu_b', [{ type: 'text', text: 'unavailable' }], { name: 'weather', isError: true }),
       {
         role: 'user',
         content: [

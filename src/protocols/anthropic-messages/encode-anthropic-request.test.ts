@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { user, assistant, encode, fields } from './encode-request.test-support.ts';
+import { toolCallTurn, toolResultTurn } from '../../core/conversation.test-support.ts';
+import { toolUseTurn } from './anthropic-turns.test-support.ts';
 
 describe('encodeAnthropicRequest', () => {
   it('sends the upstream model and a default max_tokens of 4096 when the client gave none', () => {
@@ -85,48 +87,16 @@ describe('encodeAnthropicRequest', () => {
     const { value, warnings } = encode({
       messages: [
         user('Weather?'),
-        {
-          role: 'assistant',
-          content: [
-            { type: 'tool-call', id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' },
-            { type: 'tool-call', id: 'call_2', name: 'weather', arguments: '{"city":"Rome"}' },
-          ],
-        },
-        {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'call_1',
-              name: 'weather',
-              content: [{ type: 'text', text: '18' }],
-            },
-          ],
-        },
-        {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'call_2',
-              content: [{ type: 'text', text: 'down' }],
-              isError: true,
-            },
-          ],
-        },
+        toolCallTurn(['call_1', 'weather', '{"city":"Paris"}'], ['call_2', 'weather', '{"city":"Rome"}']),
+        toolResultTurn('call_1', [{ type: 'text', text: '18' }], { name: 'weather' }),
+        toolResultTurn('call_2', [{ type: 'text', text: 'down' }], { isError: true }),
         user('Thanks'),
       ],
     });
     expect(warnings).toEqual([]);
     expect(value.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
-      {
-        role: 'assistant',
-        content: [
-          { type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Paris' } },
-          { type: 'tool_use', id: 'call_2', name: 'weather', input: { city: 'Rome' } },
-        ],
-      },
+      toolUseTurn(['call_1', 'weather', { city: 'Paris' }], ['call_2', 'weather', { city: 'Rome' }]),
       {
         role: 'user',
         content: [

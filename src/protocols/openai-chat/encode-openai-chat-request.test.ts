@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../core/chat-request.ts';
 import type { OpenAiChatRequestBody } from './openai-chat-wire-types.ts';
 import { encodeOpenAiChatRequest } from './encode-openai-chat-request.ts';
+import { toolCallTurn, toolResultTurn } from '../../core/conversation.test-support.ts';
 
 const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'claude-sonnet-4-5',
@@ -84,36 +85,14 @@ describe('encodeOpenAiChatRequest', () => {
     const { value, warnings } = encode({
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Screenshots?' }] },
-        {
-          role: 'assistant',
-          content: [
-            { type: 'tool-call', id: 'call_1', name: 'screenshot', arguments: '{}' },
-            { type: 'tool-call', id: 'call_2', name: 'screenshot', arguments: '{}' },
-          ],
-        },
-        {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'call_1',
-              content: [
-                { type: 'text', text: 'home page' },
-                { type: 'image', source: png },
-              ],
-            },
-          ],
-        },
-        {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'call_2',
-              content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/b.png' } }],
-            },
-          ],
-        },
+        toolCallTurn(['call_1', 'screenshot', '{}'], ['call_2', 'screenshot', '{}']),
+        toolResultTurn('call_1', [
+          { type: 'text', text: 'home page' },
+          { type: 'image', source: png },
+        ]),
+        toolResultTurn('call_2', [
+          { type: 'image', source: { kind: 'url', url: 'https://example.com/b.png' } },
+        ]),
         { role: 'user', content: [{ type: 'text', text: 'Compare them.' }] },
       ],
     });
