@@ -6,7 +6,7 @@ import { GatewayError } from '../core/gateway-error.ts';
 import { ChannelHealth } from '../routing/channel-health.ts';
 import type { FailoverPolicy } from '../routing/failover-policy.ts';
 import { ClientLink } from './client-link.ts';
-import { newRelayRecord } from './relay-record.ts';
+import { newRelayRecord, type RelayRecord } from './relay-record.ts';
 import type { RuntimeChannel } from './runtime-channel.ts';
 import { runtimeChannel } from './runtime-channel.test-support.ts';
 import { sendWithFailover, type UpstreamAnswer } from './send-with-failover.ts';
@@ -82,6 +82,21 @@ async function send(
   return { ...outcome, record, health };
 }
 
+/**
+ * What the loop did: the paths the upstream was asked for, each channel's outcome in `record.attempts`
+ * in order, and the channel left on record.
+ */
+function expectTried(
+  record: RelayRecord,
+  paths: string[],
+  outcomes: [channel: number, outcome: string][],
+  channelId: number | null,
+): void {
+  expect(asked).toEqual(paths);
+  expect(record.attempts).toEqual(outcomes.map(([channel, outcome]) => ({ channel, outcome })));
+  expect(record.channelId).toBe(channelId);
+}
+
 describe('sendWithFailover, with a channel that cannot take the request', () => {
   it('skips it uncalled, with no verdict on its health and no attempt spent, for the next channel', async () => {
     const [first, second] = [runtimeChannel(1), runtimeChannel(2)];
@@ -92,12 +107,15 @@ describe('sendWithFailover, with a channel that cannot take the request', () => 
     );
     expect(channel).toBe(2);
     expect(value).toBe(JSON.stringify({ path: '/ok-2' }));
-    expect(asked).toEqual(['/ok-2']);
-    expect(record.attempts).toEqual([
-      { channel: 1, outcome: 'skipped_unsupported' },
-      { channel: 2, outcome: 'ok' },
-    ]);
-    expect(record.channelId).toBe(2);
+    expectTried(
+      record,
+      ['/ok-2'],
+      [
+        [1, 'skipped_unsupported'],
+        [2, 'ok'],
+      ],
+      2,
+    );
     expect(health.figures(1).requests).toBe(0);
     expect(health.figures(2).requests).toBe(1);
   });
@@ -108,12 +126,15 @@ describe('sendWithFailover, with a channel that cannot take the request', () => 
       2: 'cannot take',
     });
     expect(error).toMatchObject({ status: 400, code: 'unsupported_by_channel' });
-    expect(asked).toEqual([]);
-    expect(record.attempts).toEqual([
-      { channel: 1, outcome: 'skipped_unsupported' },
-      { channel: 2, outcome: 'skipped_unsupported' },
-    ]);
-    expect(record.channelId).toBeNull();
+    expectTried(
+      record,
+      [],
+      [
+        [1, 'skipped_unsupported'],
+        [2, 'skipped_unsupported'],
+      ],
+      null,
+    );
     expect(health.figures(1).requests + health.figures(2).requests).toBe(0);
   });
 
@@ -123,12 +144,15 @@ describe('sendWithFailover, with a channel that cannot take the request', () => 
       2: 'cannot take',
     });
     expect(error).toMatchObject({ status: 502, code: 'upstream_error' });
-    expect(asked).toEqual(['/busy-1']);
-    expect(record.attempts).toEqual([
-      { channel: 1, outcome: '503' },
-      { channel: 2, outcome: 'skipped_unsupported' },
-    ]);
-    expect(record.channelId).toBe(1);
+    expectTried(
+      record,
+      ['/busy-1'],
+      [
+        [1, '503'],
+        [2, 'skipped_unsupported'],
+      ],
+      1,
+    );
     expect(health.figures(1).consecutiveFailures).toBe(1);
     expect(health.figures(2).requests).toBe(0);
   });
