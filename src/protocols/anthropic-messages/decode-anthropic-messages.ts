@@ -60,14 +60,23 @@ function decodeText(block: Record<string, unknown>, param: string, warnings: Dec
   return { type: 'text', text: readString(block.text, `${param}.text`) };
 }
 
+/** An image or document block's source and its type, its `cache_control` warned of first. */
+function mediaSource(
+  block: Record<string, unknown>,
+  param: string,
+  warnings: DecodeWarnings,
+): { source: Record<string, unknown>; kind: string } {
+  warnings.cacheControl(block, param);
+  const source = readRecord(block.source, `${param}.source`);
+  return { source, kind: readString(source.type, `${param}.source.type`) };
+}
+
 function decodeImage(
   block: Record<string, unknown>,
   param: string,
   warnings: DecodeWarnings,
 ): ImagePart | undefined {
-  warnings.cacheControl(block, param);
-  const source = readRecord(block.source, `${param}.source`);
-  const kind = readString(source.type, `${param}.source.type`);
+  const { source, kind } = mediaSource(block, param, warnings);
   switch (kind) {
     case 'base64':
       return {
@@ -129,9 +138,7 @@ function decodeDocument(
   param: string,
   warnings: DecodeWarnings,
 ): DocumentPart | undefined {
-  warnings.cacheControl(block, param);
-  const source = readRecord(block.source, `${param}.source`);
-  const kind = readString(source.type, `${param}.source.type`);
+  const { source, kind } = mediaSource(block, param, warnings);
   if (kind === 'base64' && source.media_type === 'application/pdf') {
     const document: DocumentPart = {
       type: 'document',

@@ -1,6 +1,6 @@
 import type { ResponseFormat } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
-import { schemaInstruction } from '../schema-instruction.ts';
+import { schemaInstructedInstead } from '../schema-instruction.ts';
 import { jsonResponseToolName } from './anthropic-json-response-tool.ts';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-wire-types.ts';
 
@@ -49,12 +49,12 @@ export function encodeAnthropicResponseFormat(
           toolChoice: { type: 'tool', name: jsonResponseToolName },
         };
       }
-      warnings.push({
-        type: 'unsupported-setting',
-        field: 'responseFormat',
-        message: 'Anthropic has no JSON schema output; the model was instructed to follow the schema',
-      });
-      return { instruction: schemaInstruction(format.schema) };
+      return schemaInstructedInstead(
+        format.schema,
+        'responseFormat',
+        'Anthropic has no JSON schema output; the model was instructed to follow the schema',
+        warnings,
+      );
     }
     default: {
       const unreachable: never = format;

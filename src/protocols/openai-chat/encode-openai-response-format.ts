@@ -1,6 +1,6 @@
 import type { ResponseFormat } from '../../core/chat-request.ts';
 import type { TranslationWarning } from '../../core/warning.ts';
-import { schemaInstruction } from '../schema-instruction.ts';
+import { schemaInstructedInstead } from '../schema-instruction.ts';
 import type { OpenAiResponseFormat } from './openai-chat-wire-types.ts';
 
 export interface EncodedOpenAiResponseFormat {
@@ -40,12 +40,12 @@ export function encodeOpenAiResponseFormat(
           },
         };
       }
-      warnings.push({
-        type: 'unsupported-setting',
-        field: 'response_format',
-        message: 'OpenAI takes only an object schema; the model was instructed to follow the schema',
-      });
-      return { instruction: schemaInstruction(format.schema) };
+      return schemaInstructedInstead(
+        format.schema,
+        'response_format',
+        'OpenAI takes only an object schema; the model was instructed to follow the schema',
+        warnings,
+      );
     }
     default: {
       const unreachable: never = format;
