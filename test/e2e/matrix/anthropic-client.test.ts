@@ -59,6 +59,8 @@ import {
   upstreamUserText,
   geminiPdfTurn,
 } from './upstream-view.ts';
+import { toolUseTurn } from '../../../src/protocols/anthropic-messages/anthropic-turns.test-support.ts';
+import { changedValue } from '../../support/warnings.ts';
 
 let matrix: Matrix;
 let client: Anthropic;
@@ -111,6 +113,10 @@ async function answeredOk(params: MessageCreateParamsBase): Promise<{
   const warnings = parseWarningsHeader(response.headers.get('x-switchboard-warnings'));
   return { response, body: lastUpstreamBody(matrix.mock), warnings };
 }
+
+/** `answeredOk` for a plain "Hi" with these settings (max_tokens 1024 unless they say otherwise). */
+const answeredHi = (model: string, settings: Partial<MessageCreateParamsBase>) =>
+  answeredOk({ model, max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }], ...settings });
 
 /** A base64 PDF as an Anthropic client sends it, and as an OpenAI upstream then receives it. */
 const pdfBlock = {
@@ -566,12 +572,10 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   );
 
   it('output_config.effort sets the thinking budget', async () => {
-    const { body } = await answeredOk({
-      model: 'up-gemini',
+    const { body } = await answeredHi('up-gemini', {
       max_tokens: 2048,
       thinking: { type: 'adaptive' },
       output_config: { effort: 'low' },
-      messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(body.generationConfig).toMatchObject({
       thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
@@ -581,12 +585,7 @@ describe('adaptive thinking and effort from an Anthropic client, to a Gemini ups
   // gemini-2.5-flash thinks unless told not to: with no thinkingConfig, the client that turned
   // thinking off was still billed for thinking tokens.
   it("thinking {type: 'disabled'} turns thinking off", async () => {
-    const { body } = await answeredOk({
-      model: 'up-gemini',
-      max_tokens: 2048,
-      thinking: { type: 'disabled' },
-      messages: [{ role: 'user', content: 'Hi' }],
-    });
+    const { body } = await answeredHi('up-gemini', { max_tokens: 2048, thinking: { type: 'disabled' } });
     expect(body.generationConfig).toMatchObject({
       thinkingConfig: { thinkingBudget: 0 },
     });
@@ -623,11 +622,10 @@ describe('a thinking budget over what the Gemini model takes, from an Anthropic 
       thinkingConfig: { thinkingBudget: most, includeThoughts: true },
     });
     expect(warnings).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning',
-        message: `${upstreamModel} takes thinking budgets of ${range} tokens; a budget of ${most} tokens was sent instead of ${budget}`,
-      },
+      changedValue(
+        'reasoning',
+        `${upstreamModel} takes thinking budgets of ${range} tokens; a budget of ${most} tokens was sent instead of ${budget}`,
+      ),
     ]);
   });
 });
@@ -639,22 +637,18 @@ describe("output_config.effort 'max' from an Anthropic client, to Gemini 2.5 Pro
   });
 
   it("is the model's most thinking budget, 32768, with a warning", async () => {
-    const { body, warnings } = await answeredOk({
-      model: 'up-gemini-pro-effort',
-      max_tokens: 1024,
+    const { body, warnings } = await answeredHi('up-gemini-pro-effort', {
       thinking: { type: 'adaptive' },
       output_config: { effort: 'max' },
-      messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(body.generationConfig).toMatchObject({
       thinkingConfig: { thinkingBudget: 32_768, includeThoughts: true },
     });
     expect(warnings).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning_effort',
-        message: "Reasoning effort 'max' was sent as a thinking budget of 32768 tokens",
-      },
+      changedValue(
+        'reasoning_effort',
+        "Reasoning effort 'max' was sent as a thinking budget of 32768 tokens",
+      ),
     ]);
   });
 });
@@ -670,19 +664,13 @@ describe("thinking {type: 'disabled'} from an Anthropic client, to an OpenAI rea
     ['up-gpt-5', 'gpt-5', 'minimal'],
     ['up-o3', 'o3', 'low'],
   ])('%s gets its least effort, and the client a warning saying so', async (model, upstreamModel, least) => {
-    const { body, warnings } = await answeredOk({
-      model,
-      max_tokens: 1024,
-      thinking: { type: 'disabled' },
-      messages: [{ role: 'user', content: 'Hi' }],
-    });
+    const { body, warnings } = await answeredHi(model, { thinking: { type: 'disabled' } });
     expect(body.reasoning_effort).toBe(least);
     expect(warnings).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning',
-        message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
-      },
+      changedValue(
+        'reasoning',
+        `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      ),
     ]);
   });
 });
@@ -695,20 +683,16 @@ describe('output_config.effort from an Anthropic client, to an OpenAI reasoning 
   });
 
   it("'max' reaches gpt-5 as 'high', the most it takes, with a warning", async () => {
-    const { body, warnings } = await answeredOk({
-      model: 'up-gpt-5-effort',
-      max_tokens: 1024,
+    const { body, warnings } = await answeredHi('up-gpt-5-effort', {
       thinking: { type: 'adaptive' },
       output_config: { effort: 'max' },
-      messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(body.reasoning_effort).toBe('high');
     expect(warnings).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning_effort',
-        message: "gpt-5 does not take reasoning_effort 'max'; 'high', the nearest it takes, was sent",
-      },
+      changedValue(
+        'reasoning_effort',
+        "gpt-5 does not take reasoning_effort 'max'; 'high', the nearest it takes, was sent",
+      ),
     ]);
   });
 });
@@ -893,11 +877,9 @@ describe('translation warnings reach an Anthropic client', () => {
   });
 
   it('more stop sequences than OpenAI takes (4): the first 4 are sent, with a warning', async () => {
-    const { body, warnings } = await answeredOk({
-      model: 'up-openai',
+    const { body, warnings } = await answeredHi('up-openai', {
       max_tokens: 64,
       stop_sequences: ['END', 'STOP', '###', 'Human:', 'Observation:'],
-      messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(body.stop).toEqual(['END', 'STOP', '###', 'Human:']);
     expect(warnings).toEqual([expect.objectContaining({ type: 'changed-value', field: 'stop' })]);
@@ -913,13 +895,10 @@ describe('translation warnings reach an Anthropic client', () => {
         tools,
         messages: [
           { role: 'user', content: 'Weather maps of Paris and Lyon?' },
-          {
-            role: 'assistant',
-            content: [
-              { type: 'tool_use', id: 'toolu_paris', name: 'get_weather', input: { city: 'Paris' } },
-              { type: 'tool_use', id: 'toolu_lyon', name: 'get_weather', input: { city: 'Lyon' } },
-            ],
-          },
+          toolUseTurn(
+            ['toolu_paris', 'get_weather', { city: 'Paris' }],
+            ['toolu_lyon', 'get_weather', { city: 'Lyon' }],
+          ),
           {
             role: 'user',
             content: [

@@ -62,6 +62,7 @@ import {
   upstreamToolNames,
   upstreamUserText,
 } from './upstream-view.ts';
+import { changedValue } from '../../support/warnings.ts';
 
 let matrix: Matrix;
 let ai: GoogleGenAI;
@@ -665,11 +666,10 @@ describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', 
     const { response, body } = await sayHi(model, { thinkingConfig: { thinkingBudget: 0 } });
     expect(body.reasoning_effort).toBe(least);
     expect(warningsOf(response)).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning',
-        message: `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
-      },
+      changedValue(
+        'reasoning',
+        `${upstreamModel} cannot turn reasoning off; reasoning_effort '${least}', its least, was sent`,
+      ),
     ]);
   });
 
@@ -687,11 +687,10 @@ describe('thinkingBudget 0 from a Gemini client, to an OpenAI reasoning model', 
     });
     expect(body.reasoning_effort).toBe('none');
     expect(warningsOf(response)).toEqual([
-      {
-        type: 'changed-value',
-        field: 'reasoning_effort',
-        message: "gpt-5.1 does not take reasoning_effort 'minimal'; 'none', the nearest it takes, was sent",
-      },
+      changedValue(
+        'reasoning_effort',
+        "gpt-5.1 does not take reasoning_effort 'minimal'; 'none', the nearest it takes, was sent",
+      ),
     ]);
   });
 });

@@ -248,24 +248,31 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
       expectUpstreamToolTurn(format, lastUpstreamBody(mock));
     });
 
-    it('image input, base64 and URL', async () => {
-      const { mock } = matrix;
-      mock.enqueue({ kind: 'chat', content: 'A red pixel and a cat.' });
-      const { completion } = await complete(
+    /** The client's question about images (data or https URLs), answered through this route. */
+    const askAboutImages = (text: string, ...urls: string[]) =>
+      complete(
         {
           model,
           messages: [
             {
               role: 'user',
               content: [
-                { type: 'text', text: 'What is in these images?' },
-                { type: 'image_url', image_url: { url: `data:image/png;base64,${pngBase64}` } },
-                { type: 'image_url', image_url: { url: imageUrl } },
+                { type: 'text', text },
+                ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
               ],
             },
           ],
         },
         stream,
+      );
+
+    it('image input, base64 and URL', async () => {
+      const { mock } = matrix;
+      mock.enqueue({ kind: 'chat', content: 'A red pixel and a cat.' });
+      const { completion } = await askAboutImages(
+        'What is in these images?',
+        `data:image/png;base64,${pngBase64}`,
+        imageUrl,
       );
       expect(completion.choices[0]?.message.content).toBe('A red pixel and a cat.');
       const body = lastUpstreamBody(mock);
@@ -279,21 +286,7 @@ describe.each(upstreams)('OpenAI SDK → $format upstream', (upstream) => {
     it('a JPEG data URL labelled image/jpg, as browsers and tools write it, reaches the upstream as a JPEG', async () => {
       const { mock } = matrix;
       mock.enqueue({ kind: 'chat', content: 'A photo.' });
-      const { completion } = await complete(
-        {
-          model,
-          messages: [
-            {
-              role: 'user',
-              content: [
-                { type: 'text', text: 'What is this?' },
-                { type: 'image_url', image_url: { url: 'data:image/jpg;base64,/9j/4AAQSkZJRg==' } },
-              ],
-            },
-          ],
-        },
-        stream,
-      );
+      const { completion } = await askAboutImages('What is this?', 'data:image/jpg;base64,/9j/4AAQSkZJRg==');
       expect(completion.choices[0]?.message.content).toBe('A photo.');
       const [image] = upstreamImages(format, lastUpstreamBody(mock));
       expect(image).toMatchObject({ kind: 'base64', data: '/9j/4AAQSkZJRg==' });
@@ -700,24 +693,21 @@ describe('JSON nested thousands deep', () => {
 describe('reasoning_effort values of newer OpenAI models, to a Gemini upstream', () => {
   // gpt-5.1 and later take `none` (no reasoning) and `xhigh`; the SDK types them. Refused with a
   // 400, a client written for those models could not use a Gemini channel at all.
-  it("'none' turns thinking off, 'xhigh' asks for the most thinking", async () => {
+  /** What the Gemini upstream's generationConfig was for 'Hi' at `effort`, answered ok. */
+  const configFor = async (effort: 'none' | 'xhigh') => {
     matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const none = await client.chat.completions.create({
+    const completion = await client.chat.completions.create({
       model: 'up-gemini',
       messages: [{ role: 'user', content: 'Hi' }],
-      reasoning_effort: 'none',
+      reasoning_effort: effort,
     });
-    expect(none.choices[0]?.message.content).toBe('ok');
-    expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
+    expect(completion.choices[0]?.message.content).toBe('ok');
+    return lastUpstreamBody(matrix.mock).generationConfig;
+  };
 
-    matrix.mock.enqueue({ kind: 'chat', content: 'ok' });
-    const xhigh = await client.chat.completions.create({
-      model: 'up-gemini',
-      messages: [{ role: 'user', content: 'Hi' }],
-      reasoning_effort: 'xhigh',
-    });
-    expect(xhigh.choices[0]?.message.content).toBe('ok');
-    expect(lastUpstreamBody(matrix.mock).generationConfig).toEqual({
+  it("'none' turns thinking off, 'xhigh' asks for the most thinking", async () => {
+    expect(await configFor('none')).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
+    expect(await configFor('xhigh')).toEqual({
       thinkingConfig: { thinkingBudget: 24576, includeThoughts: true },
     });
   });
